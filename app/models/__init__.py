@@ -1,0 +1,30 @@
+"""Peewee models and migrations. No Qt here."""
+from app.models.audit import AuditEvent
+from app.models.base import BaseModel, UtcDateTimeField, db, utcnow
+from app.models.catalog import AnswerTemplate, Location, Topic, TopicGroup
+from app.models.incidents import (
+    Answer,
+    ApprovalDecision,
+    Assignment,
+    Attachment,
+    ClarificationRequest,
+    Incident,
+    Publication,
+)
+from app.models.org import Absence, Unit, User
+from app.models.pages import BlacklistEntry, ModerationEntry, OfficialPage, PagePublication
+from app.models.settings import NotificationLog, Setting
+from app.models.worktime import CalendarDay, CalendarYear, WorkPeriod
+
+#: every table, in creation order (parents before children)
+ALL_MODELS = [
+    Unit, User, Absence,
+    TopicGroup, Topic, Location, AnswerTemplate,
+    Incident, Assignment, Answer, Attachment, ApprovalDecision, ClarificationRequest, Publication,
+    AuditEvent,
+    CalendarYear, CalendarDay, WorkPeriod,
+    OfficialPage, PagePublication, ModerationEntry, BlacklistEntry,
+    Setting, NotificationLog,
+]
+
+__all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "UtcDateTimeField", "db", "utcnow"]

@@ -1,0 +1,204 @@
+"""Codes stored in the database, with their Russian names for display.
+
+The codes are English (the glossary in design.md), the labels are what users read.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CURATOR = "curator"
+    EXECUTOR = "executor"
+    RESPONSIBLE = "responsible"
+    HEAD = "head"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.CURATOR: "Куратор",
+    Role.EXECUTOR: "Исполнитель",
+    Role.RESPONSIBLE: "Ответственное должностное лицо",
+    Role.HEAD: "Глава",
+    Role.ADMIN: "Администратор",
+}
+
+
+class UnitKind(StrEnum):
+    DEPARTMENT = "department"
+    INSTITUTION = "institution"
+
+
+UNIT_KIND_LABELS = {UnitKind.DEPARTMENT: "Отдел", UnitKind.INSTITUTION: "Подведомственное учреждение"}
+
+
+class Network(StrEnum):
+    VK = "vk"
+    OK = "ok"
+    TELEGRAM = "telegram"
+
+
+NETWORK_LABELS = {Network.VK: "ВКонтакте", Network.OK: "Одноклассники", Network.TELEGRAM: "Telegram"}
+
+
+class IncidentKind(StrEnum):
+    INCIDENT = "incident"
+    PUBLICATION = "publication"
+
+
+INCIDENT_KIND_LABELS = {IncidentKind.INCIDENT: "Инцидент", IncidentKind.PUBLICATION: "Публикация в соцсетях"}
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+PRIORITY_LABELS = {Priority.NORMAL: "Обычный", Priority.HIGH: "Повышенной важности"}
+
+
+class IncidentStatus(StrEnum):
+    NEW = "new"                      # registered, waiting for triage (clause 10)
+    ROUTED = "routed"                # sent to unit(s), executors work on it
+    CLARIFICATION = "clarification"  # an executor asked what the question is (clause 13)
+    ON_APPROVAL = "on_approval"      # a draft waits for the curator (clause 14)
+    RETURNED = "returned"            # the draft went back for revision (clause 15)
+    APPROVED = "approved"            # approved, waiting for publication (clause 16)
+    INTERIM = "interim"              # an interim answer is published, final due (clause 18)
+    ANSWERED = "answered"            # the (final) answer is published
+    NO_ANSWER = "no_answer"          # closed without an answer (clause 21)
+
+
+STATUS_LABELS = {
+    IncidentStatus.NEW: "Новый",
+    IncidentStatus.ROUTED: "В работе",
+    IncidentStatus.CLARIFICATION: "Уточнение",
+    IncidentStatus.ON_APPROVAL: "На согласовании",
+    IncidentStatus.RETURNED: "На доработке",
+    IncidentStatus.APPROVED: "К размещению",
+    IncidentStatus.INTERIM: "Промежуточный ответ",
+    IncidentStatus.ANSWERED: "Ответ размещён",
+    IncidentStatus.NO_ANSWER: "Без ответа",
+}
+
+OPEN_STATUSES = frozenset(set(IncidentStatus) - {IncidentStatus.ANSWERED, IncidentStatus.NO_ANSWER})
+
+
+class AssignmentState(StrEnum):
+    ASSIGNED = "assigned"
+    NOT_COMPETENT = "not_competent"  # clause 11 notice sent to the curator
+    CLARIFICATION = "clarification"
+    CONTRIBUTED = "contributed"      # clause 19: information for the consolidated answer sent
+    ON_APPROVAL = "on_approval"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class AnswerKind(StrEnum):
+    DRAFT = "draft"
+    INTERIM = "interim"
+    FINAL = "final"
+    CONSOLIDATED = "consolidated"
+    CONTRIBUTION = "contribution"
+
+
+ANSWER_KIND_LABELS = {
+    AnswerKind.DRAFT: "Проект ответа",
+    AnswerKind.INTERIM: "Промежуточный ответ",
+    AnswerKind.FINAL: "Окончательный ответ",
+    AnswerKind.CONSOLIDATED: "Сводный ответ",
+    AnswerKind.CONTRIBUTION: "Информация для сводного ответа",
+}
+
+
+class AnswerState(StrEnum):
+    EDITING = "editing"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+
+
+class ReturnReason(StrEnum):
+    """The four reasons of clause 14."""
+
+    OFF_QUESTION = "off_question"
+    CLAUSE_20 = "clause_20"
+    REDIRECTION = "redirection"
+    SPELLING = "spelling"
+
+
+RETURN_REASON_LABELS = {
+    ReturnReason.OFF_QUESTION: "Несоответствие сути вопроса, содержащегося в инциденте",
+    ReturnReason.CLAUSE_20: "Несоответствие условиям пункта 20 Порядка",
+    ReturnReason.REDIRECTION: "Переадресация в другое подведомственное учреждение",
+    ReturnReason.SPELLING: "Орфографические и пунктуационные ошибки",
+}
+
+
+class NoAnswerReason(StrEnum):
+    HARM_INTENT = "harm_intent"
+    OBSCENE = "obscene"
+    INSULT = "insult"
+    THREAT = "threat"
+    NOT_ABOUT_ADMINISTRATION = "not_about_administration"
+
+
+NO_ANSWER_REASON_LABELS = {
+    NoAnswerReason.HARM_INTENT: "Намерение причинить вред другому лицу (п. 21)",
+    NoAnswerReason.OBSCENE: "Нецензурные выражения (п. 21)",
+    NoAnswerReason.INSULT: "Оскорбительные выражения (п. 21)",
+    NoAnswerReason.THREAT: "Угрозы жизни, здоровью, имуществу должностного лица или его семьи (п. 21)",
+    NoAnswerReason.NOT_ABOUT_ADMINISTRATION: "Не касается деятельности администрации",
+}
+
+
+class AbsenceKind(StrEnum):
+    SICK = "sick"
+    VACATION = "vacation"
+    TRIP = "trip"
+    STUDY = "study"
+    OTHER = "other"
+
+
+ABSENCE_KIND_LABELS = {
+    AbsenceKind.SICK: "Болезнь",
+    AbsenceKind.VACATION: "Отпуск",
+    AbsenceKind.TRIP: "Командировка",
+    AbsenceKind.STUDY: "Учёба",
+    AbsenceKind.OTHER: "Иная причина",
+}
+
+
+class CalendarDayKind(StrEnum):
+    WORKING = "working"
+    SHORTENED = "shortened"
+    NON_WORKING = "non_working"
+
+
+class PageOwner(StrEnum):
+    ADMINISTRATION = "administration"
+    HEAD = "head"
+
+
+class VerificationState(StrEnum):
+    """Appendix 1, clauses 11–13: the special mark («госметка»)."""
+
+    NONE = "none"
+    REQUESTED = "requested"   # clause 12: an application to the ESIA operator
+    VERIFIED = "verified"
+    REMOVED = "removed"       # clause 13: removed after a change of name etc.
+
+
+class ModerationAction(StrEnum):
+    DELETED = "deleted"
+    BLACKLISTED = "blacklisted"
+
+
+class ModerationReason(StrEnum):
+    LAW = "law"
+    SPAM = "spam"
+    INSULT = "insult"
+    OBSCENE = "obscene"

@@ -1,0 +1,136 @@
+"""Incidents and everything done with them: assignments, answers, approvals, publications."""
+from __future__ import annotations
+
+from peewee import (
+    BlobField,
+    BooleanField,
+    CharField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from app.models.base import BaseModel, UtcDateTimeField, utcnow
+from app.models.catalog import Location, Topic, TopicGroup
+from app.models.enums import AnswerState, AssignmentState, IncidentKind, IncidentStatus, Priority
+from app.models.org import Unit, User
+
+
+class Incident(BaseModel):
+    """A social-network message about the administration's work (clause 2)."""
+
+    network = CharField(max_length=16)
+    link = CharField(max_length=1024, unique=True)
+    author = CharField(max_length=255)
+    author_link = CharField(max_length=1024, default="")
+    text = TextField()
+    detected_at = UtcDateTimeField(index=True)
+    registered_at = UtcDateTimeField(default=utcnow)
+    registered_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    external_id = CharField(max_length=128, null=True, index=True)
+    kind = CharField(max_length=16, default=IncidentKind.INCIDENT)
+    priority = CharField(max_length=16, default=Priority.NORMAL, index=True)
+    topic_group = ForeignKeyField(TopicGroup, null=True, backref="+", on_delete="SET NULL")
+    topic = ForeignKeyField(Topic, null=True, backref="incidents", on_delete="SET NULL")
+    location = ForeignKeyField(Location, null=True, backref="incidents", on_delete="SET NULL")
+    status = CharField(max_length=16, default=IncidentStatus.NEW)
+    #: the overall deadline of clauses 9/17 (or 18 after an interim answer), for sorting
+    due_at = UtcDateTimeField(null=True)
+    routed_at = UtcDateTimeField(null=True)
+    closed_at = UtcDateTimeField(null=True)
+    no_answer_reason = CharField(max_length=32, null=True)
+    consolidating_unit = ForeignKeyField(Unit, null=True, backref="+", on_delete="SET NULL")
+    #: clause 18: step limits for the final-answer stage set by the curator (JSON)
+    step_limits = TextField(null=True)
+    version = IntegerField(default=1)
+    updated_at = UtcDateTimeField(default=utcnow)
+    updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+
+    class Meta:
+        indexes = (
+            (("status", "due_at"), False),
+            (("priority", "status"), False),
+            (("network", "detected_at"), False),
+            (("topic", "detected_at"), False),
+        )
+
+
+class Assignment(BaseModel):
+    """An incident routed to one unit (an incident may have several: clause 19)."""
+
+    incident = ForeignKeyField(Incident, backref="assignments", on_delete="CASCADE")
+    unit = ForeignKeyField(Unit, backref="assignments", on_delete="RESTRICT")
+    state = CharField(max_length=16, default=AssignmentState.ASSIGNED)
+    assigned_at = UtcDateTimeField(default=utcnow)
+    assigned_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    executor = ForeignKeyField(User, null=True, backref="assignments", on_delete="SET NULL")
+    is_consolidating = BooleanField(default=False)
+    competence_reason = TextField(null=True)
+    closed_at = UtcDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("unit", "state"), False), (("incident", "unit"), False))
+
+
+class Answer(BaseModel):
+    """One version of an answer: draft, interim, final, consolidated or a contribution."""
+
+    incident = ForeignKeyField(Incident, backref="answers", on_delete="CASCADE")
+    assignment = ForeignKeyField(Assignment, null=True, backref="answers", on_delete="SET NULL")
+    kind = CharField(max_length=16)
+    number = IntegerField()  # version number within the incident, 1, 2, 3…
+    text = TextField()
+    state = CharField(max_length=16, default=AnswerState.EDITING)
+    author = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    acting_for = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = UtcDateTimeField(default=utcnow)
+    submitted_at = UtcDateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("incident", "number"), True),)
+
+
+class Attachment(BaseModel):
+    """A photo or video kept with an answer version (clause 20)."""
+
+    answer = ForeignKeyField(Answer, backref="attachments", on_delete="CASCADE")
+    filename = CharField(max_length=255)
+    mime_type = CharField(max_length=128, default="application/octet-stream")
+    size = IntegerField()
+    data = BlobField()
+
+
+class ApprovalDecision(BaseModel):
+    """The curator's decision on a submitted answer or request (clause 14)."""
+
+    answer = ForeignKeyField(Answer, backref="decisions", on_delete="CASCADE")
+    curator = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    decided_at = UtcDateTimeField(default=utcnow)
+    approved = BooleanField()
+    reasons = CharField(max_length=128, default="")  # comma-separated ReturnReason codes
+    comment = TextField(default="")
+
+
+class ClarificationRequest(BaseModel):
+    """An executor's question about what the incident asks (clause 13) and the reply."""
+
+    incident = ForeignKeyField(Incident, backref="clarifications", on_delete="CASCADE")
+    assignment = ForeignKeyField(Assignment, null=True, backref="clarifications", on_delete="SET NULL")
+    asked_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    acting_for = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    asked_at = UtcDateTimeField(default=utcnow)
+    question = TextField()
+    reply = TextField(null=True)
+    replied_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    replied_at = UtcDateTimeField(null=True)
+
+
+class Publication(BaseModel):
+    """Where and when the approved answer was posted in the network (clause 16)."""
+
+    answer = ForeignKeyField(Answer, backref="publications", on_delete="CASCADE")
+    incident = ForeignKeyField(Incident, backref="publications", on_delete="CASCADE")
+    published_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    acting_for = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    published_at = UtcDateTimeField()
+    url = CharField(max_length=1024, default="")

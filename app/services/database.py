@@ -1,0 +1,216 @@
+"""Opening the database named by a URL: validation, connection, schema upgrade.
+
+``sqlite:///path`` is the embedded default; ``postgresql://user:pass@host:port/db`` is the
+shared multi-user server. Every failure is a ``DatabaseUnavailable`` with one Russian line,
+raised before anything is written.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+
+from app import __version__
+from app.models import db
+from app.models import migrations
+from app.services.errors import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "normal",
+    "cache_size": -32000,
+}
+BUSY_TIMEOUT_S = 10
+
+
+@dataclass(frozen=True)
+class DatabaseTarget:
+    """A parsed database URL."""
+
+    backend: str  # "sqlite" | "postgresql"
+    path: Path | None = None
+    host: str = ""
+    port: int = 5432
+    name: str = ""
+    user: str = ""
+    password: str = ""
+
+    def display(self) -> str:
+        """The URL without the password, for screens and logs."""
+        if self.backend == "sqlite":
+            return f"SQLite: {self.path}"
+        who = f"{self.user}@" if self.user else ""
+        return f"PostgreSQL: {who}{self.host}:{self.port}/{self.name}"
+
+
+def parse_url(url: str) -> DatabaseTarget:
+    url = url.strip()
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    if scheme == "sqlite":
+        if not url.lower().startswith("sqlite:///"):
+            raise DatabaseUnavailable(
+                f"Неверный адрес базы SQLite «{url}»: ожидается sqlite:///путь/к/файлу"
+            )
+        raw = unquote(url[len("sqlite:///"):])
+        if not raw:
+            raise DatabaseUnavailable("В адресе базы SQLite не указан путь к файлу")
+        # as in SQLAlchemy: sqlite:///relative/file, sqlite:////absolute/file, sqlite:///C:/file
+        return DatabaseTarget("sqlite", path=Path(raw).expanduser().absolute())
+    if scheme in ("postgresql", "postgres"):
+        parts = urlsplit(url)
+        name = parts.path.lstrip("/")
+        if not name:
+            raise DatabaseUnavailable(f"В адресе PostgreSQL «{_hide_password(url)}» не указано имя базы данных")
+        try:
+            port = parts.port or 5432
+        except ValueError:
+            raise DatabaseUnavailable(f"Неверный порт в адресе PostgreSQL «{_hide_password(url)}»") from None
+        return DatabaseTarget(
+            "postgresql",
+            host=parts.hostname or "localhost",
+            port=port,
+            name=unquote(name),
+            user=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+        )
+    shown = scheme or url
+    raise DatabaseUnavailable(
+        f"Неизвестный тип базы данных «{shown}»: поддерживаются sqlite:///путь и "
+        "postgresql://пользователь:пароль@сервер:порт/база"
+    )
+
+
+def _hide_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@")
+    return url
+
+
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseUnavailable(f"«{path}» — это папка, а не файл базы данных")
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(len(SQLITE_MAGIC))
+        except OSError as exc:
+            raise DatabaseUnavailable(f"Не удаётся прочитать файл базы данных «{path}»: {exc.strerror}") from None
+        if head and head != SQLITE_MAGIC:
+            raise DatabaseUnavailable(f"Файл «{path}» не является базой данных SQLite")
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise DatabaseUnavailable(
+                f"Нет прав на запись в базу данных «{path}» (файл или папка только для чтения)"
+            )
+        return
+    if not create:
+        raise DatabaseUnavailable(f"Файл базы данных «{path}» не найден")
+    parent = path.parent
+    existing = parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise DatabaseUnavailable(f"Нельзя создать базу данных в «{parent}»: папка недоступна для записи")
+
+
+def make_database(target: DatabaseTarget) -> Database:
+    if target.backend == "sqlite":
+        return SqliteDatabase(
+            str(target.path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
+        )
+    return PostgresqlDatabase(
+        target.name,
+        host=target.host,
+        port=target.port,
+        user=target.user or None,
+        password=target.password or None,
+        connect_timeout=5,
+    )
+
+
+@dataclass(frozen=True)
+class OpenedDatabase:
+    target: DatabaseTarget
+    database: Database
+    schema_version: int
+    upgraded: list[int]
+
+
+def open_database(url: str, *, create: bool = True, upgrade: bool = True) -> OpenedDatabase:
+    """Validate, connect, bind the model proxy and bring the schema up to date.
+
+    With ``upgrade=False`` an out-of-date schema is reported instead of upgraded.
+    """
+    target = parse_url(url)
+    if target.backend == "sqlite":
+        assert target.path is not None
+        _check_sqlite_file(target.path, create)
+        target.path.parent.mkdir(parents=True, exist_ok=True)
+    database = make_database(target)
+    try:
+        database.connect()
+    except OperationalError as exc:
+        raise DatabaseUnavailable(_connection_message(target, exc)) from None
+    except Exception as exc:  # psycopg2 raises its own errors for bad hosts etc.
+        raise DatabaseUnavailable(_connection_message(target, exc)) from None
+    db.initialize(database)
+    try:
+        found = migrations.current_version(database)
+        if found > migrations.SCHEMA_VERSION:
+            raise DatabaseUnavailable(
+                f"База данных создана более новой версией программы (схема {found}, "
+                f"эта программа знает схему до {migrations.SCHEMA_VERSION}): обновите программу"
+            )
+        applied: list[int] = []
+        if found < migrations.SCHEMA_VERSION:
+            if not upgrade and found > 0:
+                raise DatabaseUnavailable(
+                    f"Схема базы данных устарела (версия {found}, нужна {migrations.SCHEMA_VERSION}): "
+                    "выполните «python main.py db upgrade»"
+                )
+            applied = migrations.upgrade(database, program=__version__)
+            if applied:
+                log.info("Схема базы данных обновлена: шаги %s", applied)
+    except migrations.NotOurDatabase:
+        database.close()
+        raise DatabaseUnavailable(
+            f"База данных {target.display()} содержит чужие таблицы: это не база программы «Инциденты»"
+        ) from None
+    except DatabaseUnavailable:
+        database.close()
+        raise
+    except Exception as exc:
+        database.close()
+        if target.backend == "sqlite" and "not a database" in str(exc):
+            raise DatabaseUnavailable(f"Файл «{target.path}» не является базой данных SQLite") from None
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            raise DatabaseUnavailable(f"База данных {target.display()} доступна только для чтения") from None
+        raise
+    return OpenedDatabase(target, database, migrations.SCHEMA_VERSION, applied)
+
+
+def _connection_message(target: DatabaseTarget, exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if target.backend == "postgresql":
+        if "does not exist" in text and "database" in text:
+            return f"На сервере PostgreSQL {target.host}:{target.port} нет базы данных «{target.name}»"
+        if "password" in text or "authentication" in text:
+            return f"Сервер PostgreSQL {target.host}:{target.port} отклонил пользователя «{target.user}»: неверный пароль"
+        return f"Не удаётся подключиться к серверу PostgreSQL {target.host}:{target.port}: сервер недоступен ({text})"
+    if "unable to open" in text or "readonly" in text:
+        return (f"Не удаётся открыть или создать файл базы данных «{target.path}»: "
+                "папка недоступна для записи или не существует")
+    return f"Не удаётся открыть базу данных «{target.path}»: {text}"
+
+
+def close_database() -> None:
+    if db.obj is not None and not db.is_closed():
+        db.close()
