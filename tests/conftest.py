@@ -59,5 +59,24 @@ def db(database_url: str) -> Iterator[object]:
         with proxy.atomic():
             for model in reversed(ALL_MODELS):
                 model.delete().execute()
-            proxy.execute_sql("DELETE FROM sqlite_sequence")
     proxy.close()
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path: Path) -> Iterator[str]:
+    """A brand-new empty database of the chosen backend, just for this test."""
+    from app.services.database import close_database
+
+    if databases.backend() == "postgresql":
+        ok, reason = databases.pg_available()
+        if not ok:
+            if os.environ.get("CI"):
+                pytest.fail(f"CI: прогон на PostgreSQL не может быть пропущен — {reason}")
+            pytest.skip(reason)
+        url = databases.create_pg_database("incidents_fresh")
+        yield url
+        close_database()
+        databases.drop_pg_database(url)
+    else:
+        yield f"sqlite:///{tmp_path}/fresh.sqlite3"
+        close_database()

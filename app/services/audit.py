@@ -57,6 +57,13 @@ def record(
     at: datetime | None = None,
 ) -> AuditEvent:
     """Append one event. Call inside the transaction of the action it records."""
+    with db.atomic():
+        return _append(action, actor, acting_for, incident, entity, entity_id, from_state, to_state,
+                       comment, payload, working_minutes, limit_minutes, within_limit, at)
+
+
+def _append(action, actor, acting_for, incident, entity, entity_id, from_state, to_state,  # noqa: ANN001, ANN202, PLR0913
+            comment, payload, working_minutes, limit_minutes, within_limit, at):
     database = db.obj
     if isinstance(database, PostgresqlDatabase):
         # serialise appends across connections so that two events never share one parent

@@ -133,19 +133,20 @@ def set_password(login: str, password: str, *, actor: User | None = None) -> Non
 
 
 def authenticate(login: str, password: str) -> UserInfo:
-    """Check the password; after several wrong ones the account pauses for a minute."""
-    wrong = AuthenticationError("Неверный логин или пароль")
+    """Check the password; after several wrong ones the account pauses for a minute.
+
+    The failure count is committed before the error is raised, so that it survives it.
+    """
+    failure: AuthenticationError | None = None
     with db.atomic():
         user = User.get_or_none(User.login == login.strip())
         if user is None or not user.is_active:
             log.warning("Неудачный вход: неизвестный или отключённый логин %r", login)
-            raise wrong
+            raise AuthenticationError("Неверный логин или пароль")
         now = utcnow()
         if user.locked_until and user.locked_until > now:
             seconds = int((user.locked_until - now).total_seconds()) + 1
-            raise AuthenticationError(
-                f"Слишком много неверных попыток. Повторите через {seconds} с"
-            )
+            raise AuthenticationError(f"Слишком много неверных попыток. Повторите через {seconds} с")
         try:
             _hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
@@ -157,14 +158,17 @@ def authenticate(login: str, password: str) -> UserInfo:
                 log.warning("Вход пользователя %s приостановлен после неверных паролей", user.login)
             user.save()
             log.warning("Неудачный вход пользователя %s", user.login)
-            raise wrong from None
-        if user.failed_logins or user.locked_until:
-            user.failed_logins = 0
-            user.locked_until = None
-            user.save()
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher.hash(password)
-            user.save()
+            failure = AuthenticationError("Неверный логин или пароль")
+        else:
+            if user.failed_logins or user.locked_until:
+                user.failed_logins = 0
+                user.locked_until = None
+                user.save()
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+                user.save()
+    if failure is not None:
+        raise failure
     return _info(user)
 
 

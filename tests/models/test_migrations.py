@@ -1,0 +1,79 @@
+"""Schema versions: fresh creation, upgrade keeping data, refusal of newer or foreign databases."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from peewee import SqliteDatabase
+
+from app.models import Incident, Unit, db
+from app.models import migrations
+from app.services.database import close_database, make_database, open_database, parse_url
+from app.services.errors import DatabaseUnavailable
+
+
+def _bind(url: str):  # noqa: ANN202
+    database = make_database(parse_url(url))
+    db.initialize(database)
+    database.connect()
+    return database
+
+
+def test_fresh_database_gets_the_latest_schema(fresh_database_url: str) -> None:
+    opened = open_database(fresh_database_url)
+    assert opened.upgraded == sorted(migrations.STEPS)
+    assert migrations.current_version() == migrations.SCHEMA_VERSION
+
+
+def test_database_at_first_version_keeps_its_data_when_upgraded(fresh_database_url: str) -> None:
+    database = _bind(fresh_database_url)
+    assert migrations.upgrade(database, target=1) == [1]
+    unit = Unit.create(name="Отдел ЖКХ")
+    Incident.create(network="vk", link="https://vk.com/wall-1_1", author="Ирина Ковалёва",
+                    text="На улице Красной не горят фонари",
+                    detected_at=datetime(2026, 11, 2, 7, 0, tzinfo=timezone.utc))
+    database.close()
+
+    opened = open_database(fresh_database_url)
+    assert opened.upgraded == [2]
+    assert Unit.get(Unit.id == unit.id).name == "Отдел ЖКХ"
+    incident = Incident.get()
+    assert incident.text == "На улице Красной не горят фонари"
+    assert incident.detected_at == datetime(2026, 11, 2, 7, 0, tzinfo=timezone.utc)
+    # the step-2 search structures cover rows written before the upgrade
+    if isinstance(opened.database, SqliteDatabase):
+        hits = db.execute_sql("SELECT rowid FROM incident_fts WHERE incident_fts MATCH 'фонари'").fetchall()
+    else:
+        hits = db.execute_sql(
+            "SELECT id FROM incident WHERE to_tsvector('russian', text || ' ' || author) "
+            "@@ plainto_tsquery('russian', 'фонарь')").fetchall()
+    assert [h[0] for h in hits] == [incident.id]
+    if isinstance(opened.database, SqliteDatabase):
+        path = parse_url(fresh_database_url).path
+        assert list(path.parent.glob(path.name + ".v1-*.bak")), "the file was not copied aside before the upgrade"
+
+
+def test_database_from_a_newer_program_is_refused(fresh_database_url: str) -> None:
+    open_database(fresh_database_url)
+    migrations.SchemaInfo.update(version=migrations.SCHEMA_VERSION + 1).execute()
+    close_database()
+    with pytest.raises(DatabaseUnavailable, match="более новой версией программы"):
+        open_database(fresh_database_url)
+
+
+def test_database_with_foreign_tables_is_refused(fresh_database_url: str) -> None:
+    database = _bind(fresh_database_url)
+    database.execute_sql("CREATE TABLE customers (id integer primary key)")
+    database.close()
+    with pytest.raises(DatabaseUnavailable, match="не база программы"):
+        open_database(fresh_database_url)
+
+
+def test_reopening_an_up_to_date_database_changes_nothing(fresh_database_url: str) -> None:
+    open_database(fresh_database_url)
+    close_database()
+    assert open_database(fresh_database_url).upgraded == []
+    if fresh_database_url.startswith("sqlite"):
+        path: Path = parse_url(fresh_database_url).path
+        assert not list(path.parent.glob("*.bak"))

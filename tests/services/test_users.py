@@ -1,0 +1,74 @@
+"""Accounts: Argon2 hashes, sign-in, a pause after wrong passwords, audit of every change."""
+from __future__ import annotations
+
+import pytest
+
+from app.models import AuditEvent, User
+from app.models.enums import Role
+from app.services import catalog, users
+from app.services.errors import AuthenticationError, ValidationError
+
+
+def test_password_is_stored_only_as_an_argon2_hash(db) -> None:  # noqa: ANN001
+    users.create_user("admin", "Администратор Системы", "korenovsk-2026", [Role.ADMIN])
+    stored = User.get(User.login == "admin").password_hash
+    assert stored.startswith("$argon2")
+    assert "korenovsk-2026" not in stored
+    assert AuditEvent.select().where(AuditEvent.action == "user.create").count() == 1
+
+
+def test_sign_in_with_the_right_password_gives_the_user_and_roles(db) -> None:  # noqa: ANN001
+    users.create_user("kurator", "Слепокурова Яна Евгеньевна", "kurator-pass", [Role.CURATOR, Role.ADMIN])
+    info = users.authenticate("kurator", "kurator-pass")
+    assert info.full_name == "Слепокурова Яна Евгеньевна"
+    assert info.has(Role.CURATOR) and info.has(Role.ADMIN) and not info.has(Role.EXECUTOR)
+    assert info.roles_display == "Администратор, Куратор"
+
+
+def test_wrong_password_and_unknown_login_give_the_same_message(db) -> None:  # noqa: ANN001
+    users.create_user("kurator", "Куратор", "kurator-pass", [Role.CURATOR])
+    with pytest.raises(AuthenticationError, match="^Неверный логин или пароль$"):
+        users.authenticate("kurator", "wrong-pass")
+    with pytest.raises(AuthenticationError, match="^Неверный логин или пароль$"):
+        users.authenticate("nobody", "kurator-pass")
+
+
+def test_five_wrong_passwords_pause_the_account_even_for_the_right_one(db) -> None:  # noqa: ANN001
+    users.create_user("kurator", "Куратор", "kurator-pass", [Role.CURATOR])
+    for _ in range(users.MAX_FAILED_LOGINS):
+        with pytest.raises(AuthenticationError):
+            users.authenticate("kurator", "wrong-pass")
+    with pytest.raises(AuthenticationError, match="Слишком много неверных попыток"):
+        users.authenticate("kurator", "kurator-pass")
+    assert AuditEvent.select().where(AuditEvent.action == "user.locked").count() == 1
+
+
+def test_executor_needs_a_unit_and_short_passwords_are_refused(db) -> None:  # noqa: ANN001
+    with pytest.raises(ValidationError, match="Исполнителю нужно указать отдел"):
+        users.create_user("zhkh", "Иваненко Олег", "zhkh-password", [Role.EXECUTOR])
+    with pytest.raises(ValidationError, match="Пароль слишком короткий"):
+        users.create_user("admin", "Администратор", "short", [Role.ADMIN])
+    unit = catalog.create_unit("Отдел ЖКХ")
+    info = users.create_user("zhkh", "Иваненко Олег", "zhkh-password", [Role.EXECUTOR], unit_id=unit.id)
+    assert info.unit_name == "Отдел ЖКХ"
+
+
+def test_duplicate_login_is_refused_and_nothing_is_written(db) -> None:  # noqa: ANN001
+    users.create_user("admin", "Администратор", "admin-password", [Role.ADMIN])
+    with pytest.raises(ValidationError, match="«admin» уже есть"):
+        users.create_user("admin", "Другой", "admin-password", [Role.ADMIN])
+    assert User.select().count() == 1
+
+
+def test_changed_password_works_and_the_old_one_does_not(db) -> None:  # noqa: ANN001
+    users.create_user("admin", "Администратор", "admin-password", [Role.ADMIN])
+    users.set_password("admin", "new-admin-password")
+    assert users.authenticate("admin", "new-admin-password").login == "admin"
+    with pytest.raises(AuthenticationError):
+        users.authenticate("admin", "admin-password")
+
+
+def test_role_names_are_parsed_in_english_or_russian() -> None:
+    assert users.parse_roles("curator, Администратор") == [Role.CURATOR, Role.ADMIN]
+    with pytest.raises(ValidationError, match="Неизвестная роль «boss»"):
+        users.parse_roles("boss")
