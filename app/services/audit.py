@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from peewee import PostgresqlDatabase
@@ -19,7 +19,7 @@ from app.models import AuditEvent, Incident, User, db, utcnow
 def _digest(event: AuditEvent) -> str:
     at: datetime = event.at
     fields = {
-        "at": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "at": at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "actor": event.actor_id,
         "acting_for": event.acting_for_id,
         "incident": event.incident_id,
@@ -70,7 +70,7 @@ def _append(action, actor, acting_for, incident, entity, entity_id, from_state, 
         database.execute_sql("LOCK TABLE audit_event IN SHARE ROW EXCLUSIVE MODE")
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
     event = AuditEvent(
-        at=at or utcnow(),
+        at=(at or utcnow()).astimezone(timezone.utc).replace(microsecond=0),
         actor=actor,
         acting_for=acting_for,
         incident=incident,

@@ -212,7 +212,10 @@ def _incident(b: _Builder, n: int, recent: bool, topics, locations, units, execu
     priority = Priority.HIGH if rnd.random() < 0.15 else Priority.NORMAL
     kind = IncidentKind.PUBLICATION if rnd.random() < 0.1 else IncidentKind.INCIDENT
     if recent:
-        detected = now - timedelta(minutes=rnd.randint(5, 600))
+        # live clocks: detected within the last working day (on a weekend: before it)
+        detected = cal.add_working_time(now, -timedelta(minutes=rnd.randint(5, 540)))
+        if rnd.random() < 0.15:
+            detected = now - timedelta(minutes=rnd.randint(5, 120))
     else:
         detected = now - timedelta(days=rnd.randint(2, 92), minutes=rnd.randint(0, 24 * 60))
     start = cal.next_working_moment(detected)

@@ -1,0 +1,97 @@
+"""The command line as an administrator uses it: real processes, real exit codes."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "INCIDENTS_DB")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], input=stdin, text=True,
+                          capture_output=True, env=full_env, timeout=300, cwd=ROOT)
+
+
+def test_help_is_in_russian_and_lists_the_headless_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    assert "использование:" in result.stdout
+    for command in ("db", "user", "demo", "audit"):
+        assert f"    {command} " in result.stdout
+
+
+def test_demo_then_db_info_shows_counts_of_each_kind(fresh_database_url: str) -> None:
+    database_url = fresh_database_url
+    demo = run("--db", database_url, "demo")
+    assert demo.returncode == 0, demo.stderr
+    assert "kurator" in demo.stdout and "kurator-demo-1" in demo.stdout
+    info = run("--db", database_url, "db", "info")
+    assert info.returncode == 0, info.stderr
+    counts = dict(
+        (line.rsplit(None, 1)[0].strip(), int(line.rsplit(None, 1)[1]))
+        for line in info.stdout.splitlines() if line.startswith("  ")
+    )
+    assert counts["Инциденты"] == 320
+    assert counts["Пользователи"] >= 12
+    assert counts["Отделы и учреждения"] == 12
+    assert counts["Размещения ответов"] > 200
+    assert counts["События журнала"] > 1000
+    for status in ("Новый", "В работе", "На согласовании", "Ответ размещён", "Без ответа", "Промежуточный ответ"):
+        assert counts[status] > 0, status
+    verify = run("--db", database_url, "audit", "verify")
+    assert verify.returncode == 0 and "Журнал цел" in verify.stdout
+    again = run("--db", database_url, "demo")
+    assert again.returncode == 2 and "уже есть инциденты" in again.stderr
+
+
+def test_user_add_reads_the_password_from_stdin_and_lists_the_user(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/users.sqlite3"
+    added = run("--db", url, "user", "add", "--login", "kurator", "--name", "Слепокурова Яна Евгеньевна",
+                "--roles", "curator,admin", "--password-stdin", stdin="kurator-pass-2026\n")
+    assert added.returncode == 0, added.stderr
+    listed = run("--db", url, "user", "list")
+    assert "kurator" in listed.stdout and "Куратор" in listed.stdout
+    assert "kurator-pass-2026" not in (tmp_path / "users.sqlite3").read_bytes().decode("latin-1")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://root@localhost/x", "Неизвестный тип базы данных"),
+        ("postgresql://postgres@127.0.0.1:5999/x", "Не удаётся подключиться к серверу PostgreSQL"),
+        ("sqlite:////proc/incidents.sqlite3", "папка недоступна для записи"),
+    ],
+)
+def test_bad_database_gives_one_russian_line_and_exit_code_2(url: str, expected: str) -> None:
+    result = run("--db", url, "db", "upgrade")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0]
+
+
+def test_a_file_that_is_not_a_database_is_left_as_it_was(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("не база", encoding="utf-8")
+    result = run("--db", f"sqlite:///{notes}", "db", "upgrade")
+    assert result.returncode == 2 and "не является базой данных SQLite" in result.stderr
+    assert notes.read_text(encoding="utf-8") == "не база"
+
+
+def test_without_a_display_the_gui_explains_offscreen_and_exits_nonzero(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", f"sqlite:///{tmp_path}/x.sqlite3"],
+                            text=True, capture_output=True, env=env, timeout=120)
+    assert result.returncode != 0
+    assert "QT_QPA_PLATFORM=offscreen" in result.stderr
+    assert "дисплей" in result.stderr.lower() or "экран" in result.stderr.lower()
+
+
+def test_smoke_test_opens_the_main_window_and_exits_zero() -> None:
+    result = run("--smoke-test", env={"QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
