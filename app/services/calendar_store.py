@@ -1,0 +1,160 @@
+"""The production calendar and work schedule as stored in the database.
+
+Stored years (imported from the official CSV or edited day by day) override the bundled data;
+the schedule lives in ``work_period``. Every PC on a shared database therefore computes the
+same deadlines. ``current_calendar()`` returns a cached ``WorkCalendar`` and rebuilds it when
+another PC (or this one) changed the calendar, the schedule or the time zone.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import date, time
+from functools import partial
+
+from app.models import CalendarDay, CalendarYear, Setting, User, WorkPeriod, db
+from app.models.enums import CalendarDayKind
+from app.services import audit, settings
+from app.services.errors import ValidationError
+from app.services.production_calendar import (
+    CalendarImportError,
+    YearCalendar,
+    calendar_for_year,
+    parse_official_csv_bytes,
+)
+from app.services.worktime import WorkCalendar, WorkSchedule
+
+REVISION_KEY = "calendar_revision"
+_cache_lock = threading.Lock()
+_cache: dict[str, object] = {}
+
+
+def _revision() -> tuple[str, str]:
+    row = Setting.get_or_none(Setting.key == REVISION_KEY)
+    return (row.value if row else "0", settings.timezone_name())
+
+
+def _bump() -> None:
+    row = Setting.get_or_none(Setting.key == REVISION_KEY)
+    value = str(int(row.value) + 1) if row else "1"
+    Setting.insert(key=REVISION_KEY, value=value).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: value}).execute()
+
+
+def stored_years() -> dict[int, YearCalendar]:
+    """Years kept in the database, as calendars."""
+    result: dict[int, YearCalendar] = {}
+    years = list(CalendarYear.select())
+    if not years:
+        return result
+    days: dict[int, tuple[set[date], set[date]]] = {y.year: (set(), set()) for y in years}
+    for row in CalendarDay.select(CalendarDay.day, CalendarDay.kind):
+        bucket = days.get(row.day.year)
+        if bucket is None:
+            continue
+        (bucket[0] if row.kind == CalendarDayKind.NON_WORKING else bucket[1]).add(row.day)
+    for y in years:
+        non_working, shortened = days[y.year]
+        result[y.year] = YearCalendar(y.year, frozenset(non_working), frozenset(shortened),
+                                      source=y.source, needs_confirmation=y.needs_confirmation)
+    return result
+
+
+def schedule() -> WorkSchedule:
+    rows = list(WorkPeriod.select().order_by(WorkPeriod.weekday, WorkPeriod.starts))
+    if not rows:
+        return WorkSchedule()
+    periods: dict[int, list[tuple[time, time]]] = {}
+    for row in rows:
+        periods.setdefault(row.weekday, []).append(
+            (time.fromisoformat(row.starts), time.fromisoformat(row.ends)))
+    return WorkSchedule.from_periods(periods)
+
+
+def current_calendar() -> WorkCalendar:
+    """The administration's working-time calendar, as this database defines it."""
+    key = _revision()
+    with _cache_lock:
+        if _cache.get("key") == key and "calendar" in _cache:
+            return _cache["calendar"]  # type: ignore[return-value]
+    calendar = WorkCalendar(schedule(), partial(calendar_for_year, overrides=stored_years()), tz=key[1])
+    with _cache_lock:
+        _cache["key"] = key
+        _cache["calendar"] = calendar
+    return calendar
+
+
+def year_calendar(year: int) -> YearCalendar:
+    return calendar_for_year(year, stored_years())
+
+
+def _save_year(cal: YearCalendar) -> None:
+    CalendarDay.delete().where(
+        (CalendarDay.day >= date(cal.year, 1, 1)) & (CalendarDay.day <= date(cal.year, 12, 31))).execute()
+    rows = [{"day": d, "kind": CalendarDayKind.NON_WORKING} for d in sorted(cal.non_working)]
+    rows += [{"day": d, "kind": CalendarDayKind.SHORTENED} for d in sorted(cal.shortened)]
+    for start in range(0, len(rows), 500):
+        CalendarDay.insert_many(rows[start:start + 500]).execute()
+    CalendarYear.insert(year=cal.year, source=cal.source, needs_confirmation=cal.needs_confirmation).on_conflict(
+        conflict_target=[CalendarYear.year],
+        update={CalendarYear.source: cal.source, CalendarYear.needs_confirmation: cal.needs_confirmation},
+    ).execute()
+
+
+def import_official_csv(data: bytes, actor: User | None) -> list[int]:
+    """Import the official open-data CSV: every year in it or, on any error, none."""
+    try:
+        calendars = parse_official_csv_bytes(data, source="imported")
+    except CalendarImportError as exc:
+        raise ValidationError(f"Календарь не импортирован. {exc}") from None
+    if not calendars:
+        raise ValidationError("Календарь не импортирован: в файле нет ни одного года")
+    with db.atomic():
+        for cal in calendars.values():
+            _save_year(cal)
+        _bump()
+        audit.record("calendar.import", actor=actor, entity="calendar",
+                     payload={"years": sorted(calendars),
+                              "working_days": {y: c.working_days_count() for y, c in calendars.items()}})
+    return sorted(calendars)
+
+
+def set_day(day: date, kind: CalendarDayKind, actor: User | None, comment: str = "") -> YearCalendar:
+    """The administrator's single-day edit: a day becomes working, shortened or non-working."""
+    with db.atomic():
+        before = year_calendar(day.year)
+        old_kind = before.day_kind(day)
+        after = before.with_day(day, kind.value)
+        _save_year(after)
+        _bump()
+        audit.record("calendar.day", actor=actor, entity="calendar", comment=comment,
+                     from_state=old_kind, to_state=kind.value, payload={"day": day.isoformat()})
+    return after
+
+
+def confirm_year(year: int, actor: User | None) -> YearCalendar:
+    """Mark a derived year as checked by the administrator."""
+    with db.atomic():
+        cal = year_calendar(year)
+        confirmed = YearCalendar(cal.year, cal.non_working, cal.shortened, source="edited", needs_confirmation=False)
+        _save_year(confirmed)
+        _bump()
+        audit.record("calendar.confirm", actor=actor, entity="calendar", payload={"year": year})
+    return confirmed
+
+
+def set_schedule(periods: dict[int, list[tuple[time, time]]], actor: User | None) -> WorkSchedule:
+    """Replace the weekly schedule (0 = Monday); validated before anything is written."""
+    try:
+        new = WorkSchedule.from_periods(periods)
+    except ValueError as exc:
+        raise ValidationError(f"График не сохранён: {exc}") from None
+    with db.atomic():
+        WorkPeriod.delete().execute()
+        for weekday, items in periods.items():
+            for start, end in items:
+                WorkPeriod.create(weekday=weekday, starts=start.strftime("%H:%M"), ends=end.strftime("%H:%M"))
+        _bump()
+        audit.record("calendar.schedule", actor=actor, entity="schedule",
+                     payload={str(k): [(a.strftime("%H:%M"), b.strftime("%H:%M")) for a, b in v]
+                              for k, v in periods.items()})
+    return new

@@ -1,0 +1,99 @@
+"""Settings shared by every PC on the database: time zone and the regulation's limits.
+
+Each value is JSON in the ``setting`` table; a missing key means the regulation's default.
+Every change is an audit event, because the limits and the zone are inputs of every clock.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.models import Setting, User, db
+from app.services import audit
+from app.services.errors import ValidationError
+
+TIMEZONE_KEY = "timezone"
+LIMITS_KEY = "limits"
+DEFAULT_TIMEZONE = "Europe/Moscow"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The regulation's limits, in working minutes (``final_answer_days`` in working days)."""
+
+    routing: int = 30               # clause 10
+    competence_notice: int = 30     # clause 11, executor
+    rerouting: int = 30             # clause 11, curator
+    clarification: int = 60         # clause 13
+    draft_before_deadline: int = 180  # clause 12: send no later than deadline − 3 h
+    approval: int = 30              # clause 14
+    revision: int = 60              # clause 15
+    publication: int = 30           # clause 16
+    answer: int = 480               # clause 9
+    answer_high: int = 240          # clause 17
+    contribution: int = 120         # clause 19
+    final_answer_days: int = 7      # clause 18
+
+
+LIMIT_LABELS = {
+    "routing": "Направление инцидента исполнителю (п. 10), мин",
+    "competence_notice": "Сообщение о некомпетентности (п. 11), мин",
+    "rerouting": "Перенаправление после такого сообщения (п. 11), мин",
+    "clarification": "Запрос (уточнение) исполнителя (п. 13), мин",
+    "draft_before_deadline": "Проект ответа — не позднее чем за … до срока (п. 12), мин",
+    "approval": "Согласование куратором (п. 14), мин",
+    "revision": "Доработка и повторное направление (п. 15), мин",
+    "publication": "Размещение согласованного ответа (п. 16), мин",
+    "answer": "Подготовка и размещение ответа (п. 9), мин",
+    "answer_high": "То же для инцидента повышенной важности (п. 17), мин",
+    "contribution": "Информация для сводного ответа (п. 19), мин",
+    "final_answer_days": "Окончательный ответ после промежуточного (п. 18), рабочих дней",
+}
+
+
+def _raw(key: str) -> Any:
+    row = Setting.get_or_none(Setting.key == key)
+    return json.loads(row.value) if row else None
+
+
+def _store(key: str, value: Any, actor: User | None, comment: str = "") -> None:
+    with db.atomic():
+        old = _raw(key)
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        Setting.insert(key=key, value=text).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: text}
+        ).execute()
+        audit.record("settings.change", actor=actor, entity="setting", comment=comment or key,
+                     payload={"key": key, "old": old, "new": value})
+
+
+def timezone_name() -> str:
+    return _raw(TIMEZONE_KEY) or DEFAULT_TIMEZONE
+
+
+def set_timezone(name: str, actor: User | None) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"Неизвестный часовой пояс «{name}» (пример: Europe/Moscow)") from None
+    _store(TIMEZONE_KEY, name, actor, "Часовой пояс администрации")
+
+
+def limits() -> Limits:
+    stored = _raw(LIMITS_KEY) or {}
+    known = {f.name for f in fields(Limits)}
+    return Limits(**{k: int(v) for k, v in stored.items() if k in known})
+
+
+def set_limits(actor: User | None, **changes: int) -> Limits:
+    current = asdict(limits())
+    for key, value in changes.items():
+        if key not in current:
+            raise ValidationError(f"Неизвестный срок «{key}»")
+        if not isinstance(value, int) or value <= 0:
+            raise ValidationError(f"{LIMIT_LABELS[key]}: нужно целое положительное число")
+    current.update(changes)
+    _store(LIMITS_KEY, current, actor, "Сроки регламента")
+    return Limits(**current)
