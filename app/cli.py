@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import logging
 import sys
 import tempfile
@@ -191,13 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub.add_parser("verify", help="проверить целостность цепочки журнала и назвать первое "
                          "нарушенное звено").set_defaults(func=cmd_audit_verify)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(sub)
     return parser
 
 
-#: later modules add their sub-commands here: each takes the sub-parsers object
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+#: modules that add their own sub-commands: each has ``register(subparsers)``
+COMMAND_MODULES = ("app.cli_calendar",)
 
 
 def _run_gui(args: argparse.Namespace) -> int:
