@@ -80,3 +80,16 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     else:
         yield f"sqlite:///{tmp_path}/fresh.sqlite3"
         close_database()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Argon2 with the smallest cost: the same algorithm, milliseconds instead of 0.1 s a user."""
+    from argon2 import PasswordHasher
+
+    from app.services import users
+
+    original = users._hasher
+    users._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    users._hasher = original

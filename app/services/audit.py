@@ -13,7 +13,8 @@ from typing import Any
 
 from peewee import PostgresqlDatabase
 
-from app.models import AuditEvent, Incident, User, db, utcnow
+from app.models import AuditEvent, Incident, User, db
+from app.services import clock
 
 
 def _digest(event: AuditEvent) -> str:
@@ -70,7 +71,7 @@ def _append(action, actor, acting_for, incident, entity, entity_id, from_state, 
         database.execute_sql("LOCK TABLE audit_event IN SHARE ROW EXCLUSIVE MODE")
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
     event = AuditEvent(
-        at=(at or utcnow()).astimezone(timezone.utc).replace(microsecond=0),
+        at=(at or clock.now()).astimezone(timezone.utc).replace(microsecond=0),
         actor=actor,
         acting_for=acting_for,
         incident=incident,

@@ -10,9 +10,9 @@ from argon2 import PasswordHasher
 from peewee import JOIN
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from app.models import Unit, User, db, utcnow
+from app.models import Unit, User, db
 from app.models.enums import ROLE_LABELS, Role
-from app.services import audit
+from app.services import audit, clock
 from app.services.errors import AuthenticationError, NotFound, ValidationError
 
 log = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ def authenticate(login: str, password: str) -> UserInfo:
         if user is None or not user.is_active:
             log.warning("Неудачный вход: неизвестный или отключённый логин %r", login)
             raise AuthenticationError("Неверный логин или пароль")
-        now = utcnow()
+        now = clock.now()
         if user.locked_until and user.locked_until > now:
             seconds = int((user.locked_until - now).total_seconds()) + 1
             raise AuthenticationError(f"Слишком много неверных попыток. Повторите через {seconds} с")

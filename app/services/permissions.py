@@ -1,0 +1,84 @@
+"""Who may do what: the acting user, their roles, and whom they stand in for (clause 8)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.models import Absence, User
+from app.models.enums import Role
+from app.services.errors import NotFound, PermissionDenied
+
+READ_ALL_ROLES = frozenset({Role.CURATOR, Role.HEAD, Role.RESPONSIBLE, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user as the services see them for one action."""
+
+    user_id: int
+    full_name: str
+    roles: frozenset[str]
+    unit_id: int | None
+    #: (absent user id, their unit id) for everyone this user stands in for today
+    standing_in_for: tuple[tuple[int, int | None], ...] = ()
+
+    def has(self, role: Role) -> bool:
+        return role.value in self.roles
+
+    @property
+    def is_curator(self) -> bool:
+        return self.has(Role.CURATOR)
+
+    @property
+    def reads_everything(self) -> bool:
+        return any(self.has(r) for r in READ_ALL_ROLES)
+
+    @property
+    def unit_ids(self) -> frozenset[int]:
+        """Units whose incidents this user works on: their own and their absent colleagues'."""
+        if not self.has(Role.EXECUTOR):
+            return frozenset()
+        ids = {self.unit_id} if self.unit_id is not None else set()
+        ids |= {unit for _, unit in self.standing_in_for if unit is not None}
+        return frozenset(ids)
+
+    def acting_for(self, unit_id: int) -> int | None:
+        """The absent user in whose place this user acts on ``unit_id``'s work (None: own unit)."""
+        if unit_id == self.unit_id:
+            return None
+        for user_id, unit in self.standing_in_for:
+            if unit == unit_id:
+                return user_id
+        return None
+
+
+def actor_for(user_id: int, today: date | None = None) -> Actor:
+    """Load the actor with today's deputy duties (absences where they are the deputy)."""
+    user = User.get_or_none(User.id == user_id)
+    if user is None or not user.is_active:
+        raise NotFound("Пользователь не найден или отключён")
+    today = today or date.today()
+    absent = (
+        Absence.select(Absence.user, User.unit)
+        .join(User, on=(Absence.user == User.id))
+        .where((Absence.deputy == user_id) & (Absence.starts_on <= today) & (Absence.ends_on >= today))
+        .tuples()
+    )
+    return Actor(user.id, user.full_name, user.role_set, user.unit_id, tuple(absent))
+
+
+def require_curator(actor: Actor, what: str) -> None:
+    if not actor.is_curator:
+        raise PermissionDenied(f"{what}: это может сделать только куратор")
+
+
+def require_admin(actor: Actor, what: str) -> None:
+    if not actor.has(Role.ADMIN):
+        raise PermissionDenied(f"{what}: это может сделать только администратор")
+
+
+def require_executor_of(actor: Actor, unit_id: int, what: str) -> int | None:
+    """Check that the actor executes for the unit; returns whom they act for (or None)."""
+    if not actor.has(Role.EXECUTOR) or unit_id not in actor.unit_ids:
+        raise PermissionDenied(f"{what}: инцидент направлен не в ваш отдел")
+    return actor.acting_for(unit_id)

@@ -1,0 +1,340 @@
+"""Every path of Appendix 2 through the service layer, on the backend under test."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from app.models import Answer, ApprovalDecision, Assignment, AuditEvent, ClarificationRequest, Incident, Publication
+from app.models.enums import (
+    AbsenceKind, AnswerKind, AnswerState, AssignmentState, IncidentStatus, NoAnswerReason, Priority, ReturnReason,
+)
+from app.services import absences, audit, events, workflow
+from app.services.errors import ConflictError, InvalidTransition, PermissionDenied, ValidationError
+from tests.helpers.world import MSK, World, build_world
+
+POST = "https://vk.com/wall-123456_{}"
+
+
+@pytest.fixture
+def world(db, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: ANN001
+    return build_world(monkeypatch)
+
+
+@pytest.fixture
+def heard() -> list[events.Event]:
+    got: list[events.Event] = []
+    stop = events.subscribe(got.append)
+    yield got
+    stop()
+
+
+def register(w: World, n: int = 1, priority: Priority = Priority.NORMAL) -> workflow.Ref:
+    return workflow.register_incident(
+        w.actor("kurator"), link=POST.format(n), author="Ирина Ковалёва",
+        text="На улице Красной третий день не горят фонари у дома 12, вечером идти страшно.",
+        detected_at=w.clock.moment, priority=priority)
+
+
+def routed(w: World, *units: str, n: int = 1, priority: Priority = Priority.NORMAL) -> workflow.Ref:
+    ref = register(w, n, priority)
+    w.clock.work(10)
+    return workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units[u] for u in units or ("zhkh",)],
+                          topic_id=w.topic_id, location_id=w.location_id)
+
+
+def events_of(incident_id: int) -> list[AuditEvent]:
+    return list(AuditEvent.select().where(AuditEvent.incident == incident_id).order_by(AuditEvent.id))
+
+
+ANSWER = "Здравствуйте! Фонари на улице Красной починят сегодня до 18:00, бригада уже выехала."
+
+
+def answer_and_approve(w: World, ref: workflow.Ref, executor: str = "zhkh",
+                       kind: AnswerKind = AnswerKind.DRAFT) -> workflow.Ref:
+    w.clock.work(60)
+    ref = workflow.save_draft(w.actor(executor), ref.id, ref.version, text=ANSWER, kind=kind)
+    ref = workflow.submit_answer(w.actor(executor), ref.id, ref.version)
+    w.clock.work(15)
+    return workflow.approve(w.actor("kurator"), ref.id, ref.version)
+
+
+def test_simple_answer_goes_from_registration_to_publication_within_every_limit(world: World, heard) -> None:  # noqa: ANN001
+    w = world
+    ref = register(w)
+    incident = Incident.get_by_id(ref.id)
+    assert incident.network == "vk" and incident.status == IncidentStatus.NEW
+    # clause 9: 8 working hours from Tuesday 09:30: 3.5 h before lunch, 4 h after it, 0.5 h on Wednesday
+    assert incident.due_at.astimezone(MSK) == datetime(2026, 11, 25, 9, 30, tzinfo=MSK)
+    w.clock.work(20)
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]],
+                         topic_id=w.topic_id, location_id=w.location_id)
+    ref = answer_and_approve(w, ref)
+    w.clock.work(10)
+    ref = workflow.publish(w.actor("zhkh"), ref.id, ref.version, url="https://vk.com/wall-123456_1?reply=77")
+    incident = Incident.get_by_id(ref.id)
+    assert incident.status == IncidentStatus.ANSWERED
+    assert Publication.get().url.endswith("reply=77")
+    trail = events_of(ref.id)
+    assert [e.action for e in trail] == ["incident.register", "incident.route", "answer.create", "answer.submit",
+                                         "answer.approve", "answer.publish"]
+    route_event = trail[1]
+    assert (route_event.working_minutes, route_event.limit_minutes, route_event.within_limit) == (20, 30, True)
+    assert trail[4].working_minutes == 15 and trail[4].within_limit
+    assert trail[5].working_minutes == 10 and trail[5].limit_minutes == 30 and trail[5].within_limit
+    assert audit.verify_chain().ok
+    assert [e.kind for e in heard] == ["registered", "assigned", "submitted", "approved", "published"]
+    approved = next(e for e in heard if e.kind == "approved")
+    assert "в течение 30 мин" in approved.message and approved.unit_ids == {w.units["zhkh"]}
+
+
+def test_high_priority_gets_four_working_hours_and_a_priority_change_moves_the_deadline(world: World) -> None:
+    w = world
+    ref = register(w, priority=Priority.HIGH)
+    assert Incident.get_by_id(ref.id).due_at.astimezone(MSK) == datetime(2026, 11, 24, 14, 30, tzinfo=MSK)
+    ref = workflow.change_priority(w.actor("kurator"), ref.id, ref.version, priority=Priority.NORMAL,
+                                   comment="Не требует оперативного решения")
+    assert Incident.get_by_id(ref.id).due_at.astimezone(MSK) == datetime(2026, 11, 25, 9, 30, tzinfo=MSK)
+    change = events_of(ref.id)[-1]
+    assert (change.action, change.from_state, change.to_state) == ("incident.priority", "high", "normal")
+
+
+def test_competence_return_sends_it_back_to_the_curator_who_reroutes_on_the_rerouting_clock(world: World, heard) -> None:  # noqa: ANN001
+    w = world
+    ref = routed(w, "zhkh")
+    w.clock.work(25)
+    ref = workflow.declare_not_competent(w.actor("zhkh"), ref.id, ref.version,
+                                         reason="Сети освещения обслуживает МКУ «Управление благоустройства»")
+    assert Incident.get_by_id(ref.id).status == IncidentStatus.NEW
+    notice = events_of(ref.id)[-1]
+    assert (notice.action, notice.working_minutes, notice.within_limit) == ("assignment.not_competent", 25, True)
+    assert any(e.kind == "not_competent" and e.to_curators for e in heard)
+    w.clock.work(40)
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["blago"]], topic_id=w.topic_id)
+    reroute = events_of(ref.id)[-1]
+    assert reroute.action == "incident.reroute"
+    assert (reroute.working_minutes, reroute.limit_minutes, reroute.within_limit) == (40, 30, False)
+    states = {a.unit_id: a.state for a in Assignment.select()}
+    assert states == {w.units["zhkh"]: AssignmentState.NOT_COMPETENT, w.units["blago"]: AssignmentState.ASSIGNED}
+    assert Incident.get_by_id(ref.id).status == IncidentStatus.ROUTED
+
+
+def test_clarification_request_and_reply_are_both_kept(world: World) -> None:
+    w = world
+    ref = routed(w)
+    w.clock.work(30)
+    ref = workflow.ask_clarification(w.actor("zhkh"), ref.id, ref.version, question="Какой именно дом на Красной?")
+    assert Incident.get_by_id(ref.id).status == IncidentStatus.CLARIFICATION
+    w.clock.work(12)
+    ref = workflow.reply_clarification(w.actor("kurator"), ref.id, ref.version, reply="Дом 12, со двора.")
+    assert Incident.get_by_id(ref.id).status == IncidentStatus.ROUTED
+    request = ClarificationRequest.get()
+    assert (request.question, request.reply) == ("Какой именно дом на Красной?", "Дом 12, со двора.")
+    ask, reply = events_of(ref.id)[-2:]
+    assert (ask.working_minutes, ask.limit_minutes) == (30, 60)
+    assert (reply.working_minutes, reply.limit_minutes, reply.within_limit) == (12, 30, True)
+
+
+def test_two_returns_with_reasons_then_approval_keep_three_versions(world: World, heard) -> None:  # noqa: ANN001
+    w = world
+    ref = routed(w)
+    k, e = w.actor("kurator"), w.actor("zhkh")
+    w.clock.work(30)
+    ref = workflow.save_draft(e, ref.id, ref.version, text="В целях устранения осуществляется ремонт.")
+    ref = workflow.submit_answer(e, ref.id, ref.version)
+    ref = workflow.return_for_revision(k, ref.id, ref.version, reasons=[ReturnReason.CLAUSE_20],
+                                       comment="Канцелярит, напишите проще")
+    w.clock.work(70)
+    ref = workflow.save_and_resubmit(e, ref.id, ref.version, text="Фанари починят.")
+    ref = workflow.return_for_revision(k, ref.id, ref.version, reasons=[ReturnReason.SPELLING, ReturnReason.OFF_QUESTION])
+    w.clock.work(20)
+    ref = workflow.save_and_resubmit(e, ref.id, ref.version, text=ANSWER)
+    ref = workflow.approve(k, ref.id, ref.version)
+    versions = list(Answer.select().order_by(Answer.number))
+    assert [(a.number, a.state) for a in versions] == [(1, AnswerState.RETURNED), (2, AnswerState.RETURNED),
+                                                        (3, AnswerState.APPROVED)]
+    decisions = list(ApprovalDecision.select().order_by(ApprovalDecision.id))
+    assert [d.reasons for d in decisions] == ["clause_20", "spelling,off_question", ""]
+    revisions = [ev for ev in events_of(ref.id) if ev.action == "answer.submit"][1:]
+    assert [(ev.working_minutes, ev.limit_minutes, ev.within_limit) for ev in revisions] == [(70, 60, False), (20, 60, True)]
+    returned = [ev for ev in heard if ev.kind == "returned"]
+    assert "Орфографические и пунктуационные ошибки" in returned[1].message
+
+
+def test_interim_answer_opens_a_seven_working_day_final_stage_with_curator_limits(world: World) -> None:
+    w = world
+    ref = routed(w)
+    ref = answer_and_approve(w, ref, kind=AnswerKind.INTERIM)
+    w.clock.set(datetime(2026, 11, 24, 16, 0, tzinfo=MSK))
+    ref = workflow.publish(w.actor("zhkh"), ref.id, ref.version, url="https://vk.com/wall-123456_1?reply=1")
+    incident = Incident.get_by_id(ref.id)
+    assert incident.status == IncidentStatus.INTERIM
+    # 7 working days counted from the next day: 25, 26, 27 Nov, 30 Nov, 1, 2, 3 Dec → end of 3 Dec
+    assert incident.due_at.astimezone(MSK) == datetime(2026, 12, 3, 18, 0, tzinfo=MSK)
+    with pytest.raises(InvalidTransition, match="окончательный ответ"):
+        workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER, kind=AnswerKind.DRAFT)
+    ref = workflow.set_stage_limits(w.actor("kurator"), ref.id, ref.version, limits={"approval": 120, "publication": 60})
+    w.clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=MSK))
+    ref = workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER, kind=AnswerKind.FINAL)
+    ref = workflow.submit_answer(w.actor("zhkh"), ref.id, ref.version)
+    w.clock.work(90)
+    ref = workflow.approve(w.actor("kurator"), ref.id, ref.version)
+    approval = events_of(ref.id)[-1]
+    assert (approval.working_minutes, approval.limit_minutes, approval.within_limit) == (90, 120, True)
+    w.clock.work(45)
+    ref = workflow.publish(w.actor("zhkh"), ref.id, ref.version, url="https://vk.com/wall-123456_1?reply=2")
+    incident = Incident.get_by_id(ref.id)
+    assert incident.status == IncidentStatus.ANSWERED
+    assert [a.kind for a in Answer.select().order_by(Answer.number)] == ["interim", "final"]
+
+
+def test_three_units_contribute_and_the_appointed_one_writes_the_consolidated_answer(world: World) -> None:
+    w = world
+    ref = routed(w, "zhkh", "blago", "vodokanal")
+    assert Assignment.select().count() == 3
+    for login in ("blago", "vodokanal"):
+        w.clock.work(30)
+        ref = workflow.save_draft(w.actor(login), ref.id, ref.version, text=f"{login}: сведения для ответа",
+                                  kind=AnswerKind.CONTRIBUTION)
+        ref = workflow.submit_answer(w.actor(login), ref.id, ref.version)
+    contribution = [e for e in events_of(ref.id) if e.action == "answer.contribute"]
+    assert len(contribution) == 2 and all(e.limit_minutes == 120 and e.within_limit for e in contribution)
+    with pytest.raises(InvalidTransition, match="информация для сводного ответа"):
+        workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER, kind=AnswerKind.DRAFT)
+    ref = workflow.appoint_consolidator(w.actor("kurator"), ref.id, ref.version, unit_id=w.units["zhkh"])
+    ref = answer_and_approve(w, ref, "zhkh", AnswerKind.CONSOLIDATED)
+    ref = workflow.publish(w.actor("zhkh"), ref.id, ref.version, url="https://vk.com/wall-123456_1?reply=3")
+    assert Incident.get_by_id(ref.id).status == IncidentStatus.ANSWERED
+    assert {a.state for a in Assignment.select()} == {AssignmentState.DONE}
+
+
+def test_deputy_acts_for_an_absent_executor_and_the_trail_names_both(world: World) -> None:
+    w = world
+    ref = routed(w, "zhkh")
+    with pytest.raises(PermissionDenied, match="не в ваш отдел"):
+        workflow.save_draft(w.actor("blago"), ref.id, ref.version, text=ANSWER)
+    absences.add_absence(w.actor("admin"), user_id=w.ids["zhkh"], deputy_id=w.ids["blago"],
+                         kind=AbsenceKind.VACATION, starts_on=date(2026, 11, 23), ends_on=date(2026, 12, 4))
+    ref = workflow.save_draft(w.actor("blago"), ref.id, ref.version, text=ANSWER)
+    event = events_of(ref.id)[-1]
+    assert (event.actor_id, event.acting_for_id) == (w.ids["blago"], w.ids["zhkh"])
+    # after the absence the deputy's access ends
+    with pytest.raises(PermissionDenied):
+        workflow.submit_answer(w.actor("blago", today=date(2026, 12, 7)), ref.id, ref.version)
+
+
+def test_clause_21_closes_without_answer_and_cancels_assignments(world: World) -> None:
+    w = world
+    ref = routed(w)
+    ref = workflow.close_without_answer(w.actor("kurator"), ref.id, ref.version, reason=NoAnswerReason.OBSCENE)
+    incident = Incident.get_by_id(ref.id)
+    assert (incident.status, incident.no_answer_reason) == (IncidentStatus.NO_ANSWER, "obscene")
+    assert Assignment.get().state == AssignmentState.CANCELLED
+    with pytest.raises(InvalidTransition, match="Без ответа"):
+        workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+
+
+def test_duplicate_link_is_refused_pointing_at_the_existing_incident(world: World) -> None:
+    first = register(world)
+    with pytest.raises(workflow.DuplicateIncident, match=f"№ {first.id}"):
+        register(world)
+    assert Incident.select().count() == 1
+
+
+@pytest.mark.parametrize("link", ["https://example.com/post/1", "vk.com/wall-1_1", "https://vk.com/", "ftp://t.me/x"])
+def test_links_outside_the_three_networks_are_refused(world: World, link: str) -> None:
+    with pytest.raises(ValidationError):
+        workflow.register_incident(world.actor("kurator"), link=link, author="А", text="Текст",
+                                   detected_at=world.clock.moment)
+
+
+def test_networks_are_detected_from_links() -> None:
+    assert workflow.detect_network("https://vk.ru/wall-1_2") == "vk"
+    assert workflow.detect_network("https://m.ok.ru/group/1/topic/2") == "ok"
+    assert workflow.detect_network("https://t.me/korenovsk_chat/15") == "telegram"
+
+
+FORBIDDEN = [
+    ("zhkh", "route", "только куратор"),
+    ("zhkh", "approve", "только куратор"),
+    ("arhit", "draft", "не в ваш отдел"),
+    ("glava", "route", "только куратор"),
+    ("glava", "draft", "не в ваш отдел"),
+    ("otvetstv", "close", "только куратор"),
+    ("admin", "approve", "только куратор"),
+    ("admin", "register", "только куратор"),
+    ("kurator", "publish", "не в ваш отдел"),
+]
+
+
+@pytest.mark.parametrize(("login", "action", "message"), FORBIDDEN)
+def test_forbidden_action_is_refused_in_russian_and_writes_nothing(world: World, login: str, action: str,
+                                                                   message: str) -> None:
+    w = world
+    ref = routed(w)
+    if action in ("approve", "publish"):
+        w.clock.work(30)
+        ref = workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER)
+        ref = workflow.submit_answer(w.actor("zhkh"), ref.id, ref.version)
+        if action == "publish":
+            ref = workflow.approve(w.actor("kurator"), ref.id, ref.version)
+    before = (AuditEvent.select().count(), Incident.get_by_id(ref.id).version, Answer.select().count())
+    actor = w.actor(login)
+    calls = {
+        "route": lambda: workflow.route(actor, ref.id, ref.version, unit_ids=[w.units["blago"]], topic_id=w.topic_id),
+        "approve": lambda: workflow.approve(actor, ref.id, ref.version),
+        "draft": lambda: workflow.save_draft(actor, ref.id, ref.version, text=ANSWER),
+        "close": lambda: workflow.close_without_answer(actor, ref.id, ref.version, reason=NoAnswerReason.INSULT),
+        "register": lambda: workflow.register_incident(actor, link=POST.format(99), author="А", text="Т",
+                                                       detected_at=w.clock.moment),
+        "publish": lambda: workflow.publish(actor, ref.id, ref.version, url="https://vk.com/wall-1_1?reply=1"),
+    }
+    with pytest.raises(PermissionDenied, match=message):
+        calls[action]()
+    assert (AuditEvent.select().count(), Incident.get_by_id(ref.id).version, Answer.select().count()) == before
+
+
+def test_concurrent_edit_is_refused_with_who_and_when(world: World) -> None:
+    w = world
+    ref = register(w)
+    loaded_by_second_pc = ref.version
+    workflow.change_priority(w.actor("kurator"), ref.id, ref.version, priority=Priority.HIGH)
+    with pytest.raises(ConflictError) as error:
+        workflow.route(w.actor("kurator"), ref.id, loaded_by_second_pc, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    assert str(error.value) == ("Инцидент изменён пользователем Слепокурова Яна Евгеньевна в 09:30 24.11.2026; "
+                                "обновите карточку")
+    assert Assignment.select().count() == 0
+
+
+def test_invalid_transitions_are_refused_with_a_clear_message(world: World) -> None:
+    w = world
+    ref = routed(w)
+    with pytest.raises(InvalidTransition, match="невозможно, инцидент в статусе «В работе»"):
+        workflow.approve(w.actor("kurator"), ref.id, ref.version)
+    with pytest.raises(InvalidTransition, match="Размещение ответа"):
+        workflow.publish(w.actor("zhkh"), ref.id, ref.version, url="https://vk.com/wall-1_1?r=1")
+    with pytest.raises(InvalidTransition, match="сначала сохраните"):
+        workflow.submit_answer(w.actor("zhkh"), ref.id, ref.version)
+    with pytest.raises(ValidationError, match="хотя бы одну причину"):
+        workflow.return_for_revision(w.actor("kurator"), ref.id, ref.version, reasons=[])
+
+
+def test_audit_chain_verifies_after_a_full_story_and_detects_tampering(world: World) -> None:
+    w = world
+    ref = routed(w)
+    answer_and_approve(w, ref)
+    assert audit.verify_chain().ok
+    from app.models import db as proxy
+
+    target = events_of(ref.id)[2]
+    proxy.execute_sql(f"UPDATE audit_event SET within_limit = NOT within_limit WHERE id = {target.id}"
+                      if target.within_limit is not None else
+                      f"UPDATE audit_event SET comment = 'исправлено' WHERE id = {target.id}")
+    report = audit.verify_chain()
+    assert report.broken_at == target.id
+
+
+def test_detected_in_the_future_is_refused(world: World) -> None:
+    with pytest.raises(ValidationError, match="ещё не наступило"):
+        workflow.register_incident(world.actor("kurator"), link=POST.format(5), author="А", text="Т",
+                                   detected_at=world.clock.moment + timedelta(hours=2))

@@ -1,0 +1,32 @@
+"""Fixtures of the UI tests: a throwaway SQLite database and an administrator in it."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.models.enums import Role
+from app.services.database import OpenedDatabase, close_database, open_database
+from app.services.users import UserInfo, create_user
+from tests.ui.helpers import ADMIN_LOGIN, ADMIN_NAME, ADMIN_PASSWORD
+
+
+@pytest.fixture
+def ui_db_url(tmp_path: Path) -> str:
+    """Address of a database file that does not exist yet."""
+    return f"sqlite:///{tmp_path}/t.sqlite3"
+
+
+@pytest.fixture
+def ui_db(ui_db_url: str) -> Iterator[OpenedDatabase]:
+    """An open, empty, up-to-date SQLite database for one test."""
+    opened = open_database(ui_db_url)
+    yield opened
+    close_database()
+
+
+@pytest.fixture
+def admin(ui_db: OpenedDatabase) -> UserInfo:
+    """An administrator-curator in ``ui_db`` (password ``ADMIN_PASSWORD``)."""
+    return create_user(ADMIN_LOGIN, ADMIN_NAME, ADMIN_PASSWORD, roles=[Role.ADMIN, Role.CURATOR])
