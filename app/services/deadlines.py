@@ -1,0 +1,312 @@
+"""Every clock of the regulation for an incident, computed from its history.
+
+A clock has a start, a due moment in the administration's working time, an end (the step that
+stops it, if it happened), a state and a Russian explanation of its due moment. Clocks are
+computed for many incidents at once with a fixed number of queries, so a queue page costs the
+same whether the database holds a hundred incidents or a million.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from app.models import Answer, ApprovalDecision, Assignment, ClarificationRequest, Incident, Publication, Unit
+from app.models.enums import AnswerKind, AssignmentState, IncidentStatus, Priority
+from app.services import clock as clock_source
+from app.services import formatting, settings
+from app.services.calendar_store import current_calendar
+from app.services.worktime import WorkCalendar
+
+WARNING_SHARE = 0.75
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"
+    OVERDUE = "overdue"   # still running, past its due moment
+    MET = "met"
+    MISSED = "missed"
+    UNUSED = "unused"     # an optional window (clauses 11, 13) that closed without being used
+
+
+STATE_LABELS = {
+    ClockState.RUNNING: "идёт",
+    ClockState.OVERDUE: "просрочен",
+    ClockState.MET: "соблюдён",
+    ClockState.MISSED: "нарушен",
+    ClockState.UNUSED: "не использован",
+}
+
+
+@dataclass(frozen=True)
+class Clock:
+    """One clock of one incident."""
+
+    code: str
+    clause: str
+    title: str
+    subject: str  # the unit the clock belongs to, or ""
+    started_at: datetime
+    due_at: datetime
+    ended_at: datetime | None
+    limit_text: str
+    state: ClockState
+    left: timedelta  # working time from now (or from the end) to the due moment; negative = late
+    used_share: float  # how much of the limit is used (1.0 = due now)
+    explanation: tuple[str, ...] = field(default=(), compare=False)
+    optional: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (ClockState.RUNNING, ClockState.OVERDUE)
+
+    @property
+    def warning(self) -> bool:
+        """Past 75 % of the limit and still running (the amber zone)."""
+        return self.state == ClockState.RUNNING and self.used_share >= WARNING_SHARE and not self.optional
+
+    def summary(self) -> str:
+        """«Размещение ответа (п. 9): осталось 2 рабочих часа 15 минут»."""
+        if self.is_open:
+            return f"{self.title} ({self.clause}): {formatting.time_left(self.left)}"
+        return f"{self.title} ({self.clause}): {STATE_LABELS[self.state]}"
+
+
+@dataclass
+class _History:
+    incident: Incident
+    assignments: list[Assignment] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    decisions: list[ApprovalDecision] = field(default_factory=list)
+    clarifications: list[ClarificationRequest] = field(default_factory=list)
+    publications: list[Publication] = field(default_factory=list)
+
+
+def _load(incident_ids: list[int]) -> dict[int, _History]:
+    histories = {i.id: _History(i) for i in Incident.select().where(Incident.id.in_(incident_ids))}
+    if not histories:
+        return histories
+    ids = list(histories)
+    units = {}
+    for a in Assignment.select().where(Assignment.incident.in_(ids)).order_by(Assignment.id):
+        histories[a.incident_id].assignments.append(a)
+        units[a.unit_id] = None
+    if units:
+        names = dict(Unit.select(Unit.id, Unit.short_name).where(Unit.id.in_(list(units))).tuples())
+        for h in histories.values():
+            for a in h.assignments:
+                a._unit_name = names.get(a.unit_id, "")
+    answer_incident = {}
+    for ans in (Answer.select(Answer.id, Answer.incident, Answer.assignment, Answer.kind, Answer.number,
+                              Answer.state, Answer.submitted_at)
+                .where(Answer.incident.in_(ids)).order_by(Answer.number)):
+        histories[ans.incident_id].answers.append(ans)
+        answer_incident[ans.id] = ans.incident_id
+    if answer_incident:
+        for d in (ApprovalDecision.select().where(ApprovalDecision.answer.in_(list(answer_incident)))
+                  .order_by(ApprovalDecision.id)):
+            histories[answer_incident[d.answer_id]].decisions.append(d)
+    for c in ClarificationRequest.select().where(ClarificationRequest.incident.in_(ids)).order_by(ClarificationRequest.id):
+        histories[c.incident_id].clarifications.append(c)
+    for p in Publication.select().where(Publication.incident.in_(ids)).order_by(Publication.published_at):
+        histories[p.incident_id].publications.append(p)
+    return histories
+
+
+class _Builder:
+    def __init__(self, h: _History, cal: WorkCalendar, limits: settings.Limits, now: datetime) -> None:
+        self.h = h
+        self.cal = cal
+        self.limits = limits
+        self.now = now
+        self.clocks: list[Clock] = []
+        kinds = {a.id: a.kind for a in h.answers}
+        interim = [p for p in h.publications if kinds.get(p.answer_id) == AnswerKind.INTERIM]
+        self.interim_at = interim[0].published_at if interim else None
+        self.stage_limits = json.loads(h.incident.step_limits) if h.incident.step_limits else {}
+
+    def limit(self, step: str, start: datetime) -> int:
+        if self.interim_at is not None and start >= self.interim_at and self.stage_limits.get(step):
+            return int(self.stage_limits[step])
+        return int(getattr(self.limits, step))
+
+    def add(self, code: str, clause: str, title: str, start: datetime, *, minutes: int | None = None,
+            due: datetime | None = None, ended: datetime | None, subject: str = "", optional: bool = False,
+            limit_text: str = "", explanation: Iterable[str] | None = None) -> None:
+        cal = self.cal
+        if due is None:
+            assert minutes is not None
+            start_w = cal.next_working_moment(start)
+            due = cal.add_working_time(start_w, timedelta(minutes=minutes))
+            limit_text = limit_text or formatting.duration(timedelta(minutes=minutes))
+            if explanation is None:
+                explanation = cal.explain(start, timedelta(minutes=minutes))
+        reference = ended if ended is not None else self.now
+        left = cal.working_time_between(reference, due)  # negative once the due moment has passed
+        total = cal.working_time_between(start, due)
+        elapsed = cal.working_time_between(start, reference) if reference > start else timedelta(0)
+        share = elapsed / total if total > timedelta(0) else (1.0 if reference >= due else 0.0)
+        if ended is not None:
+            state = ClockState.MET if ended <= due else ClockState.MISSED
+        elif optional and self.now > due:
+            state = ClockState.UNUSED
+        else:
+            state = ClockState.RUNNING if self.now <= due else ClockState.OVERDUE
+        self.clocks.append(Clock(code, clause, title, subject, start, due, ended, limit_text, state, left,
+                                 float(share), tuple(explanation or ()), optional))
+
+    # --- the clocks ---------------------------------------------------------------------
+    def build(self) -> list[Clock]:
+        h, inc, cal = self.h, self.h.incident, self.cal
+        closed_no_answer = inc.closed_at if inc.status == IncidentStatus.NO_ANSWER else None
+        kinds = {a.id: a for a in h.answers}
+        answered = [p for p in h.publications if kinds[p.answer_id].kind != AnswerKind.CONTRIBUTION]
+        first_answer = answered[0].published_at if answered else None
+
+        # clauses 9 / 17: the answer itself
+        high = inc.priority == Priority.HIGH
+        minutes = self.limits.answer_high if high else self.limits.answer
+        answer_due = cal.add_working_time(cal.next_working_moment(inc.detected_at), timedelta(minutes=minutes))
+        if closed_no_answer is None:
+            self.add("answer", "п. 17" if high else "п. 9",
+                     "Размещение ответа (повышенная важность)" if high else "Размещение ответа",
+                     inc.detected_at, minutes=minutes, ended=first_answer)
+
+        # clause 10: routing
+        first_route = min((a.assigned_at for a in h.assignments), default=None)
+        self.add("routing", "п. 10", "Направление исполнителю", inc.detected_at,
+                 minutes=self.limits.routing, ended=first_route or closed_no_answer)
+
+        contributing = [a for a in h.assignments if a.state not in (AssignmentState.CANCELLED, AssignmentState.NOT_COMPETENT)]
+        several = len(contributing) > 1
+        for a in h.assignments:
+            name = getattr(a, "_unit_name", "")
+            self._assignment_clocks(a, name, several, answer_due, closed_no_answer)
+
+        for c in h.clarifications:
+            self.add("clarification_reply", "п. 14", "Ответ куратора на запрос", c.asked_at,
+                     minutes=self.limit("approval", c.asked_at), ended=c.replied_at or closed_no_answer)
+
+        # clauses 14–16 for every submitted version
+        decisions_by_answer: dict[int, list[ApprovalDecision]] = defaultdict(list)
+        for d in h.decisions:
+            decisions_by_answer[d.answer_id].append(d)
+        submitted = [a for a in h.answers if a.submitted_at and a.kind != AnswerKind.CONTRIBUTION]
+        publications = {p.answer_id: p for p in h.publications}
+        for index, ans in enumerate(submitted):
+            decision = decisions_by_answer.get(ans.id, [None])[0]
+            self.add("approval", "п. 14", f"Согласование версии {ans.number}", ans.submitted_at,
+                     minutes=self.limit("approval", ans.submitted_at),
+                     ended=decision.decided_at if decision else closed_no_answer)
+            if decision is None:
+                continue
+            if decision.approved:
+                pub = publications.get(ans.id)
+                self.add("publication", "п. 16", "Размещение согласованного ответа", decision.decided_at,
+                         minutes=self.limit("publication", decision.decided_at),
+                         ended=pub.published_at if pub else closed_no_answer)
+            else:
+                later = submitted[index + 1].submitted_at if index + 1 < len(submitted) else None
+                self.add("revision", "п. 15", f"Доработка версии {ans.number}", decision.decided_at,
+                         minutes=self.limit("revision", decision.decided_at), ended=later or closed_no_answer)
+
+        # clause 18: the final answer after an interim one
+        if self.interim_at is not None:
+            days = self.limits.final_answer_days
+            due = cal.add_working_days(self.interim_at, days)
+            finals = [p.published_at for p in answered if p.published_at > self.interim_at
+                      and kinds[p.answer_id].kind != AnswerKind.INTERIM]
+            local = self.interim_at.astimezone(cal.tz)
+            self.add("final_answer", "п. 18", "Окончательный ответ после промежуточного", self.interim_at, due=due,
+                     ended=finals[0] if finals else closed_no_answer,
+                     limit_text=formatting.plural(days, formatting.WORKING_DAYS),
+                     explanation=[f"Промежуточный ответ размещён {local:%d.%m.%Y %H:%M}",
+                                  f"{formatting.plural(days, formatting.WORKING_DAYS)} считаются со следующего дня",
+                                  f"Срок: конец рабочего дня {due.astimezone(cal.tz):%d.%m.%Y %H:%M}"])
+        return self.clocks
+
+    def _assignment_clocks(self, a: Assignment, name: str, several: bool, answer_due: datetime,
+                           closed: datetime | None) -> None:
+        h = self.h
+        notice = a.closed_at if a.state == AssignmentState.NOT_COMPETENT else None
+        own = [x for x in h.answers if x.assignment_id == a.id]
+        began_work = min((x.submitted_at for x in own if x.submitted_at), default=None)
+        asked = [c for c in h.clarifications if c.assignment_id == a.id]
+        active = a.state not in (AssignmentState.CANCELLED, AssignmentState.DONE, AssignmentState.NOT_COMPETENT)
+        # clause 11: the executor's notice (an optional window unless it was used)
+        if notice is not None:
+            self.add("competence_notice", "п. 11", "Сообщение о некомпетентности", a.assigned_at,
+                     minutes=self.limit("competence_notice", a.assigned_at), ended=notice, subject=name)
+            rerouted = min((b.assigned_at for b in h.assignments if b.assigned_at >= notice and b.id != a.id),
+                           default=None)
+            self.add("rerouting", "п. 11", "Перенаправление после сообщения", notice,
+                     minutes=self.limit("rerouting", notice), ended=rerouted or closed, subject=name)
+        elif active and began_work is None:
+            self.add("competence_notice", "п. 11", "Можно сообщить о некомпетентности", a.assigned_at,
+                     minutes=self.limit("competence_notice", a.assigned_at), ended=None, subject=name, optional=True)
+        # clause 13: the clarification request window
+        if asked:
+            self.add("clarification", "п. 13", "Запрос (уточнение)", a.assigned_at,
+                     minutes=self.limit("clarification", a.assigned_at), ended=asked[0].asked_at, subject=name)
+        elif active and began_work is None:
+            self.add("clarification", "п. 13", "Можно направить запрос (уточнение)", a.assigned_at,
+                     minutes=self.limit("clarification", a.assigned_at), ended=None, subject=name, optional=True)
+        if notice is not None or a.state == AssignmentState.CANCELLED and not own:
+            return
+        # clause 19: contribution to a consolidated answer
+        if several:
+            contribution = next((x.submitted_at for x in own if x.kind == AnswerKind.CONTRIBUTION and x.submitted_at),
+                                None)
+            if contribution is not None or not a.is_consolidating:
+                self.add("contribution", "п. 19", "Информация для сводного ответа", a.assigned_at,
+                         minutes=self.limits.contribution, ended=contribution or closed, subject=name)
+            if not a.is_consolidating:
+                return
+        # clause 12: the draft (or interim) goes to the curator no later than deadline − 3 h
+        first_draft = min((x.submitted_at for x in own if x.submitted_at and x.kind != AnswerKind.CONTRIBUTION
+                           and (self.interim_at is None or x.submitted_at < self.interim_at)), default=None)
+        latest = self.cal.add_working_time(answer_due, -timedelta(minutes=self.limits.draft_before_deadline))
+        before = formatting.duration(timedelta(minutes=self.limits.draft_before_deadline))
+        local_due = answer_due.astimezone(self.cal.tz)
+        self.add("draft", "п. 12", "Проект ответа на согласование", a.assigned_at, due=max(latest, a.assigned_at),
+                 ended=first_draft or closed, subject=name, limit_text=f"за {before} до срока",
+                 explanation=[f"Срок ответа по п. 9/17: {local_due:%d.%m.%Y %H:%M}",
+                              f"Проект — не позднее чем за {before} рабочего времени до него:"
+                              f" {latest.astimezone(self.cal.tz):%d.%m.%Y %H:%M}"])
+
+
+def clocks_for_many(incident_ids: Iterable[int], now: datetime | None = None) -> dict[int, list[Clock]]:
+    """Every clock of each incident, with a fixed number of queries for the whole batch."""
+    ids = list(dict.fromkeys(incident_ids))
+    if not ids:
+        return {}
+    now = now or clock_source.now()
+    cal = current_calendar()
+    limits = settings.limits()
+    result: dict[int, list[Clock]] = {}
+    for start in range(0, len(ids), 500):
+        for incident_id, history in _load(ids[start:start + 500]).items():
+            result[incident_id] = _Builder(history, cal, limits, now).build()
+    return result
+
+
+def clocks_for(incident_id: int, now: datetime | None = None) -> list[Clock]:
+    return clocks_for_many([incident_id], now).get(incident_id, [])
+
+
+def current_clock(clocks: list[Clock]) -> Clock | None:
+    """The clock that matters now: the open mandatory one closest to (or furthest past) its due.
+
+    When nothing runs any more, the answer clock (or the final-answer clock) tells the outcome.
+    """
+    running = [c for c in clocks if c.is_open and not c.optional]
+    if running:
+        return min(running, key=lambda c: c.left)
+    for code in ("final_answer", "answer"):
+        found = [c for c in clocks if c.code == code]
+        if found:
+            return found[-1]
+    return None
