@@ -1,0 +1,259 @@
+"""The incident queue: presets per role, filters, Russian full-text search, sorting and paging.
+
+Every page is a fixed number of indexed queries plus the clocks of its own rows, so the queue
+of a region-sized database opens as fast as a small one.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
+
+from peewee import Case, Expression, JOIN, PostgresqlDatabase, SQL, fn
+
+from app.models import Assignment, Incident, Topic, TopicGroup, Unit, db
+from app.models.enums import OPEN_STATUSES, STATUS_LABELS, IncidentStatus, Priority, Role
+from app.services import clock
+from app.services.calendar_store import current_calendar
+from app.services.deadlines import Clock, clocks_for_many, current_clock
+from app.services.permissions import Actor
+from app.services.workflow import ACTIVE_ASSIGNMENT
+
+CURATOR_PRESETS = [("new", "Новые"), ("approval", "На согласовании"), ("clarification", "Уточнения"),
+                   ("overdue", "Просроченные"), ("all", "Все")]
+EXECUTOR_PRESETS = [("mine", "Мои"), ("returned", "На доработке"), ("to_publish", "К размещению"),
+                    ("unit_all", "Все моего отдела")]
+READER_PRESETS = [("open", "В работе"), ("overdue", "Просроченные"), ("all", "Все")]
+
+SORT_COLUMNS = ("urgent", "number", "detected", "network", "author", "topic", "status", "due", "priority")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the user chose above the queue. Empty tuples mean «any»."""
+
+    preset: str = "all"
+    statuses: tuple[str, ...] = ()
+    networks: tuple[str, ...] = ()
+    topic_group_ids: tuple[int, ...] = ()
+    unit_ids: tuple[int, ...] = ()
+    priority: str | None = None
+    detected_from: date | None = None
+    detected_to: date | None = None
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class QueueSort:
+    column: str = "urgent"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue as the table shows it."""
+
+    incident_id: int
+    version: int
+    detected_at: datetime
+    network: str
+    author: str
+    first_line: str
+    topic: str
+    units: str
+    status: str
+    status_label: str
+    priority: str
+    due_at: datetime | None
+    clock: Clock | None = field(compare=False)
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    offset: int
+    has_more: bool
+
+
+def presets_for(actor: Actor) -> list[tuple[str, str]]:
+    """The tabs this user sees, in order: (code, Russian label)."""
+    presets: list[tuple[str, str]] = []
+    if actor.is_curator:
+        presets += CURATOR_PRESETS
+    if actor.has(Role.EXECUTOR):
+        presets += EXECUTOR_PRESETS
+    if not presets:
+        presets = list(READER_PRESETS)
+    return presets
+
+
+# --- Russian word forms in search ---------------------------------------------------------------
+
+_morph_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _morph():  # noqa: ANN202
+    import pymorphy3
+
+    with _morph_lock:
+        return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=4096)
+def _stem(word: str) -> str:
+    """The prefix shared by every form of the word: «фонарь», «фонарей» → «фонар»."""
+    if not re.search("[а-яё]", word):
+        return word
+    forms = {f.word.replace("ё", "е") for f in _morph().parse(word)[0].lexeme} | {word}
+    prefix = os.path.commonprefix(sorted(forms))
+    return prefix if len(prefix) >= 2 else word
+
+
+def _search_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[0-9a-zа-яё]+", text.lower().replace("ё", "е")) if len(w) > 1 or w.isdigit()][:8]
+
+
+def _search_condition(text: str) -> Expression | None:
+    words = _search_words(text)
+    if not words:
+        return None
+    if isinstance(db.obj, PostgresqlDatabase):
+        vector = fn.to_tsvector(SQL("'russian'"), fn.coalesce(Incident.text, "").concat(" ").concat(fn.coalesce(Incident.author, "")))
+        return Expression(vector, "@@", fn.plainto_tsquery(SQL("'russian'"), " ".join(words)))
+    match = " AND ".join(f'"{_stem(w)}"*' for w in words)
+    return Incident.id.in_(SQL("(SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)", [match]))
+
+
+# --- the query ---------------------------------------------------------------------------------
+
+def _local_day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=current_calendar().tz)
+
+
+def _visible(actor: Actor, query):  # noqa: ANN001, ANN202
+    if actor.reads_everything:
+        return query
+    units = list(actor.unit_ids)
+    if not units:
+        return query.where(SQL("1 = 0"))
+    return query.where(Incident.id.in_(Assignment.select(Assignment.incident).where(Assignment.unit.in_(units))))
+
+
+def _mine(actor: Actor, states: tuple[str, ...] | None = None):  # noqa: ANN202
+    cond = Assignment.unit.in_(list(actor.unit_ids) or [-1])
+    if states:
+        cond &= Assignment.state.in_(states)
+    return Incident.id.in_(Assignment.select(Assignment.incident).where(cond))
+
+
+def _filtered(actor: Actor, f: QueueFilter):  # noqa: ANN202
+    query = _visible(actor, Incident.select())
+    now = clock.now()
+    preset = f.preset
+    open_statuses = [s.value for s in OPEN_STATUSES]
+    if preset == "new":
+        query = query.where(Incident.status == IncidentStatus.NEW)
+    elif preset == "approval":
+        query = query.where(Incident.status == IncidentStatus.ON_APPROVAL)
+    elif preset == "clarification":
+        query = query.where(Incident.status == IncidentStatus.CLARIFICATION)
+    elif preset == "overdue":
+        query = query.where(Incident.status.in_(open_statuses) & (Incident.due_at < now))
+    elif preset == "open":
+        query = query.where(Incident.status.in_(open_statuses))
+    elif preset == "mine":
+        query = query.where(Incident.status.in_(open_statuses) & _mine(actor, ACTIVE_ASSIGNMENT))
+    elif preset == "returned":
+        query = query.where((Incident.status == IncidentStatus.RETURNED) & _mine(actor, ACTIVE_ASSIGNMENT))
+    elif preset == "to_publish":
+        query = query.where((Incident.status == IncidentStatus.APPROVED) & _mine(actor, ACTIVE_ASSIGNMENT))
+    elif preset == "unit_all":
+        query = query.where(_mine(actor))
+    if f.statuses:
+        query = query.where(Incident.status.in_(list(f.statuses)))
+    if f.networks:
+        query = query.where(Incident.network.in_(list(f.networks)))
+    if f.topic_group_ids:
+        query = query.where(Incident.topic_group.in_(list(f.topic_group_ids)))
+    if f.unit_ids:
+        query = query.where(Incident.id.in_(
+            Assignment.select(Assignment.incident).where(Assignment.unit.in_(list(f.unit_ids)))))
+    if f.priority:
+        query = query.where(Incident.priority == f.priority)
+    if f.detected_from:
+        query = query.where(Incident.detected_at >= _local_day_start(f.detected_from))
+    if f.detected_to:
+        query = query.where(Incident.detected_at < _local_day_start(f.detected_to + timedelta(days=1)))
+    condition = _search_condition(f.search) if f.search.strip() else None
+    if condition is not None:
+        query = query.where(condition)
+    return query
+
+
+def _ordering(sort: QueueSort, preset: str) -> list:
+    column = sort.column if sort.column in SORT_COLUMNS else "urgent"
+    if column == "urgent":
+        if preset in ("all", "unit_all"):
+            # closed incidents go last; among the open ones the earliest deadline first
+            closed_last = Case(None, [(Incident.status.in_([IncidentStatus.ANSWERED, IncidentStatus.NO_ANSWER]), 1)], 0)
+            return [closed_last, Incident.due_at.asc(nulls="LAST"), Incident.id.desc()]
+        return [Incident.due_at.asc(nulls="LAST"), Incident.id]
+    expr = {
+        "number": Incident.id, "detected": Incident.detected_at, "network": Incident.network,
+        "author": Incident.author, "topic": Topic.name, "status": Incident.status, "due": Incident.due_at,
+        "priority": Case(None, [(Incident.priority == Priority.HIGH, 0)], 1),
+    }[column]
+    primary = expr.desc() if sort.descending else expr.asc()
+    return [primary, Incident.id.desc() if sort.descending else Incident.id.asc()]
+
+
+def count(actor: Actor, f: QueueFilter) -> int:
+    return _filtered(actor, f).count()
+
+
+def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offset: int = 0,
+               limit: int = 200) -> QueuePage:
+    """One page of the queue (``limit`` rows from ``offset``) with each row's current clock."""
+    query = (_filtered(actor, f)
+             .select(Incident.id, Incident.version, Incident.detected_at, Incident.network, Incident.author,
+                     Incident.text, Incident.status, Incident.priority, Incident.due_at, Topic.name.alias("topic_name"),
+                     TopicGroup.name.alias("group_name"))
+             .join(Topic, JOIN.LEFT_OUTER, on=(Incident.topic == Topic.id))
+             .switch(Incident)
+             .join(TopicGroup, JOIN.LEFT_OUTER, on=(Incident.topic_group == TopicGroup.id))
+             .order_by(*_ordering(sort, f.preset))
+             .offset(offset).limit(limit + 1)
+             .dicts())
+    raw = list(query)
+    has_more = len(raw) > limit
+    raw = raw[:limit]
+    ids = [r["id"] for r in raw]
+    units: dict[int, list[str]] = {}
+    if ids:
+        for incident_id, name in (Assignment.select(Assignment.incident, Unit.short_name).join(Unit)
+                                  .where(Assignment.incident.in_(ids) & Assignment.state.in_(
+                                      list(ACTIVE_ASSIGNMENT) + ["done"]))
+                                  .order_by(Assignment.id).tuples()):
+            units.setdefault(incident_id, []).append(name)
+    clocks = clocks_for_many(ids) if ids else {}
+    rows = []
+    for r in raw:
+        text = (r["text"] or "").strip()
+        first_line = text.splitlines()[0][:200] if text else ""
+        topic = r["topic_name"] or r["group_name"] or ""
+        rows.append(QueueRow(
+            r["id"], r["version"], _aware(r["detected_at"]), r["network"], r["author"], first_line, topic,
+            ", ".join(units.get(r["id"], [])), r["status"], STATUS_LABELS[IncidentStatus(r["status"])],
+            r["priority"], _aware(r["due_at"]) if r["due_at"] else None, current_clock(clocks.get(r["id"], [])),
+        ))
+    return QueuePage(rows, offset, has_more)
+
+
+def _aware(value):  # noqa: ANN001, ANN202 - .dicts() skips the field's python_value on some backends
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)

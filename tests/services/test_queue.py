@@ -1,0 +1,106 @@
+"""The queue as each role sees it: presets, filters, Russian search, sorting, paging."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from app.models.enums import IncidentStatus, NoAnswerReason, Priority
+from app.services import queue, workflow
+from app.services.queue import QueueFilter, QueueSort
+from tests.helpers.world import MSK, World, build_world
+
+TEXTS = [
+    "На улице Красной не горят фонари, темно и страшно",
+    "Огромные ямы на дороге по улице Мира, машины ломаются",
+    "Мусор не вывозят неделю на улице Ленина",
+    "Во дворе на Пурыхина сломаны качели на детской площадке",
+]
+
+
+@pytest.fixture
+def world(db, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: ANN001
+    return build_world(monkeypatch)
+
+
+def fill(w: World) -> list[workflow.Ref]:
+    refs = []
+    for n, text in enumerate(TEXTS, 1):
+        refs.append(workflow.register_incident(
+            w.actor("kurator"), link=f"https://t.me/korenovsk_chat/{n}", author=f"Автор {n}", text=text,
+            detected_at=w.clock.moment, priority=Priority.HIGH if n == 2 else Priority.NORMAL))
+        w.clock.work(5)
+    k = w.actor("kurator")
+    refs[0] = workflow.route(k, refs[0].id, refs[0].version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    refs[1] = workflow.route(k, refs[1].id, refs[1].version, unit_ids=[w.units["blago"]], topic_id=w.topic_id)
+    refs[3] = workflow.close_without_answer(k, refs[3].id, refs[3].version, reason=NoAnswerReason.INSULT)
+    return refs
+
+
+def ids(page: queue.QueuePage) -> list[int]:
+    return [r.incident_id for r in page.rows]
+
+
+def test_presets_follow_the_role(world: World) -> None:
+    assert [c for c, _ in queue.presets_for(world.actor("kurator"))] == ["new", "approval", "clarification",
+                                                                         "overdue", "all"]
+    assert [label for _, label in queue.presets_for(world.actor("zhkh"))] == ["Мои", "На доработке",
+                                                                            "К размещению", "Все моего отдела"]
+    assert [c for c, _ in queue.presets_for(world.actor("glava"))] == ["open", "overdue", "all"]
+
+
+def test_curator_sees_new_ones_and_everything_closed_last(world: World) -> None:
+    refs = fill(world)
+    k = world.actor("kurator")
+    assert ids(queue.fetch_page(k, QueueFilter(preset="new"))) == [refs[2].id]
+    everything = queue.fetch_page(k, QueueFilter(preset="all"))
+    assert ids(everything)[-1] == refs[3].id
+    assert queue.count(k, QueueFilter(preset="all")) == 4
+    row = everything.rows[0]
+    assert row.status_label in ("В работе", "Новый") and row.clock is not None
+
+
+def test_executor_sees_only_their_units_incidents(world: World) -> None:
+    refs = fill(world)
+    assert ids(queue.fetch_page(world.actor("zhkh"), QueueFilter(preset="mine"))) == [refs[0].id]
+    assert ids(queue.fetch_page(world.actor("zhkh"), QueueFilter(preset="all"))) == [refs[0].id]
+    assert ids(queue.fetch_page(world.actor("arhit"), QueueFilter(preset="unit_all"))) == []
+
+
+def test_search_understands_russian_word_forms(world: World) -> None:
+    refs = fill(world)
+    k = world.actor("kurator")
+    assert ids(queue.fetch_page(k, QueueFilter(search="фонарь"))) == [refs[0].id]
+    assert ids(queue.fetch_page(k, QueueFilter(search="ямами дорог"))) == [refs[1].id]
+    assert ids(queue.fetch_page(k, QueueFilter(search="качелей"))) == [refs[3].id]
+    assert ids(queue.fetch_page(k, QueueFilter(search="Автор 3"))) == [refs[2].id]
+
+
+def test_filters_combine(world: World) -> None:
+    refs = fill(world)
+    k = world.actor("kurator")
+    assert ids(queue.fetch_page(k, QueueFilter(priority="high"))) == [refs[1].id]
+    assert ids(queue.fetch_page(k, QueueFilter(unit_ids=(world.units["zhkh"],)))) == [refs[0].id]
+    assert ids(queue.fetch_page(k, QueueFilter(statuses=(IncidentStatus.NO_ANSWER,)))) == [refs[3].id]
+    assert len(queue.fetch_page(k, QueueFilter(networks=("telegram",))).rows) == 4
+    today = world.clock.moment.date()
+    assert len(queue.fetch_page(k, QueueFilter(detected_from=today, detected_to=today)).rows) == 4
+    assert queue.fetch_page(k, QueueFilter(detected_to=date(2026, 11, 1))).rows == []
+
+
+def test_sorting_and_paging(world: World) -> None:
+    refs = fill(world)
+    k = world.actor("kurator")
+    by_author = queue.fetch_page(k, QueueFilter(), QueueSort("author", descending=True))
+    assert [r.author for r in by_author.rows] == ["Автор 4", "Автор 3", "Автор 2", "Автор 1"]
+    first = queue.fetch_page(k, QueueFilter(), QueueSort("number"), offset=0, limit=3)
+    second = queue.fetch_page(k, QueueFilter(), QueueSort("number"), offset=3, limit=3)
+    assert first.has_more and not second.has_more
+    assert ids(first) + ids(second) == [r.id for r in refs]
+
+
+def test_overdue_preset_lists_open_incidents_past_their_deadline(world: World) -> None:
+    refs = fill(world)
+    world.clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=MSK))
+    overdue = ids(queue.fetch_page(world.actor("kurator"), QueueFilter(preset="overdue")))
+    assert sorted(overdue) == sorted([refs[0].id, refs[1].id, refs[2].id])
