@@ -456,7 +456,7 @@ def _next_number(incident_id: int) -> int:
     return (last.number if last else 0) + 1
 
 
-def _allowed_kinds(incident: Incident, assignment: Assignment) -> set[AnswerKind]:
+def allowed_answer_kinds(incident: Incident, assignment: Assignment) -> set[AnswerKind]:
     several = Assignment.select().where((Assignment.incident == incident.id)
                                         & Assignment.state.in_(ACTIVE_ASSIGNMENT)).count() > 1
     interim_published = _has_interim(incident)
@@ -479,7 +479,7 @@ def save_draft(actor: Actor, incident_id: int, expected_version: int, *, text: s
         _require_status(incident, (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.INTERIM,
                                    IncidentStatus.CLARIFICATION), "Сохранение ответа")
         assignment, acting_for = _my_assignment(actor, incident, "Сохранение ответа")
-        allowed = _allowed_kinds(incident, assignment)
+        allowed = allowed_answer_kinds(incident, assignment)
         if kind not in allowed:
             raise InvalidTransition("Сейчас можно готовить только: "
                                     + ", ".join(sorted(ANSWER_KIND_LABELS[k].lower() for k in allowed)))
@@ -724,3 +724,29 @@ def set_stage_limits(actor: Actor, incident_id: int, expected_version: int, *, l
                      comment=comment, payload={"old": old, "new": json.loads(incident.step_limits)})
     return Ref(incident.id, incident.version)
 
+
+
+MAX_ATTACHMENT = 50 * 1024 * 1024
+
+
+def add_attachment(actor: Actor, incident_id: int, expected_version: int, *, filename: str, data: bytes,
+                   mime_type: str = "application/octet-stream") -> Ref:
+    """Clause 20: a photo or video that confirms the answer, kept with the version being written."""
+    from app.models import Attachment
+
+    if not data:
+        raise ValidationError(f"Файл «{filename}» пустой")
+    if len(data) > MAX_ATTACHMENT:
+        raise ValidationError(f"Файл «{filename}» больше 50 МБ")
+    with db.atomic():
+        incident = _lock(incident_id, expected_version, actor)
+        assignment, acting_for = _my_assignment(actor, incident, "Вложение")
+        answer = (Answer.select().where((Answer.assignment == assignment.id) & (Answer.state == AnswerState.EDITING))
+                  .order_by(Answer.number.desc()).first())
+        if answer is None:
+            raise InvalidTransition("Вложение: сначала сохраните текст ответа")
+        att = Attachment.create(answer=answer, filename=filename[:255], mime_type=mime_type, size=len(data), data=data)
+        incident.save()
+        audit.record("answer.attach", actor=User.get_by_id(actor.user_id), acting_for=acting_for, incident=incident,
+                     entity="attachment", entity_id=att.id, payload={"file": filename, "size": len(data)})
+    return Ref(incident.id, incident.version)

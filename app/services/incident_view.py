@@ -1,0 +1,348 @@
+"""Everything the incident card shows, and which actions this user may take on it now."""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN
+
+from app.models import (
+    Answer, ApprovalDecision, Assignment, Attachment, AuditEvent, ClarificationRequest, Incident, Location,
+    Publication, Topic, TopicGroup, Unit, User,
+)
+from app.models.enums import (
+    ANSWER_KIND_LABELS, INCIDENT_KIND_LABELS, NETWORK_LABELS, NO_ANSWER_REASON_LABELS, PRIORITY_LABELS,
+    RETURN_REASON_LABELS, STATUS_LABELS, AnswerKind, AnswerState, AssignmentState, IncidentStatus, Network,
+    NoAnswerReason, Priority, ReturnReason,
+)
+from app.services import answer_checks, clause21
+from app.services.deadlines import Clock, clocks_for
+from app.services.errors import NotFound, PermissionDenied
+from app.services.permissions import Actor
+from app.services.workflow import ACTIVE_ASSIGNMENT, allowed_answer_kinds
+
+ASSIGNMENT_STATE_LABELS = {
+    AssignmentState.ASSIGNED: "В работе",
+    AssignmentState.NOT_COMPETENT: "Не в компетенции (п. 11)",
+    AssignmentState.CLARIFICATION: "Запрос (уточнение)",
+    AssignmentState.CONTRIBUTED: "Информация для сводного ответа направлена",
+    AssignmentState.ON_APPROVAL: "На согласовании",
+    AssignmentState.RETURNED: "На доработке",
+    AssignmentState.APPROVED: "Согласовано, к размещению",
+    AssignmentState.DONE: "Исполнено",
+    AssignmentState.CANCELLED: "Отозвано",
+}
+ANSWER_STATE_LABELS = {
+    AnswerState.EDITING: "Черновик",
+    AnswerState.SUBMITTED: "Направлен на согласование",
+    AnswerState.RETURNED: "Возвращён на доработку",
+    AnswerState.APPROVED: "Согласован",
+    AnswerState.PUBLISHED: "Размещён",
+}
+ACTION_LABELS = {
+    "incident.register": "Инцидент зарегистрирован",
+    "incident.route": "Направлен исполнителям (п. 10)",
+    "incident.reroute": "Перенаправлен (п. 11)",
+    "incident.no_answer": "Закрыт без ответа (п. 21)",
+    "incident.priority": "Изменена важность (п. 17)",
+    "incident.consolidator": "Назначен исполнитель сводного ответа (п. 19)",
+    "incident.stage_limits": "Установлены сроки этапа окончательного ответа (п. 18)",
+    "assignment.not_competent": "Сообщено о некомпетентности (п. 11)",
+    "clarification.ask": "Запрос (уточнение) куратору (п. 13)",
+    "clarification.reply": "Куратор ответил на запрос",
+    "answer.create": "Начата новая версия ответа",
+    "answer.edit": "Ответ сохранён",
+    "answer.submit": "Ответ направлен на согласование (п. 12)",
+    "answer.contribute": "Информация для сводного ответа (п. 19)",
+    "answer.approve": "Ответ согласован (п. 14)",
+    "answer.return": "Возвращён на доработку (п. 14)",
+    "answer.publish": "Ответ размещён (п. 16)",
+    "answer.attach": "Приложен файл к ответу (п. 20)",
+}
+#: every action code the card may offer, with its button text
+ACTIONS = {
+    "route": "Направить",
+    "close_no_answer": "Без ответа",
+    "change_priority": "Изменить важность",
+    "reply_clarification": "Ответить на запрос",
+    "approve": "Согласовать",
+    "return": "Вернуть на доработку",
+    "appoint_consolidator": "Назначить исполнителя сводного ответа",
+    "set_stage_limits": "Сроки этапа (п. 18)",
+    "not_competent": "Не наша компетенция",
+    "ask_clarification": "Запрос (уточнение)",
+    "edit_answer": "Подготовить ответ",
+    "submit": "На согласование",
+    "publish": "Отметить размещение",
+}
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    id: int
+    unit_id: int
+    unit_name: str
+    state: str
+    state_label: str
+    is_consolidating: bool
+    assigned_at: datetime
+    competence_reason: str
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    approved: bool
+    decided_at: datetime
+    curator: str
+    reasons: tuple[str, ...]  # Russian labels of the clause-14 reasons
+    comment: str
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    id: int
+    number: int
+    kind: str
+    kind_label: str
+    state: str
+    state_label: str
+    text: str
+    unit_name: str
+    author: str
+    acting_for: str
+    created_at: datetime
+    submitted_at: datetime | None
+    decisions: tuple[DecisionView, ...]
+    attachments: tuple[tuple[int, str, int], ...]  # id, file name, size
+    publication_url: str
+    published_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClarificationView:
+    id: int
+    asked_at: datetime
+    asked_by: str
+    question: str
+    reply: str
+    replied_at: datetime | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    at: datetime
+    actor: str
+    acting_for: str
+    action: str
+    label: str
+    from_label: str
+    to_label: str
+    comment: str
+    working_minutes: int | None
+    limit_minutes: int | None
+    within_limit: bool | None
+
+
+@dataclass(frozen=True)
+class IncidentCard:
+    """The incident card: the source, the clocks, the units, the answers, the whole history."""
+
+    id: int
+    version: int
+    link: str
+    network: str
+    network_label: str
+    author: str
+    author_link: str
+    text: str
+    detected_at: datetime
+    kind_label: str
+    priority: str
+    priority_label: str
+    status: str
+    status_label: str
+    topic: str
+    topic_group: str
+    location: str
+    no_answer_reason: str
+    assignments: tuple[AssignmentView, ...]
+    answers: tuple[AnswerView, ...]
+    clarifications: tuple[ClarificationView, ...]
+    events: tuple[EventView, ...]
+    clocks: tuple[Clock, ...]
+    actions: frozenset[str]
+    answer_kinds: tuple[str, ...]  # kinds this user may write now
+    clause21: clause21.Clause21Assessment
+    updated_by: str
+    updated_at: datetime
+
+    @property
+    def editing_answer(self) -> AnswerView | None:
+        return next((a for a in reversed(self.answers) if a.state == AnswerState.EDITING), None)
+
+    @property
+    def submitted_answer(self) -> AnswerView | None:
+        return next((a for a in reversed(self.answers) if a.state == AnswerState.SUBMITTED
+                     and a.kind != AnswerKind.CONTRIBUTION), None)
+
+
+def _status_label(code: str | None) -> str:
+    if not code:
+        return ""
+    for table in (STATUS_LABELS, ASSIGNMENT_STATE_LABELS, PRIORITY_LABELS):
+        for key, label in table.items():
+            if key.value == code:
+                return label
+    return code
+
+
+def check_visible(actor: Actor, incident_id: int) -> None:
+    if actor.reads_everything:
+        return
+    units = list(actor.unit_ids)
+    if not units or not Assignment.select().where((Assignment.incident == incident_id)
+                                                  & Assignment.unit.in_(units)).exists():
+        raise PermissionDenied("Инцидент направлен не в ваш отдел")
+
+
+def load_card(actor: Actor, incident_id: int) -> IncidentCard:
+    incident = Incident.get_or_none(Incident.id == incident_id)
+    if incident is None:
+        raise NotFound(f"Инцидент № {incident_id} не найден")
+    check_visible(actor, incident_id)
+    names = {u.id: u.full_name for u in User.select(User.id, User.full_name)}
+    units = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
+    assignments = list(Assignment.select().where(Assignment.incident == incident_id).order_by(Assignment.id))
+    unit_of = {a.id: a.unit_id for a in assignments}
+    answers = list(Answer.select().where(Answer.incident == incident_id).order_by(Answer.number))
+    decisions: dict[int, list[ApprovalDecision]] = {}
+    for d in ApprovalDecision.select().join(Answer).where(Answer.incident == incident_id).order_by(ApprovalDecision.id):
+        decisions.setdefault(d.answer_id, []).append(d)
+    attachments: dict[int, list[tuple[int, str, int]]] = {}
+    for att in (Attachment.select(Attachment.id, Attachment.answer, Attachment.filename, Attachment.size)
+                .join(Answer).where(Answer.incident == incident_id)):
+        attachments.setdefault(att.answer_id, []).append((att.id, att.filename, att.size))
+    publications = {p.answer_id: p for p in Publication.select().where(Publication.incident == incident_id)}
+
+    def reasons(codes: str) -> tuple[str, ...]:
+        return tuple(RETURN_REASON_LABELS[ReturnReason(c)] for c in codes.split(",") if c)
+
+    answer_views = tuple(
+        AnswerView(
+            a.id, a.number, a.kind, ANSWER_KIND_LABELS[AnswerKind(a.kind)], a.state,
+            ANSWER_STATE_LABELS[AnswerState(a.state)], a.text, units.get(unit_of.get(a.assignment_id), ""),
+            names.get(a.author_id, ""), names.get(a.acting_for_id, "") if a.acting_for_id else "",
+            a.created_at, a.submitted_at,
+            tuple(DecisionView(d.approved, d.decided_at, names.get(d.curator_id, ""), reasons(d.reasons), d.comment)
+                  for d in decisions.get(a.id, [])),
+            tuple(attachments.get(a.id, [])),
+            publications[a.id].url if a.id in publications else "",
+            publications[a.id].published_at if a.id in publications else None,
+        )
+        for a in answers
+    )
+    events = tuple(
+        EventView(e.at, names.get(e.actor_id, "система") if e.actor_id else "система",
+                  names.get(e.acting_for_id, "") if e.acting_for_id else "", e.action,
+                  ACTION_LABELS.get(e.action, e.action), _status_label(e.from_state), _status_label(e.to_state),
+                  e.comment, e.working_minutes, e.limit_minutes, e.within_limit)
+        for e in AuditEvent.select().where(AuditEvent.incident == incident_id).order_by(AuditEvent.id)
+    )
+    clarifications = tuple(
+        ClarificationView(c.id, c.asked_at, names.get(c.asked_by_id, ""), c.question, c.reply or "", c.replied_at)
+        for c in ClarificationRequest.select().where(ClarificationRequest.incident == incident_id)
+        .order_by(ClarificationRequest.id)
+    )
+    topic = Topic.get_or_none(Topic.id == incident.topic_id) if incident.topic_id else None
+    group = TopicGroup.get_or_none(TopicGroup.id == incident.topic_group_id) if incident.topic_group_id else None
+    location = Location.get_or_none(Location.id == incident.location_id) if incident.location_id else None
+    actions, kinds = _actions(actor, incident, assignments, answers)
+    return IncidentCard(
+        id=incident.id, version=incident.version, link=incident.link, network=incident.network,
+        network_label=NETWORK_LABELS[Network(incident.network)], author=incident.author,
+        author_link=incident.author_link, text=incident.text, detected_at=incident.detected_at,
+        kind_label=INCIDENT_KIND_LABELS.get(incident.kind, incident.kind), priority=incident.priority,
+        priority_label=PRIORITY_LABELS[Priority(incident.priority)], status=incident.status,
+        status_label=STATUS_LABELS[IncidentStatus(incident.status)], topic=topic.name if topic else "",
+        topic_group=group.name if group else "", location=location.name if location else "",
+        no_answer_reason=NO_ANSWER_REASON_LABELS[NoAnswerReason(incident.no_answer_reason)]
+        if incident.no_answer_reason else "",
+        assignments=tuple(AssignmentView(a.id, a.unit_id, units.get(a.unit_id, ""), a.state,
+                                         ASSIGNMENT_STATE_LABELS[AssignmentState(a.state)], a.is_consolidating,
+                                         a.assigned_at, a.competence_reason or "") for a in assignments),
+        answers=answer_views, clarifications=clarifications, events=events,
+        clocks=tuple(clocks_for(incident_id)), actions=actions, answer_kinds=kinds,
+        clause21=clause21.assess_incoming(incident.text),
+        updated_by=names.get(incident.updated_by_id, "") if incident.updated_by_id else "",
+        updated_at=incident.updated_at,
+    )
+
+
+def _actions(actor: Actor, incident: Incident, assignments: list[Assignment],
+             answers: list[Answer]) -> tuple[frozenset[str], tuple[str, ...]]:
+    status = IncidentStatus(incident.status)
+    closed = status in (IncidentStatus.ANSWERED, IncidentStatus.NO_ANSWER)
+    actions: set[str] = set()
+    kinds: tuple[str, ...] = ()
+    if actor.is_curator and not closed:
+        actions |= {"route", "close_no_answer", "change_priority"}
+        if status == IncidentStatus.CLARIFICATION:
+            actions.add("reply_clarification")
+        if status == IncidentStatus.ON_APPROVAL:
+            actions |= {"approve", "return"}
+        active = [a for a in assignments if a.state in ACTIVE_ASSIGNMENT]
+        if len(active) > 1 and status in (IncidentStatus.ROUTED, IncidentStatus.RETURNED):
+            actions.add("appoint_consolidator")
+        if status == IncidentStatus.INTERIM:
+            actions.add("set_stage_limits")
+    mine = [a for a in assignments if a.state in ACTIVE_ASSIGNMENT and a.unit_id in actor.unit_ids]
+    if mine and not closed:
+        own = sorted(mine, key=lambda a: (a.unit_id != actor.unit_id, a.id))[0]
+        submitted_any = any(x.assignment_id == own.id and x.state != AnswerState.EDITING for x in answers)
+        if status in (IncidentStatus.ROUTED, IncidentStatus.CLARIFICATION) and not submitted_any:
+            actions.add("not_competent")
+        if status in (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.INTERIM):
+            actions.add("ask_clarification")
+        if status in (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.INTERIM,
+                      IncidentStatus.CLARIFICATION):
+            kinds = tuple(sorted(k.value for k in allowed_answer_kinds(incident, own)))
+            actions.add("edit_answer")
+            if any(x.assignment_id == own.id and x.state == AnswerState.EDITING for x in answers) \
+                    and status != IncidentStatus.CLARIFICATION:
+                actions.add("submit")
+        approved = [x for x in answers if x.state == AnswerState.APPROVED]
+        if status == IncidentStatus.APPROVED and approved and approved[-1].assignment_id in {a.id for a in mine}:
+            actions.add("publish")
+    return frozenset(actions), kinds
+
+
+def check_draft(card: IncidentCard, text: str) -> list[answer_checks.Finding]:
+    """The clause-14 checks of a draft against this incident's question and network."""
+    return answer_checks.check_answer(text, card.text, card.network)
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Differences between two answer versions as (op, text): equal, insert, delete."""
+    a = re.findall(r"\S+|\s+", old)
+    b = re.findall(r"\S+|\s+", new)
+    result: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            result.append(("equal", "".join(a[i1:i2])))
+        else:
+            if i2 > i1:
+                result.append(("delete", "".join(a[i1:i2])))
+            if j2 > j1:
+                result.append(("insert", "".join(b[j1:j2])))
+    return result
+
+
+def attachment_data(actor: Actor, attachment_id: int) -> tuple[str, bytes]:
+    att = (Attachment.select(Attachment, Answer.incident).join(Answer, JOIN.INNER)
+           .where(Attachment.id == attachment_id).first())
+    if att is None:
+        raise NotFound("Вложение не найдено")
+    check_visible(actor, att.answer.incident_id)
+    return att.filename, bytes(att.data)
