@@ -8,10 +8,13 @@ another PC (or this one) changed the calendar, the schedule or the time zone.
 from __future__ import annotations
 
 import threading
+import uuid
+from collections.abc import Mapping, Sequence
 from datetime import date, time
 from functools import partial
 
 from app.models import CalendarDay, CalendarYear, Setting, User, WorkPeriod, db
+from app.models.base import utcnow
 from app.models.enums import CalendarDayKind
 from app.services import audit, settings
 from app.services.errors import ValidationError
@@ -34,8 +37,9 @@ def _revision() -> tuple[str, str]:
 
 
 def _bump() -> None:
-    row = Setting.get_or_none(Setting.key == REVISION_KEY)
-    value = str(int(row.value) + 1) if row else "1"
+    # A fresh random token, not a counter: two PCs bumping at once, or a database emptied and
+    # changed again, must never produce a revision that a cached calendar already carries.
+    value = uuid.uuid4().hex
     Setting.insert(key=REVISION_KEY, value=value).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: value}).execute()
 
@@ -71,20 +75,31 @@ def schedule() -> WorkSchedule:
 
 
 def current_calendar() -> WorkCalendar:
-    """The administration's working-time calendar, as this database defines it."""
+    """The administration's working-time calendar, as this database defines it.
+
+    Cached per open database and revision: a change made here or on another PC (which bumps
+    the revision), a change of time zone or opening another database rebuilds it.
+    """
     key = _revision()
+    database = db.obj
     with _cache_lock:
-        if _cache.get("key") == key and "calendar" in _cache:
+        if (_cache.get("database") is database and _cache.get("key") == key
+                and "calendar" in _cache):
             return _cache["calendar"]  # type: ignore[return-value]
     calendar = WorkCalendar(schedule(), partial(calendar_for_year, overrides=stored_years()), tz=key[1])
     with _cache_lock:
+        _cache["database"] = database
         _cache["key"] = key
         _cache["calendar"] = calendar
     return calendar
 
 
 def year_calendar(year: int) -> YearCalendar:
-    return calendar_for_year(year, stored_years())
+    """The calendar of ``year``: stored in the database, else bundled, else derived."""
+    try:
+        return calendar_for_year(year, stored_years())
+    except ValueError as exc:
+        raise ValidationError(f"Календарь на {year} год недоступен: {exc}") from None
 
 
 def _save_year(cal: YearCalendar) -> None:
@@ -94,9 +109,12 @@ def _save_year(cal: YearCalendar) -> None:
     rows += [{"day": d, "kind": CalendarDayKind.SHORTENED} for d in sorted(cal.shortened)]
     for start in range(0, len(rows), 500):
         CalendarDay.insert_many(rows[start:start + 500]).execute()
-    CalendarYear.insert(year=cal.year, source=cal.source, needs_confirmation=cal.needs_confirmation).on_conflict(
+    now = utcnow()
+    CalendarYear.insert(year=cal.year, source=cal.source, needs_confirmation=cal.needs_confirmation,
+                        updated_at=now).on_conflict(
         conflict_target=[CalendarYear.year],
-        update={CalendarYear.source: cal.source, CalendarYear.needs_confirmation: cal.needs_confirmation},
+        update={CalendarYear.source: cal.source, CalendarYear.needs_confirmation: cal.needs_confirmation,
+                CalendarYear.updated_at: now},
     ).execute()
 
 
@@ -118,8 +136,12 @@ def import_official_csv(data: bytes, actor: User | None) -> list[int]:
     return sorted(calendars)
 
 
-def set_day(day: date, kind: CalendarDayKind, actor: User | None, comment: str = "") -> YearCalendar:
+def set_day(day: date, kind: CalendarDayKind | str, actor: User | None, comment: str = "") -> YearCalendar:
     """The administrator's single-day edit: a day becomes working, shortened or non-working."""
+    try:
+        kind = CalendarDayKind(kind)
+    except ValueError:
+        raise ValidationError(f"Неизвестный вид дня «{kind}»: рабочий, сокращённый или нерабочий") from None
     with db.atomic():
         before = year_calendar(day.year)
         old_kind = before.day_kind(day)
@@ -142,12 +164,18 @@ def confirm_year(year: int, actor: User | None) -> YearCalendar:
     return confirmed
 
 
-def set_schedule(periods: dict[int, list[tuple[time, time]]], actor: User | None) -> WorkSchedule:
+def set_schedule(periods: Mapping[int, Sequence[tuple[time, time]]], actor: User | None) -> WorkSchedule:
     """Replace the weekly schedule (0 = Monday); validated before anything is written."""
     try:
         new = WorkSchedule.from_periods(periods)
-    except ValueError as exc:
+    except (TypeError, ValueError) as exc:
         raise ValidationError(f"График не сохранён: {exc}") from None
+    if not any(new.weekdays[:5]):
+        raise ValidationError("График не сохранён: в нём нет ни одного рабочего периода с понедельника по пятницу")
+    for items in periods.values():
+        for start, end in items:
+            if start.second or start.microsecond or end.second or end.microsecond:
+                raise ValidationError("График не сохранён: время периода задаётся с точностью до минуты")
     with db.atomic():
         WorkPeriod.delete().execute()
         for weekday, items in periods.items():

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from app.models import Setting, User, db
 from app.services import audit
@@ -73,7 +74,20 @@ def timezone_name() -> str:
     return _raw(TIMEZONE_KEY) or DEFAULT_TIMEZONE
 
 
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    # the system's own aliases, not zones: «localtime» is whatever this PC is set to
+    return frozenset(available_timezones()) - {"localtime", "posixrules", "Factory", "posix", "right"}
+
+
 def set_timezone(name: str, actor: User | None) -> None:
+    """Set the administration's zone: an IANA name such as Europe/Moscow.
+
+    «localtime» and similar aliases of one PC's own clock are refused: every PC on a shared
+    database must compute the same deadlines.
+    """
+    if not isinstance(name, str) or name not in _known_zones():
+        raise ValidationError(f"Неизвестный часовой пояс «{name}» (пример: Europe/Moscow)")
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -92,7 +106,7 @@ def set_limits(actor: User | None, **changes: int) -> Limits:
     for key, value in changes.items():
         if key not in current:
             raise ValidationError(f"Неизвестный срок «{key}»")
-        if not isinstance(value, int) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise ValidationError(f"{LIMIT_LABELS[key]}: нужно целое положительное число")
     current.update(changes)
     _store(LIMITS_KEY, current, actor, "Сроки регламента")
