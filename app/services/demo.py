@@ -1,8 +1,9 @@
 """Realistic Russian demo data: the Korenovsk administration's units, topics, users, pages and
 a few hundred incidents over the last three months in every status, some opened today.
 
-The demo writes complete histories (assignments, answer versions, approvals, publications and
-audit events) so that every screen and report has something true to show.
+Every incident's history is written through the workflow services, with the services' clock
+moved to the moment of each step, so the demo's audit trail, clocks and reports are exactly
+what real use would produce.
 """
 from __future__ import annotations
 
@@ -11,18 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from app.models import (
-    Answer, ApprovalDecision, Assignment, ClarificationRequest, Incident, ModerationEntry,
-    OfficialPage, PagePublication, Publication, User, db,
-)
+from app.models import Incident, ModerationEntry, OfficialPage, PagePublication, User, db
 from app.models.enums import (
-    AnswerKind, AnswerState, AssignmentState, IncidentKind, IncidentStatus, ModerationAction,
-    ModerationReason, Network, NoAnswerReason, PageOwner, Priority, ReturnReason, Role, UnitKind,
-    VerificationState,
+    AbsenceKind, AnswerKind, IncidentKind, ModerationAction, ModerationReason, Network, NoAnswerReason, PageOwner,
+    Priority, ReturnReason, Role, UnitKind, VerificationState,
 )
-from app.services import audit, catalog, users
+from app.services import absences, catalog, clock, users, workflow
+from app.services.calendar_store import current_calendar
 from app.services.errors import ValidationError
-from app.services.worktime import WorkCalendar
+from app.services.permissions import Actor, actor_for
 
 UNITS = [
     ("Организационно-кадровый отдел", "ОКО", UnitKind.DEPARTMENT),
@@ -130,19 +128,30 @@ def _link(network: Network, rnd: random.Random, n: int) -> str:
     return f"https://t.me/korenovsk_chat/{n}"
 
 
-class _Builder:
-    """Writes one incident's history step by step at given working-time offsets."""
+class _Story:
+    """Drives one incident through the workflow at chosen moments of working time."""
 
-    def __init__(self, cal: WorkCalendar, rnd: random.Random, now: datetime) -> None:
-        self.cal = cal
+    def __init__(self, rnd: random.Random, now: datetime, curator: Actor, executors: dict[int, Actor]) -> None:
         self.rnd = rnd
         self.now = now
+        self.cal = current_calendar()
+        self.curator = curator
+        self.executors = executors
+        self.moment = now
+        self.ref: workflow.Ref | None = None
 
-    def after(self, moment: datetime, lo: int, hi: int) -> datetime:
-        return self.cal.add_working_time(moment, timedelta(minutes=self.rnd.randint(lo, hi)))
+    def later(self, lo: int, hi: int) -> bool:
+        """Move the clock on by lo..hi working minutes; False if that would be in the future."""
+        moment = self.cal.add_working_time(self.cal.next_working_moment(self.moment),
+                                           timedelta(minutes=self.rnd.randint(lo, hi)))
+        if moment > self.now:
+            return False
+        self.moment = moment
+        return True
 
-    def in_past(self, moment: datetime) -> bool:
-        return moment <= self.now
+    def do(self, action, actor: Actor, **kwargs) -> None:  # noqa: ANN001
+        assert self.ref is not None
+        self.ref = action(actor, self.ref.id, self.ref.version, **kwargs)
 
 
 def fill_demo(seed: int = 2026, incidents: int = 320, now: datetime | None = None) -> DemoResult:
@@ -150,34 +159,46 @@ def fill_demo(seed: int = 2026, incidents: int = 320, now: datetime | None = Non
     if Incident.select().exists():
         raise ValidationError("В базе уже есть инциденты: демонстрационные данные пишутся только в пустую базу")
     rnd = random.Random(seed)
-    cal = WorkCalendar.default()
     tz = ZoneInfo("Europe/Moscow")
-    now = (now or datetime.now(tz)).astimezone(tz).replace(microsecond=0)
+    now = (now or clock.now()).astimezone(tz).replace(microsecond=0)
     result = DemoResult()
-    with db.atomic():
-        units = [catalog.create_unit(name, kind, short) for name, short, kind in UNITS]
-        result.units = len(units)
-        topics = {g: [catalog.create_topic(g, t) for t in names] for g, names in TOPICS.items()}
-        locations = {s: catalog.create_location(s) for s in STREETS}
-        people: dict[str, User] = {}
-        for login, password, name, roles, unit_index in DEMO_USERS:
-            if User.select().where(User.login == login).exists():
-                continue
-            unit_id = units[unit_index].id if unit_index is not None else None
-            users.create_user(login, name, password, roles, unit_id=unit_id)
-            people[login] = User.get(User.login == login)
-            result.users.append((login, password, ", ".join(r.value for r in roles)))
-        curator = people.get("kurator") or User.select().first()
-        executors_by_unit: dict[int, User] = {}
-        for user in people.values():
-            if "executor" in user.role_set and user.unit_id not in executors_by_unit:
-                executors_by_unit[user.unit_id] = user
-        _pages(rnd, now, people.get("admin") or curator)
-        b = _Builder(cal, rnd, now)
-        for n in range(incidents):
-            recent = n >= incidents - 24  # the last ones are live: opened in the last hours
-            _incident(b, n, recent, topics, locations, units, executors_by_unit, curator)
-            result.incidents += 1
+    real_now = clock.now
+    story: _Story | None = None
+    clock.now = lambda: (story.moment if story else now)  # the services see each step's own moment
+    try:
+        with db.atomic():
+            units = [catalog.create_unit(name, kind, short) for name, short, kind in UNITS]
+            result.units = len(units)
+            topics = {g: [catalog.create_topic(g, t) for t in names] for g, names in TOPICS.items()}
+            locations = {s: catalog.create_location(s) for s in STREETS}
+            people: dict[str, User] = {}
+            for login, password, name, roles, unit_index in DEMO_USERS:
+                if User.select().where(User.login == login).exists():
+                    continue
+                unit_id = units[unit_index].id if unit_index is not None else None
+                users.create_user(login, name, password, roles, unit_id=unit_id)
+                people[login] = User.get(User.login == login)
+                result.users.append((login, password, ", ".join(r.value for r in roles)))
+            curator_user = people.get("kurator") or User.select().where(User.roles.contains("curator")).first()
+            if curator_user is None:
+                raise ValidationError("В базе нет куратора: демонстрационные данные создать нельзя")
+            curator = actor_for(curator_user.id, now.date())
+            executors: dict[int, Actor] = {}
+            for user in people.values():
+                if "executor" in user.role_set and user.unit_id not in executors:
+                    executors[user.unit_id] = actor_for(user.id, now.date())
+            if "arhitektura" in people and "imuschestvo" in people:
+                absences.add_absence(curator, user_id=people["arhitektura"].id, deputy_id=people["imuschestvo"].id,
+                                     kind=AbsenceKind.SICK, starts_on=now.date() - timedelta(days=2),
+                                     ends_on=now.date() + timedelta(days=5), comment="Больничный")
+            _pages(rnd, now, people.get("admin") or curator_user)
+            for n in range(incidents):
+                story = _Story(rnd, now, curator, executors)
+                recent = n >= incidents - 24  # the last ones are live: their clocks run now
+                _incident(story, n, recent, topics, locations, units)
+                result.incidents += 1
+    finally:
+        clock.now = real_now
     return result
 
 
@@ -203,8 +224,8 @@ def _pages(rnd: random.Random, now: datetime, author: User) -> None:
                                    author=rnd.choice(AUTHORS), excerpt="(комментарий удалён)", moderator=author)
 
 
-def _incident(b: _Builder, n: int, recent: bool, topics, locations, units, executors_by_unit, curator: User) -> None:  # noqa: ANN001, PLR0915
-    rnd, cal, now = b.rnd, b.cal, b.now
+def _incident(s: _Story, n: int, recent: bool, topics, locations, units) -> None:  # noqa: ANN001, C901, PLR0912, PLR0915
+    rnd, cal, now = s.rnd, s.cal, s.now
     group = rnd.choice(list(TOPICS))
     topic = rnd.choice(topics[group])
     street = rnd.choice(STREETS)
@@ -218,139 +239,86 @@ def _incident(b: _Builder, n: int, recent: bool, topics, locations, units, execu
             detected = now - timedelta(minutes=rnd.randint(5, 120))
     else:
         detected = now - timedelta(days=rnd.randint(2, 92), minutes=rnd.randint(0, 24 * 60))
-    start = cal.next_working_moment(detected)
-    limit = timedelta(hours=4 if priority is Priority.HIGH else 8)
-    due = cal.add_working_time(start, limit)
+    # a few interim answers of the last days are still waiting for their final answer (clause 18)
+    awaiting_final = not recent and n % 40 == 7
+    if awaiting_final:
+        detected = now - timedelta(days=rnd.randint(2, 5), minutes=rnd.randint(0, 600))
+    abusive = not recent and not awaiting_final and rnd.random() < 0.05
     text = COMPLAINTS[topic.name].format(street=street)
-    incident = Incident.create(
-        network=network, link=_link(network, rnd, 1000 + n), author=rnd.choice(AUTHORS),
-        text=text, detected_at=detected, registered_at=detected, registered_by=curator, kind=kind,
-        priority=priority, status=IncidentStatus.NEW, due_at=due,
-    )
-    audit.record("incident.register", actor=curator, incident=incident, entity="incident",
-                 entity_id=incident.id, to_state=IncidentStatus.NEW, at=detected)
-
-    # clause 21: some incidents get no answer at all
-    if not recent and rnd.random() < 0.05:
-        closed = b.after(start, 5, 25)
-        reason = rnd.choice([NoAnswerReason.OBSCENE, NoAnswerReason.INSULT, NoAnswerReason.NOT_ABOUT_ADMINISTRATION])
-        incident.status, incident.no_answer_reason, incident.closed_at = IncidentStatus.NO_ANSWER, reason, closed
-        incident.text += " (текст содержит недопустимые выражения)" if reason != NoAnswerReason.NOT_ABOUT_ADMINISTRATION else ""
-        incident.save()
-        audit.record("incident.no_answer", actor=curator, incident=incident, from_state=IncidentStatus.NEW,
-                     to_state=IncidentStatus.NO_ANSWER, comment=reason, at=closed)
+    if abusive:
+        text += " Вы там все идиоты и дебилы!"
+    s.moment = detected
+    s.ref = workflow.register_incident(s.curator, link=_link(network, rnd, 1000 + n), author=rnd.choice(AUTHORS),
+                                       text=text, detected_at=detected, kind=kind, priority=priority)
+    if abusive:
+        if s.later(5, 25):
+            s.do(workflow.close_without_answer, s.curator, reason=NoAnswerReason.INSULT)
         return
 
-    # how far the story has got: recent incidents stop at a random live step
-    stage = rnd.choice(["new", "routed", "clarification", "on_approval", "returned", "approved", "answered"]) if recent else "answered"
-    if stage == "new":
+    stage = rnd.choice(["new", "routed", "clarification", "on_approval", "returned", "approved", "answered"]) \
+        if recent else "answered"
+    if stage == "new" or not s.later(5, 40 if rnd.random() < 0.9 else 90):
         return
-    routed = b.after(start, 5, 45 if rnd.random() < 0.9 else 90)
-    if not b.in_past(routed):
-        return
-    incident.topic_group, incident.topic = topic.group_id, topic.id
-    incident.location = locations[street]
-    candidates = TOPIC_UNITS[group]
-    several = rnd.random() < 0.08 and len(candidates) > 1
-    chosen = [units[i] for i in (candidates if several else candidates[:1])]
-    assignments = []
-    for unit in chosen:
-        assignments.append(Assignment.create(incident=incident, unit=unit.id, assigned_at=routed, assigned_by=curator,
-                                             executor=executors_by_unit.get(unit.id),
-                                             is_consolidating=unit is chosen[0] and several))
-    incident.status, incident.routed_at = IncidentStatus.ROUTED, routed
+    candidates = [units[i].id for i in TOPIC_UNITS[group]]
+    several = not recent and rnd.random() < 0.08 and len(candidates) > 1
+    chosen = candidates if several else candidates[:1]
+    if not several and not recent and rnd.random() < 0.04 and len(candidates) > 1:
+        # clause 11: the first unit says it is not theirs, the curator re-routes
+        s.do(workflow.route, s.curator, unit_ids=[candidates[1]], topic_id=topic.id, location_id=locations[street])
+        if not s.later(10, 40):
+            return
+        s.do(workflow.declare_not_competent, s.executors[candidates[1]],
+             reason="Вопрос не относится к полномочиям учреждения")
+        if not s.later(10, 45):
+            return
+    s.do(workflow.route, s.curator, unit_ids=chosen, topic_id=topic.id, location_id=locations[street])
+    main = s.executors[chosen[0]]
     if several:
-        incident.consolidating_unit = chosen[0].id
-    incident.save()
-    audit.record("incident.route", actor=curator, incident=incident, from_state=IncidentStatus.NEW,
-                 to_state=IncidentStatus.ROUTED, payload={"units": [u.name for u in chosen]},
-                 working_minutes=int(cal.working_time_between(start, routed).total_seconds() // 60),
-                 limit_minutes=30,
-                 within_limit=cal.working_time_between(start, routed) <= timedelta(minutes=30), at=routed)
-    main = assignments[0]
-    executor = main.executor or curator
-    moment = routed
+        for unit_id in chosen[1:]:
+            if not s.later(30, 150):
+                return
+            s.do(workflow.save_draft, s.executors[unit_id], text="Сведения отдела для сводного ответа: работы "
+                 "запланированы, сроки согласованы с подрядчиком.", kind=AnswerKind.CONTRIBUTION)
+            s.do(workflow.submit_answer, s.executors[unit_id])
+        if not s.later(5, 30):
+            return
+        s.do(workflow.appoint_consolidator, s.curator, unit_id=chosen[0])
     if stage == "clarification" or (not recent and rnd.random() < 0.07):
-        asked = b.after(moment, 10, 70)
-        if not b.in_past(asked):
+        if not s.later(10, 70):
             return
-        clar = ClarificationRequest.create(incident=incident, assignment=main, asked_by=executor, asked_at=asked,
-                                           question="Уточните, пожалуйста, точный адрес: какой дом?")
-        incident.status = IncidentStatus.CLARIFICATION
-        incident.save()
-        audit.record("clarification.ask", actor=executor, incident=incident, from_state=IncidentStatus.ROUTED,
-                     to_state=IncidentStatus.CLARIFICATION, at=asked)
-        replied = b.after(asked, 5, 40)
-        if stage == "clarification" or not b.in_past(replied):
+        s.do(workflow.ask_clarification, main, question="Уточните, пожалуйста, точный адрес: какой дом?")
+        if stage == "clarification" or not s.later(5, 40):
             return
-        clar.reply, clar.replied_by, clar.replied_at = "Дом 12, со стороны двора.", curator, replied
-        clar.save()
-        incident.status = IncidentStatus.ROUTED
-        incident.save()
-        audit.record("clarification.reply", actor=curator, incident=incident, from_state=IncidentStatus.CLARIFICATION,
-                     to_state=IncidentStatus.ROUTED, at=replied)
-        moment = replied
-    interim = not recent and rnd.random() < 0.1
-    number = 0
+        s.do(workflow.reply_clarification, s.curator, reply="Дом 12, со стороны двора.")
+    interim = awaiting_final or (not recent and rnd.random() < 0.1)
+    answer_kind = AnswerKind.INTERIM if interim else (AnswerKind.CONSOLIDATED if several else AnswerKind.DRAFT)
     returns = 1 if stage == "returned" else (rnd.choice([0, 0, 0, 0, 1, 2]) if not recent else 0)
     for attempt in range(returns + 1):
-        submitted = b.after(moment, 40, 300) if attempt == 0 else b.after(moment, 15, 75)
-        if not b.in_past(submitted):
+        if not (s.later(40, 300) if attempt == 0 else s.later(15, 75)):
             return
-        number += 1
-        answer = Answer.create(incident=incident, assignment=main,
-                               kind=AnswerKind.INTERIM if interim else (AnswerKind.CONSOLIDATED if several else AnswerKind.DRAFT),
-                               number=number, text=INTERIM if interim else rnd.choice(ANSWERS),
-                               state=AnswerState.SUBMITTED, author=executor, created_at=submitted, submitted_at=submitted)
-        incident.status = IncidentStatus.ON_APPROVAL
-        incident.save()
-        audit.record("answer.submit", actor=executor, incident=incident, entity="answer", entity_id=answer.id,
-                     to_state=IncidentStatus.ON_APPROVAL, at=submitted)
-        decided = b.after(submitted, 5, 45)
-        if stage == "on_approval" or not b.in_past(decided):
+        s.do(workflow.save_draft, main, text=INTERIM if interim else rnd.choice(ANSWERS), kind=answer_kind)
+        s.do(workflow.submit_answer, main)
+        if stage == "on_approval" or not s.later(5, 45):
             return
         if attempt < returns:
-            reason = rnd.choice(list(ReturnReason))
-            ApprovalDecision.create(answer=answer, curator=curator, decided_at=decided, approved=False,
-                                    reasons=reason, comment="Доработайте, пожалуйста.")
-            answer.state = AnswerState.RETURNED
-            answer.save()
-            incident.status = IncidentStatus.RETURNED
-            incident.save()
-            audit.record("answer.return", actor=curator, incident=incident, entity="answer", entity_id=answer.id,
-                         from_state=IncidentStatus.ON_APPROVAL, to_state=IncidentStatus.RETURNED,
-                         payload={"reasons": [reason]}, at=decided)
-            moment = decided
+            s.do(workflow.return_for_revision, s.curator, reasons=[rnd.choice(list(ReturnReason))],
+                 comment="Доработайте, пожалуйста.")
             if stage == "returned":
                 return
-            continue
-        ApprovalDecision.create(answer=answer, curator=curator, decided_at=decided, approved=True)
-        answer.state = AnswerState.APPROVED
-        answer.save()
-        incident.status = IncidentStatus.APPROVED
-        incident.save()
-        audit.record("answer.approve", actor=curator, incident=incident, entity="answer", entity_id=answer.id,
-                     from_state=IncidentStatus.ON_APPROVAL, to_state=IncidentStatus.APPROVED, at=decided)
-        published = b.after(decided, 3, 40)
-        if stage == "approved" or not b.in_past(published):
-            return
-        Publication.create(answer=answer, incident=incident, published_by=executor, published_at=published,
-                           url=incident.link + "?reply=1")
-        answer.state = AnswerState.PUBLISHED
-        answer.save()
-        status = IncidentStatus.INTERIM if interim else IncidentStatus.ANSWERED
-        incident.status = status
-        if interim:
-            incident.due_at = cal.add_working_days(published, 7)
-        else:
-            incident.closed_at = published
-            main.state = AssignmentState.DONE
-            main.closed_at = published
-            main.save()
-        incident.save()
-        audit.record("answer.publish", actor=executor, incident=incident, entity="answer", entity_id=answer.id,
-                     from_state=IncidentStatus.APPROVED, to_state=status,
-                     working_minutes=int(cal.working_time_between(start, published).total_seconds() // 60),
-                     limit_minutes=int(limit.total_seconds() // 60),
-                     within_limit=published <= due, at=published)
+    s.do(workflow.approve, s.curator)
+    if stage == "approved" or not s.later(3, 40):
         return
+    s.do(workflow.publish, main, url=f"https://vk.com/wall-1_{n}?reply=1" if network is Network.VK
+         else f"https://t.me/korenovsk_chat/{n}?comment=1")
+    if not interim or awaiting_final:
+        return
+    # clause 18: the final answer, usually within the seven working days
+    if not s.later(60 * 8, 60 * 8 * (9 if rnd.random() < 0.2 else 6)):
+        return
+    s.do(workflow.save_draft, main, text=rnd.choice(ANSWERS), kind=AnswerKind.FINAL)
+    s.do(workflow.submit_answer, main)
+    if not s.later(5, 40):
+        return
+    s.do(workflow.approve, s.curator)
+    if s.later(3, 30):
+        s.do(workflow.publish, main, url=f"https://vk.com/wall-1_{n}?reply=2")

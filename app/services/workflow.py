@@ -219,7 +219,8 @@ def register_incident(
             with db.atomic():
                 incident = Incident.create(
                     network=network, link=link, author=author[:255], author_link=author_link[:1024], text=text,
-                    detected_at=detected_at, registered_by=actor.user_id, external_id=external_id,
+                    detected_at=detected_at, registered_at=clock.now(), registered_by=actor.user_id,
+                    external_id=external_id, updated_at=clock.now(),
                     kind=kind, priority=priority, status=IncidentStatus.NEW,
                     due_at=answer_deadline(detected_at, priority), updated_by=actor.user_id,
                 )
@@ -487,7 +488,7 @@ def save_draft(actor: Actor, incident_id: int, expected_version: int, *, text: s
                   .order_by(Answer.number.desc()).first())
         if answer is None:
             answer = Answer.create(incident=incident, assignment=assignment, kind=kind, number=_next_number(incident.id),
-                                   text=text, author=actor.user_id, acting_for=acting_for)
+                                   text=text, author=actor.user_id, acting_for=acting_for, created_at=clock.now())
             action = "answer.create"
         else:
             answer.text, answer.kind, answer.author, answer.acting_for = text, kind, actor.user_id, acting_for
