@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: modules that add their own sub-commands: each has ``register(subparsers)``
-COMMAND_MODULES = ("app.cli_calendar",)
+COMMAND_MODULES = ("app.cli_calendar", "app.cli_report", "app.cli_import", "app.cli_screens")
 
 
 def _run_gui(args: argparse.Namespace) -> int:
