@@ -22,15 +22,20 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     return home
 
 
+def _require_postgresql() -> None:
+    """Skip without a server, with the reason; in CI a missing server fails the run instead."""
+    ok, reason = databases.pg_available()
+    if not ok:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI: прогон на PostgreSQL не может быть пропущен — {reason}")
+        pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One empty database for the session, on the chosen backend."""
     if databases.backend() == "postgresql":
-        ok, reason = databases.pg_available()
-        if not ok:
-            if os.environ.get("CI"):
-                pytest.fail(f"CI: прогон на PostgreSQL не может быть пропущен — {reason}")
-            pytest.skip(reason)
+        _require_postgresql()
         url = databases.create_pg_database()
         yield url
         from app.services.database import close_database
@@ -68,11 +73,7 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     from app.services.database import close_database
 
     if databases.backend() == "postgresql":
-        ok, reason = databases.pg_available()
-        if not ok:
-            if os.environ.get("CI"):
-                pytest.fail(f"CI: прогон на PostgreSQL не может быть пропущен — {reason}")
-            pytest.skip(reason)
+        _require_postgresql()
         url = databases.create_pg_database("incidents_fresh")
         yield url
         close_database()

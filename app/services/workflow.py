@@ -591,30 +591,43 @@ def _submitted_answer(incident: Incident) -> Answer:
     return answer
 
 
+def _decide(actor: Actor, incident_id: int, expected_version: int, *, approved: bool,
+            reasons: list[ReturnReason], comment: str) -> tuple[Incident, list[int]]:
+    """Clause 14: record the curator's decision on the submitted version."""
+    what = "Согласование" if approved else "Возврат на доработку"
+    with db.atomic():
+        incident = _lock(incident_id, expected_version, actor)
+        _require_status(incident, (IncidentStatus.ON_APPROVAL,), what)
+        answer = _submitted_answer(incident)
+        now = clock.now()
+        ApprovalDecision.create(answer=answer, curator=actor.user_id, decided_at=now, approved=approved,
+                                reasons=",".join(r.value for r in reasons), comment=comment)
+        answer.state = AnswerState.APPROVED if approved else AnswerState.RETURNED
+        answer.save()
+        incident.status = IncidentStatus.APPROVED if approved else IncidentStatus.RETURNED
+        incident.save()
+        if answer.assignment_id:
+            Assignment.update(state=AssignmentState.APPROVED if approved else AssignmentState.RETURNED).where(
+                Assignment.id == answer.assignment_id).execute()
+        payload: dict[str, object] = {"number": answer.number}
+        if not approved:
+            payload["reasons"] = [r.value for r in reasons]
+        audit.record("answer.approve" if approved else "answer.return", actor=User.get_by_id(actor.user_id),
+                     incident=incident, entity="answer", entity_id=answer.id, from_state=IncidentStatus.ON_APPROVAL,
+                     to_state=incident.status, comment=comment, payload=payload,
+                     **_timed("approval", incident, answer.submitted_at, now))
+        units = [answer.assignment.unit_id] if answer.assignment_id else []
+    return incident, units
+
+
 def approve(actor: Actor, incident_id: int, expected_version: int, *, comment: str = "") -> Ref:
     """Clause 14: the curator approves the submitted draft; publication within 30 minutes follows."""
     require_curator(actor, "Согласование")
-    with db.atomic():
-        incident = _lock(incident_id, expected_version, actor)
-        _require_status(incident, (IncidentStatus.ON_APPROVAL,), "Согласование")
-        answer = _submitted_answer(incident)
-        now = clock.now()
-        ApprovalDecision.create(answer=answer, curator=actor.user_id, decided_at=now, approved=True, comment=comment)
-        answer.state = AnswerState.APPROVED
-        answer.save()
-        incident.status = IncidentStatus.APPROVED
-        incident.save()
-        if answer.assignment_id:
-            Assignment.update(state=AssignmentState.APPROVED).where(Assignment.id == answer.assignment_id).execute()
-        audit.record("answer.approve", actor=User.get_by_id(actor.user_id), incident=incident, entity="answer",
-                     entity_id=answer.id, from_state=IncidentStatus.ON_APPROVAL, to_state=IncidentStatus.APPROVED,
-                     comment=comment, payload={"number": answer.number},
-                     **_timed("approval", incident, answer.submitted_at, now))
-        unit = [answer.assignment.unit_id] if answer.assignment_id else []
+    incident, units = _decide(actor, incident_id, expected_version, approved=True, reasons=[], comment=comment)
     minutes = step_limit(incident, "publication")
     events.publish([_ev("approved", incident,
                         f"Ответ по инциденту № {incident.id} согласован — разместите в течение {minutes} мин",
-                        units=unit)])
+                        units=units)])
     return Ref(incident.id, incident.version)
 
 
@@ -625,28 +638,10 @@ def return_for_revision(actor: Actor, incident_id: int, expected_version: int, *
     reasons = list(dict.fromkeys(ReturnReason(r) for r in reasons))
     if not reasons:
         raise ValidationError("Укажите хотя бы одну причину возврата (п. 14)")
-    with db.atomic():
-        incident = _lock(incident_id, expected_version, actor)
-        _require_status(incident, (IncidentStatus.ON_APPROVAL,), "Возврат на доработку")
-        answer = _submitted_answer(incident)
-        now = clock.now()
-        codes = ",".join(r.value for r in reasons)
-        ApprovalDecision.create(answer=answer, curator=actor.user_id, decided_at=now, approved=False,
-                                reasons=codes, comment=comment)
-        answer.state = AnswerState.RETURNED
-        answer.save()
-        incident.status = IncidentStatus.RETURNED
-        incident.save()
-        if answer.assignment_id:
-            Assignment.update(state=AssignmentState.RETURNED).where(Assignment.id == answer.assignment_id).execute()
-        audit.record("answer.return", actor=User.get_by_id(actor.user_id), incident=incident, entity="answer",
-                     entity_id=answer.id, from_state=IncidentStatus.ON_APPROVAL, to_state=IncidentStatus.RETURNED,
-                     comment=comment, payload={"reasons": [r.value for r in reasons], "number": answer.number},
-                     **_timed("approval", incident, answer.submitted_at, now))
-        unit = [answer.assignment.unit_id] if answer.assignment_id else []
+    incident, units = _decide(actor, incident_id, expected_version, approved=False, reasons=reasons, comment=comment)
     labels = "; ".join(RETURN_REASON_LABELS[r] for r in reasons)
     events.publish([_ev("returned", incident, f"Проект ответа по инциденту № {incident.id} возвращён: {labels}",
-                        units=unit)])
+                        units=units)])
     return Ref(incident.id, incident.version)
 
 
