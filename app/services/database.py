@@ -95,7 +95,7 @@ def _hide_password(url: str) -> str:
     return url
 
 
-def _check_sqlite_file(path: Path, create: bool) -> None:
+def check_sqlite_file(path: Path, create: bool) -> None:
     if path.exists():
         if path.is_dir():
             raise DatabaseUnavailable(f"«{path}» — это папка, а не файл базы данных")
@@ -152,15 +152,15 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True) -> Ope
     target = parse_url(url)
     if target.backend == "sqlite":
         assert target.path is not None
-        _check_sqlite_file(target.path, create)
+        check_sqlite_file(target.path, create)
         target.path.parent.mkdir(parents=True, exist_ok=True)
     database = make_database(target)
     try:
         database.connect()
     except OperationalError as exc:
-        raise DatabaseUnavailable(_connection_message(target, exc)) from None
+        raise DatabaseUnavailable(connection_message(target, exc)) from None
     except Exception as exc:  # psycopg2 raises its own errors for bad hosts etc.
-        raise DatabaseUnavailable(_connection_message(target, exc)) from None
+        raise DatabaseUnavailable(connection_message(target, exc)) from None
     db.initialize(database)
     try:
         found = migrations.current_version(database)
@@ -197,14 +197,20 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True) -> Ope
     return OpenedDatabase(target, database, migrations.SCHEMA_VERSION, applied)
 
 
-def _connection_message(target: DatabaseTarget, exc: Exception) -> str:
+def connection_message(target: DatabaseTarget, exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if target.backend == "postgresql":
         if "does not exist" in text and "database" in text:
             return f"На сервере PostgreSQL {target.host}:{target.port} нет базы данных «{target.name}»"
         if "password" in text or "authentication" in text:
             return f"Сервер PostgreSQL {target.host}:{target.port} отклонил пользователя «{target.user}»: неверный пароль"
-        return f"Не удаётся подключиться к серверу PostgreSQL {target.host}:{target.port}: сервер недоступен ({text})"
+        log.warning("PostgreSQL %s:%s: %s", target.host, target.port, text)
+        if "timeout" in text or "timed out" in text:
+            return f"Не удаётся подключиться к серверу PostgreSQL {target.host}:{target.port}: сервер не ответил вовремя"
+        if "could not translate host name" in text or "Name or service not known" in text:
+            return f"Не удаётся подключиться к серверу PostgreSQL: неизвестное имя сервера «{target.host}»"
+        return (f"Не удаётся подключиться к серверу PostgreSQL {target.host}:{target.port}: "
+                "сервер недоступен или не принимает подключения")
     if "unable to open" in text or "readonly" in text:
         return (f"Не удаётся открыть или создать файл базы данных «{target.path}»: "
                 "папка недоступна для записи или не существует")
