@@ -1,0 +1,200 @@
+"""The curator's approval of a submitted draft (clause 14): approve it, or return it with reasons.
+
+The question and the draft sit side by side; below them the automatic checks of the draft and the
+word-level changes since the previous version. Returning needs at least one of the four reasons
+of clause 14.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QTextBrowser,
+    QVBoxLayout, QWidget,
+)
+
+from app.models.enums import RETURN_REASON_LABELS, AnswerKind, ReturnReason
+from app.services import formatting, workflow
+from app.services.calendar_store import current_calendar
+from app.services.errors import InvalidTransition, ValidationError
+from app.services.incident_view import AnswerView, IncidentCard, check_draft, word_diff
+from app.services.permissions import Actor
+from app.ui.actions import ActionDialog, clock_text, show_clock
+from app.ui.answer_editor import FindingsModel, findings_view
+from app.ui.triage_dialog import card_header
+
+INSERT_STYLE = "background-color: #c8f0c8; color: #0b5d0b;"
+DELETE_STYLE = "background-color: #ffd0d0; color: #8a0000; text-decoration: line-through;"
+
+
+def diff_html(old: str, new: str) -> str:
+    """The word diff of two versions as HTML: insertions green, deletions red and struck out."""
+    parts = []
+    previous = "equal"
+    for op, text in word_diff(old, new):
+        chunk = escape(text).replace("\n", "<br>")
+        if op == "insert" and previous == "delete":
+            parts.append(" ")  # «сегодня» → «завтра» must not read as «сегоднязавтра»
+        previous = op
+        if op == "insert":
+            parts.append(f'<span style="{INSERT_STYLE}">{chunk}</span>')
+        elif op == "delete":
+            parts.append(f'<span style="{DELETE_STYLE}">{chunk}</span>')
+        else:
+            parts.append(chunk)
+    return "<div>" + "".join(parts) + "</div>"
+
+
+def previous_version(card: IncidentCard, answer: AnswerView) -> AnswerView | None:
+    """The version of the same unit before ``answer`` (the one returned for revision, usually)."""
+    earlier = [a for a in card.answers if a.number < answer.number and a.unit_name == answer.unit_name
+               and a.kind != AnswerKind.CONTRIBUTION]
+    return earlier[-1] if earlier else None
+
+
+class ApprovalDialog(ActionDialog):
+    """Clause 14: the curator reads the draft next to the question and approves or returns it."""
+
+    def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard, *, returning: bool = False) -> None:
+        super().__init__(parent, actor, card, "Согласование")
+        self.resize(1120, 800)
+        layout = QVBoxLayout(self)
+        layout.addWidget(card_header(card))
+        self.clock_label = QLabel()
+        self.clock_label.setObjectName("clockLabel")
+        self.clock_label.setWordWrap(True)
+        layout.addWidget(self.clock_label)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel("<b>Вопрос</b> (сообщение автора):"))
+        self.question_view = QTextBrowser()
+        self.question_view.setObjectName("questionView")
+        left_layout.addWidget(self.question_view)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.draft_title = QLabel()
+        self.draft_title.setWordWrap(True)
+        right_layout.addWidget(self.draft_title)
+        self.draft_view = QTextBrowser()
+        self.draft_view.setObjectName("draftView")
+        right_layout.addWidget(self.draft_view)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([480, 620])
+        layout.addWidget(splitter, 3)
+
+        self.tabs = QTabWidget()
+        self.findings_model = FindingsModel(self)
+        self.findings_view = findings_view(self.findings_model)
+        self.tabs.addTab(self.findings_view, "Проверка")
+        self.diff_view = QTextBrowser()
+        self.diff_view.setObjectName("diffView")
+        self.tabs.addTab(self.diff_view, "Изменения")
+        self.attachments_view = QTextBrowser()
+        self.tabs.addTab(self.attachments_view, "Вложения")
+        layout.addWidget(self.tabs, 2)
+
+        self.reasons_box = QGroupBox("Вернуть на доработку — причины отказа в согласовании (п. 14)")
+        reasons_layout = QVBoxLayout(self.reasons_box)
+        self.reason_boxes: dict[ReturnReason, QCheckBox] = {}
+        for reason in ReturnReason:
+            box = QCheckBox(RETURN_REASON_LABELS[reason])
+            self.reason_boxes[reason] = box
+            reasons_layout.addWidget(box)
+        reasons_layout.addWidget(QLabel("Комментарий исполнителю:"))
+        self.comment_edit = QPlainTextEdit()
+        self.comment_edit.setObjectName("returnComment")
+        self.comment_edit.setPlaceholderText("Что исправить (при согласовании — необязательный комментарий)")
+        self.comment_edit.setMaximumHeight(70)
+        reasons_layout.addWidget(self.comment_edit)
+        layout.addWidget(self.reasons_box)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.info_label)
+
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.approve_button = QPushButton("Согласовать")
+        self.approve_button.setObjectName("approveButton")
+        self.approve_button.clicked.connect(lambda: self.run_step(self.approve, close=True))
+        self.return_button = QPushButton("Вернуть на доработку")
+        self.return_button.setObjectName("returnButton")
+        self.return_button.clicked.connect(lambda: self.run_step(self.return_for_revision, close=True))
+        close = QPushButton("Закрыть")
+        close.clicked.connect(self.reject)
+        for button in (self.approve_button, self.return_button, close):
+            button.setAutoDefault(False)
+            row.addWidget(button)
+        layout.addLayout(row)
+        self._show_card()
+        if returning:
+            self.reason_boxes[ReturnReason.OFF_QUESTION].setFocus()
+
+    @property
+    def answer(self) -> AnswerView | None:
+        return self.card.submitted_answer
+
+    def _show_card(self) -> None:
+        card, tz = self.card, current_calendar().tz
+        show_clock(self.clock_label, clock_text(card, "approval") or clock_text(card, "answer"))
+        self.question_view.setPlainText(card.text)
+        answer = self.answer
+        if answer is None:
+            self.draft_title.setText("<b>Нет проекта ответа, направленного на согласование</b>")
+            self.draft_view.clear()
+            self.findings_model.set_findings([])
+            self.diff_view.clear()
+            self.attachments_view.clear()
+            self.approve_button.setEnabled(False)
+            self.return_button.setEnabled(False)
+            return
+        author = answer.author + (f" (за {answer.acting_for})" if answer.acting_for else "")
+        submitted = formatting.short_moment(answer.submitted_at, tz) if answer.submitted_at else ""
+        self.draft_title.setText(f"<b>{escape(answer.kind_label)}, версия {answer.number}</b> — "
+                                 f"{escape(answer.unit_name)}, {escape(author)}, {submitted}")
+        self.draft_view.setPlainText(answer.text)
+        findings = check_draft(card, answer.text)
+        self.findings_model.set_findings(findings)
+        self.tabs.setTabText(0, f"Проверка ({len(findings)})" if findings else "Проверка: замечаний нет")
+        previous = previous_version(card, answer)
+        if previous is not None:
+            self.diff_view.setHtml(diff_html(previous.text, answer.text))
+            self.tabs.setTabText(1, f"Изменения с версии {previous.number}")
+            self.tabs.setTabEnabled(1, True)
+        else:
+            self.diff_view.setHtml("<i>Это первая версия ответа.</i>")
+            self.tabs.setTabText(1, "Изменения: первая версия")
+        files = answer.attachments
+        self.attachments_view.setHtml("<br>".join(escape(name) for _id, name, _size in files)
+                                      or "<i>Вложений нет.</i>")
+        self.tabs.setTabText(2, f"Вложения ({len(files)})")
+
+    def selected_reasons(self) -> list[ReturnReason]:
+        return [reason for reason, box in self.reason_boxes.items() if box.isChecked()]
+
+    def comment(self) -> str:
+        return self.comment_edit.toPlainText().strip()
+
+    def approve(self) -> None:
+        if self.answer is None:
+            raise InvalidTransition("Нет проекта ответа, направленного на согласование")
+        if self.selected_reasons():
+            raise ValidationError("Отмечены причины возврата — снимите отметки, чтобы согласовать, "
+                                  "или нажмите «Вернуть на доработку»")
+        self.call(workflow.approve, comment=self.comment())
+
+    def return_for_revision(self) -> None:
+        reasons = self.selected_reasons()
+        if not reasons:
+            raise ValidationError("Отметьте хотя бы одну причину возврата (п. 14)")
+        self.call(workflow.return_for_revision, reasons=reasons, comment=self.comment())
+
+    def perform(self) -> None:
+        self.approve()
+
+    def card_reloaded(self) -> None:
+        self._show_card()

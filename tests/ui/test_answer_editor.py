@@ -1,0 +1,332 @@
+"""The executor's answer editor: live checks, corrections, saving, autosave, the whole round trip."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from app.models.enums import AnswerKind, Priority, ReturnReason
+from app.services import templates, workflow
+from app.services.answer_checks import Finding
+from app.ui.actions import build_dialog
+from app.ui.answer_editor import AUTOSAVE_MS, CHECK_DELAY_MS, AnswerEditor, FindingsModel, draft_path
+from app.ui.approval_dialog import ApprovalDialog
+from app.ui.publish_dialog import PublishDialog
+from tests.helpers.world import World, build_world
+from tests.ui.helpers import type_text
+from tests.ui.test_action_dialogs import ANSWER, card, click, routed, shown
+
+TYPED = "Здравствуйте! Фонари на улице Красной починим сегодня, ремонд начнётся в 15:00."
+
+
+@pytest.fixture
+def world(db, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: ANN001
+    return build_world(monkeypatch)
+
+
+def open_editor(qtbot: QtBot, w: World, incident_id: int, login: str = "zhkh", action: str = "edit_answer") -> AnswerEditor:
+    editor = build_dialog(None, w.actor(login), card(w, login, incident_id), action)
+    assert isinstance(editor, AnswerEditor)
+    shown(qtbot, editor)
+    return editor
+
+
+def type_and_wait(qtbot: QtBot, editor: AnswerEditor, text: str) -> None:
+    editor.editor.setFocus()
+    with qtbot.waitSignal(editor.checks_updated, timeout=5000):
+        type_text(editor.editor, text)
+
+
+def formats_over(editor: AnswerEditor, start: int, end: int) -> list[QTextCharFormat]:
+    """The highlighter's formats of the block that cover [start, end) of the document."""
+    block = editor.editor.document().findBlock(start)
+    found = []
+    for r in block.layout().formats():
+        a, b = block.position() + r.start, block.position() + r.start + r.length
+        if a <= start and end <= b:
+            found.append(QTextCharFormat(r.format))
+    return found
+
+
+def test_misspelt_word_is_underlined_corrected_from_the_menu_and_the_answer_goes_to_approval(
+        qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    assert editor.question_view.toPlainText() == card(w, "zhkh", ref.id).text
+    assert [editor.kind_combo.itemText(i) for i in range(editor.kind_combo.count())] == [
+        "Проект ответа", "Промежуточный ответ"]
+    type_and_wait(qtbot, editor, TYPED)
+    start = TYPED.index("ремонд")
+    marks = editor.editor.highlighter.marks("spelling")
+    assert [(m.start, m.end, m.suggestions) for m in marks] == [(start, start + 6, ("ремонт",))]
+    formats = formats_over(editor, start, start + 6)
+    assert formats, "the misspelt word has no format"
+    assert formats[0].underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
+    assert formats[0].underlineColor().name() == "#e00000"
+    assert not formats_over(editor, 0, 5)  # «Здрав» is not underlined
+    assert "Орфография: 1 слово подчёркнуто" in editor.spelling_label.text()
+    assert editor.counter_label.text() == f"{len(TYPED)} / 4096"
+
+    cursor = QTextCursor(editor.editor.document())
+    cursor.setPosition(start + 2)
+    point = editor.editor.cursorRect(cursor).center()
+    menu = editor.editor.build_context_menu(point)
+    texts = [a.text() for a in menu.actions()]
+    assert texts[0] == "ремонт" and "Пропустить «ремонд»" in texts
+    with qtbot.waitSignal(editor.checks_updated, timeout=5000):
+        menu.actions()[0].trigger()
+    assert editor.text() == TYPED.replace("ремонд", "ремонт")
+    assert editor.editor.highlighter.marks("spelling") == []
+    assert "ошибок не найдено" in editor.spelling_label.text()
+
+    click(qtbot, editor.submit_button)
+    assert editor.result() == QDialog.DialogCode.Accepted and editor.changed
+    after = card(w, "kurator", ref.id)
+    assert after.status_label == "На согласовании"
+    assert after.submitted_answer is not None and after.submitted_answer.text == TYPED.replace("ремонд", "ремонт")
+
+
+def test_round_trip_return_resubmit_approve_publish_through_the_dialogs(
+        qtbot: QtBot, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.ui import publish_dialog
+
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    type_and_wait(qtbot, editor, TYPED)
+    click(qtbot, editor.submit_button)
+
+    w.clock.work(10)
+    approval = shown(qtbot, build_dialog(None, w.actor("kurator"), card(w, "kurator", ref.id), "return"))
+    assert isinstance(approval, ApprovalDialog)
+    assert any(f.kind == "spelling" for f in approval.findings_model.findings())
+    approval.reason_boxes[ReturnReason.SPELLING].setChecked(True)
+    type_text(approval.comment_edit, "Исправьте опечатку")
+    click(qtbot, approval.return_button)
+    assert card(w, "zhkh", ref.id).status_label == "На доработке"
+
+    w.clock.work(10)
+    editor = open_editor(qtbot, w, ref.id)
+    assert editor.returned_label.isVisible()
+    assert "Орфографические и пунктуационные ошибки" in editor.returned_label.text()
+    assert "Исправьте опечатку" in editor.returned_label.text()
+    assert editor.text() == TYPED  # the returned version to start from
+    qtbot.waitUntil(lambda: bool(editor.editor.highlighter.marks("spelling")), timeout=5000)  # the first check
+    mark = editor.editor.highlighter.marks("spelling")[0]
+    editor.editor.replace_mark(mark, "ремонт")
+    click(qtbot, editor.submit_button)
+    assert card(w, "kurator", ref.id).status_label == "На согласовании"
+
+    w.clock.work(10)
+    approval = shown(qtbot, build_dialog(None, w.actor("kurator"), card(w, "kurator", ref.id), "approve"))
+    assert approval.tabs.tabText(1) == "Изменения с версии 1"
+    assert "ремонт" in approval.diff_view.toPlainText()
+    click(qtbot, approval.approve_button)
+    assert card(w, "zhkh", ref.id).status_label == "К размещению"
+
+    monkeypatch.setattr(publish_dialog, "open_external", lambda url: True)
+    w.clock.work(5)
+    publish = shown(qtbot, build_dialog(None, w.actor("zhkh"), card(w, "zhkh", ref.id), "publish"))
+    assert isinstance(publish, PublishDialog)
+    click(qtbot, publish.copy_button)
+    type_text(publish.url_edit, "https://vk.com/wall-123456_1?reply=101")
+    click(qtbot, publish.ok_button)
+    assert card(w, "kurator", ref.id).status_label == "Ответ размещён"
+
+
+def test_a_conflicting_edit_keeps_the_typed_answer_and_offers_to_reload(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    type_and_wait(qtbot, editor, ANSWER)
+    # another session: the curator raises the priority while the executor types
+    workflow.change_priority(w.actor("kurator"), ref.id, ref.version, priority=Priority.HIGH)
+    click(qtbot, editor.save_button)
+    assert editor.isVisible() and not editor.changed
+    assert editor.conflict_box is not None
+    assert editor.conflict_box.text().startswith("Инцидент изменён пользователем Слепокурова Яна Евгеньевна в ")
+    assert editor.conflict_box.text().endswith("; обновите карточку")
+    assert editor.text() == ANSWER
+    click(qtbot, editor.conflict_reload_button)
+    assert editor.text() == ANSWER
+    assert editor.version == ref.version + 1
+    click(qtbot, editor.save_button)
+    assert editor.isVisible() and editor.changed  # «Сохранить» keeps the editor open
+    assert editor.info_label.text().startswith("Сохранено в ")
+    assert card(w, "zhkh", ref.id).editing_answer.text == ANSWER
+
+
+def test_autosave_writes_a_local_file_and_offers_to_restore_it(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    assert editor._autosave_timer.interval() == AUTOSAVE_MS == 5000
+    assert editor._check_timer.interval() == CHECK_DELAY_MS
+    type_and_wait(qtbot, editor, ANSWER)
+    path = draft_path(ref.id)
+    assert not path.exists()
+    editor.autosave()  # what the 5-second timer does
+    assert path.read_text(encoding="utf-8") == ANSWER
+    assert not list(path.parent.glob("*.tmp"))
+    editor.reject()  # closed without saving: the file stays
+
+    editor = open_editor(qtbot, w, ref.id)
+    assert editor.text() == ""
+    assert editor.restore_banner.isVisible()
+    label = editor.restore_label.text()
+    assert label.startswith("Восстановить несохранённый текст от ") and label.endswith("?")
+    assert len(label.removeprefix("Восстановить несохранённый текст от ").rstrip("?")) == 5  # «14:05» today
+    click(qtbot, editor.restore_button)
+    assert editor.text() == ANSWER and not editor.restore_banner.isVisible()
+    click(qtbot, editor.save_button)
+    assert not path.exists()  # removed after a successful save
+    editor.reject()
+
+    editor = open_editor(qtbot, w, ref.id)
+    assert editor.text() == ANSWER and not editor.restore_banner.isVisible()
+
+
+def test_the_same_autosaved_text_as_the_saved_version_is_not_offered(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    ref = workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER)
+    draft_path(ref.id).parent.mkdir(parents=True, exist_ok=True)
+    draft_path(ref.id).write_text(ANSWER + "\n", encoding="utf-8")
+    editor = open_editor(qtbot, w, ref.id)
+    assert not editor.restore_banner.isVisible()
+    click(qtbot, editor.discard_button)  # harmless even when hidden
+    assert not draft_path(ref.id).exists()
+
+
+def test_counter_turns_red_over_the_network_limit(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    with qtbot.waitSignal(editor.checks_updated, timeout=5000):
+        editor.editor.setPlainText("Фонари " * 600)
+    assert editor.counter_label.text() == f"{len(('Фонари ' * 600).strip())} / 4096"
+    assert "#c62828" in editor.counter_label.styleSheet()
+    assert any(f.kind == "length" for f in editor.findings_model.findings())
+    with qtbot.waitSignal(editor.checks_updated, timeout=5000):
+        editor.editor.setPlainText("Фонари починят 😀 сегодня, ремонд завтра.")
+    assert editor.counter_label.text() == "41 / 4096"  # the emoji counts as two
+    assert "#c62828" not in editor.counter_label.styleSheet()
+    mark = editor.editor.highlighter.marks("spelling")[0]
+    text = "Фонари починят 😀 сегодня, ремонд завтра."
+    assert mark.start == text.index("ремонд") + 1  # UTF-16 position after the emoji
+
+
+def test_side_panel_lists_bureaucratese_and_citations_live(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    type_and_wait(qtbot, editor, "В соответствии с графиком фонари на улице Красной починят. Согласно "
+                                 "Федеральному закону № 131-ФЗ, ЖК РФ и ГК РФ.")
+    kinds = [f.kind for f in editor.findings_model.findings()]
+    assert "bureaucratese" in kinds and "citations" in kinds and "spelling" not in kinds
+    row = kinds.index("bureaucratese")
+    text = editor.findings_model.index(row, 0).data()
+    assert text.startswith("Канцеляризм «В соответствии с»") and "«по»" in text
+    editor.findings_view.clicked.emit(editor.findings_model.index(row, 0))
+    assert editor.editor.textCursor().selectedText() == "В соответствии с"
+    dotted = formats_over(editor, 0, 16)
+    assert dotted and dotted[0].underlineStyle() == QTextCharFormat.UnderlineStyle.DotLine
+    menu = editor.editor.build_context_menu(editor.editor.cursorRect(QTextCursor(editor.editor.document())).center())
+    assert [a.text() for a in menu.actions()][:2] == ["по", "согласно"]
+
+
+def test_off_topic_answer_is_flagged(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    type_and_wait(qtbot, editor, "Спасибо, хорошего дня!")
+    assert [f.kind for f in editor.findings_model.findings()] == ["off_topic"]
+
+
+def test_kinds_are_limited_to_what_the_card_allows(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w, "zhkh", "blago")
+    editor = open_editor(qtbot, w, ref.id, login="blago")
+    assert [editor.kind_combo.itemText(i) for i in range(editor.kind_combo.count())] == [
+        "Информация для сводного ответа"]
+    assert not editor.kind_combo.isEnabled()
+    type_and_wait(qtbot, editor, "Опоры освещения на улице Красной исправны, дело в кабеле.")
+    click(qtbot, editor.submit_button)
+    answer = card(w, "kurator", ref.id).answers[-1]
+    assert answer.kind == AnswerKind.CONTRIBUTION and answer.state_label == "Направлен на согласование"
+
+
+def test_templates_phrases_and_attachments(qtbot: QtBot, world: World, tmp_path: Path) -> None:
+    w = world
+    templates.create_template("Общий: ожидание", "Мы уже занимаемся вашим вопросом.")
+    templates.create_template("Замена ламп", "Лампы заменят в течение трёх рабочих дней.", w.topic_id)
+    assert [t for t, _ in templates.list_templates(w.topic_id)] == ["Замена ламп", "Общий: ожидание"]
+    assert [t for t, _ in templates.list_templates(None)] == ["Общий: ожидание"]
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    titles = [a.text() for a in editor.template_menu.actions()]
+    assert "Здравствуйте, Ирина!" in titles and "Замена ламп" in titles and "Общий: ожидание" in titles
+    with qtbot.waitSignal(editor.checks_updated, timeout=5000):
+        next(a for a in editor.template_menu.actions() if a.text() == "Здравствуйте, Ирина!").trigger()
+        next(a for a in editor.template_menu.actions() if a.text() == "Замена ламп").trigger()
+    assert editor.text() == "Здравствуйте, Ирина!\nЛампы заменят в течение трёх рабочих дней."
+    photo = tmp_path / "опора.jpg"
+    photo.write_bytes(b"\xff\xd8\xff fake jpeg")
+    editor.add_files([photo])
+    assert editor.attachments_list.item(0).text() == "опора.jpg — будет приложен при сохранении"
+    click(qtbot, editor.save_button)
+    assert editor.error_label.isHidden(), editor.error_label.text()
+    saved = card(w, "zhkh", ref.id).editing_answer
+    assert [name for _id, name, _size in saved.attachments] == ["опора.jpg"]
+    assert editor.attachments_list.item(0).text().startswith("опора.jpg (1 КБ) — приложен")
+    assert editor.pending_files == []
+
+
+def test_an_unreadable_attachment_is_explained_and_the_text_is_still_saved(qtbot: QtBot, world: World,
+                                                                          tmp_path: Path) -> None:
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    type_and_wait(qtbot, editor, ANSWER)
+    editor.add_files([tmp_path / "нет-такого.mp4"])
+    click(qtbot, editor.save_button)
+    assert editor.error_label.text().startswith("Не удалось прочитать файл «нет-такого.mp4»")
+    assert editor.changed and card(w, "zhkh", ref.id).editing_answer.text == ANSWER
+
+
+def test_findings_model_passes_the_model_tester(qtmodeltester) -> None:  # noqa: ANN001
+    model = FindingsModel()
+    qtmodeltester.check(model)
+    model.set_findings([Finding("bureaucratese", "Канцеляризм «данный»", 0, 6, ("этот",)),
+                        Finding("off_topic", "Ответ не по существу")])
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole).endswith("Варианты: этот")
+
+
+def test_submit_action_opens_the_editor_with_submit_as_default(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    ref = workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER)
+    editor = open_editor(qtbot, w, ref.id, action="submit")
+    assert editor.submit_button.isDefault()
+    assert editor.text() == ANSWER
+    click(qtbot, editor.submit_button)
+    assert card(w, "kurator", ref.id).status_label == "На согласовании"
+
+
+def test_editor_during_a_clarification_saves_but_cannot_submit(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    ref = workflow.ask_clarification(w.actor("zhkh"), ref.id, ref.version, question="Какой дом?")
+    editor = open_editor(qtbot, w, ref.id)
+    assert not editor.submit_button.isEnabled()
+    assert "запрос" in editor.submit_button.toolTip()
+    type_and_wait(qtbot, editor, ANSWER)
+    click(qtbot, editor.save_button)
+    assert editor.error_label.isHidden()
