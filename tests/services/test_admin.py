@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from app.models.migrations import SCHEMA_VERSION
 from app.models import AuditEvent, User
 from app.models.enums import AbsenceKind, Role, UnitKind
 from app.services import admin, calendar_store, settings, users
@@ -258,7 +259,7 @@ def test_check_connection_on_the_open_database(db) -> None:  # noqa: ANN001
     else:
         t = db.target
         url = f"postgresql://{t.user}@{t.host}:{t.port}/{t.name}"
-    assert admin.check_connection(url) == "Соединение установлено: схема 2"
+    assert admin.check_connection(url) == f"Соединение установлено: схема {SCHEMA_VERSION}"
 
 
 def test_check_connection_leaves_the_proxy_alone(db, tmp_path: Path) -> None:  # noqa: ANN001

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEventLoop, QTimer
 
 from app.models.enums import Role
 from app.services.database import OpenedDatabase, close_database, open_database
@@ -30,3 +31,23 @@ def ui_db(ui_db_url: str) -> Iterator[OpenedDatabase]:
 def admin(ui_db: OpenedDatabase) -> UserInfo:
     """An administrator-curator in ``ui_db`` (password ``ADMIN_PASSWORD``)."""
     return create_user(ADMIN_LOGIN, ADMIN_NAME, ADMIN_PASSWORD, roles=[Role.ADMIN, Role.CURATOR])
+
+
+@pytest.fixture(autouse=True)
+def working_event_loop(qapp) -> None:  # noqa: ANN001
+    """Undo a «quit» left over by an earlier test that ran ``QApplication.exec()`` (the smoke run).
+
+    Such a late quit makes every later ``QEventLoop.exec()`` return at once, so ``qtbot.wait*``
+    would never deliver the answers of worker threads. One short ``exec()`` clears it.
+    """
+    if not _event_loop_runs():
+        QTimer.singleShot(0, qapp.quit)
+        qapp.exec()
+        assert _event_loop_runs()
+
+
+def _event_loop_runs() -> bool:
+    loop = QEventLoop()
+    QTimer.singleShot(1, lambda: loop.exit(7))
+    return loop.exec() == 7
+

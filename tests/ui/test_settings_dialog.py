@@ -5,6 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.models.migrations import SCHEMA_VERSION
 from app.models.enums import Role
 from app.services import local_config, settings, users
 from app.services.database import OpenedDatabase
@@ -34,7 +35,7 @@ def test_check_connection_on_a_sqlite_file(qtbot: QtBot, ui_db: OpenedDatabase) 
     dlg = make(qtbot)
     dlg.sqlite_radio.setChecked(True)
     dlg.path_edit.setText(str(ui_db.target.path))
-    assert check(qtbot, dlg) == "Соединение установлено: схема 2"
+    assert check(qtbot, dlg) == f"Соединение установлено: схема {SCHEMA_VERSION}"
     assert "1b5e20" in dlg.check_label.styleSheet()
 
 
