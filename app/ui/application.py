@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from app.services.database import close_database, open_database
 from app.services.errors import DomainError
+from app.services.permissions import actor_for
 from app.services.user_dirs import log_dir
 from app.services.users import has_users, list_users
 from app.ui.login_dialog import LoginDialog
@@ -192,7 +193,7 @@ def run_gui(db_url: str, *, smoke_test: bool = False) -> int:
                     return EXIT_CANCELLED
                 user = dialog.user
 
-            window = MainWindow(user, db_display)
+            window = MainWindow(actor_for(user.id), user, db_display)
             if smoke_test:
                 window.show()
                 QTimer.singleShot(SMOKE_TEST_MS, app.quit)

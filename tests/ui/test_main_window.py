@@ -1,71 +1,460 @@
-"""The main window: title, status bar, empty queue placeholder, menus."""
+"""The main window with real data: tabs, filters, search, sorting, live clocks, lazy loading, the card,
+keyboard, menus, notifications, and settings remembered per user."""
 from __future__ import annotations
 
-from datetime import datetime
+import sys
+import types
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QDate, QModelIndex, QPoint, QSettings, Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app import __version__
+from app.models import db
+from app.models.enums import NoAnswerReason, Priority
+from app.services import users, workflow
 from app.services.database import OpenedDatabase
-from app.services.users import UserInfo
-from app.ui.main_window import MainWindow
-from app.ui.queue_model import QueueRow
+from app.services.queue import QueueSort
+from app.ui.main_window import MainWindow, ui_settings
+from app.ui.queue_model import INCIDENT_ID_ROLE, LEVEL_ROLE, Column
+from tests.helpers.world import World, build_world
+from tests.ui.helpers import type_text
+
+CURATOR_TABS = ["Новые", "На согласовании", "Уточнения", "Просроченные", "Все"]
+
+
+@pytest.fixture(autouse=True)
+def settings_dir(_isolated_home: Path) -> Path:
+    """Window settings go to the test's temporary home, never the real one."""
+    folder = _isolated_home / "config"
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    return folder
 
 
 @pytest.fixture
-def window(qtbot: QtBot, ui_db: OpenedDatabase, admin: UserInfo) -> MainWindow:
-    win = MainWindow(admin, ui_db.target.display())
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+    return build_world(monkeypatch)
 
 
-def test_title_and_status_bar_name_the_user(window: MainWindow, ui_db: OpenedDatabase) -> None:
-    assert window.windowTitle() == "Инциденты — Петрова Анна Сергеевна"
-    assert window.user_label.text() == "Пользователь: Петрова Анна Сергеевна"
-    assert window.roles_label.text() == "Роли: Администратор, Куратор"
-    assert ui_db.target.display() in window.db_label.text()
-    assert window.user_label.isVisible() and window.db_label.isVisible()
+@pytest.fixture
+def open_window(qtbot: QtBot, ui_db: OpenedDatabase) -> Iterator:
+    made: list[MainWindow] = []
+
+    def make(w: World, login: str = "kurator") -> MainWindow:
+        user = users.get_user(w.ids[login])
+        win = MainWindow(w.actor(login), user, ui_db.target.display())
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        made.append(win)
+        wait(qtbot, win)
+        return win
+
+    yield make
+    for win in made:
+        if win.isVisible():
+            win.close()
+        assert win.wait_idle()
 
 
-def test_empty_queue_shows_placeholder(window: MainWindow) -> None:
-    assert window.queue_placeholder.isVisible()
-    assert window.queue_placeholder.text() == "Очередь пуста"
-    assert not window.queue_view.isVisible()
-    assert window.card_placeholder.text() == "Выберите инцидент в очереди"
-    assert window.card_placeholder.isVisible()
+def wait(qtbot: QtBot, win: MainWindow) -> None:
+    model = win.queue_model
+    qtbot.waitUntil(lambda: not model.loading and not model.runner.busy and not win.card_view.loading
+                    and not win.card_view.runner.busy and not win.notifier.runner.busy, timeout=15_000)
 
 
-def test_rows_replace_the_placeholder_and_selection_names_the_incident(
-    qtbot: QtBot, window: MainWindow
-) -> None:
-    row = QueueRow(7, "2025-0007", datetime(2025, 3, 4, 10, 15), "ВКонтакте", "Иван", "Яма на улице Красной")
-    window.queue_model.set_rows([row])
-    assert window.queue_view.isVisible() and not window.queue_placeholder.isVisible()
-    with qtbot.waitSignal(window.incident_selected) as blocker:
-        window.queue_view.selectRow(0)
-    assert blocker.args == [7]
-    window.queue_model.set_rows([])
-    assert window.queue_placeholder.isVisible()
+def ids(win: MainWindow) -> list[int]:
+    model = win.queue_model
+    return [model.data(model.index(r, 0), INCIDENT_ID_ROLE) for r in range(model.rowCount())]
 
 
-def test_menus(window: MainWindow) -> None:
-    titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&Файл", "&Справка"]
-    assert window.quit_action.text() == "&Выход"
-    assert window.quit_action.shortcut() == QKeySequence("Ctrl+Q")
-    assert window.about_action.text() == "&О программе"
+def register(w: World, n: int, *, author: str | None = None, text: str = "Не горят фонари на улице Красной",
+             network: str = "vk", priority: Priority = Priority.NORMAL) -> workflow.Ref:
+    link = {"vk": f"https://vk.com/wall-1_{n}", "ok": f"https://ok.ru/group/1/topic/{n}",
+            "telegram": f"https://t.me/korenovsk_chat/{n}"}[network]
+    return workflow.register_incident(w.actor("kurator"), link=link, author=author or f"Автор {n}", text=text,
+                                      detected_at=w.clock.moment, priority=priority)
 
 
-def test_quit_action_closes_the_window(window: MainWindow) -> None:
-    window.quit_action.trigger()
-    assert not window.isVisible()
+def fill(w: World) -> dict[str, int]:
+    """Two new ones, one routed to ЖКХ (high priority, Telegram), one closed without an answer."""
+    k = w.actor("kurator")
+    new1 = register(w, 1, author="Борис", text="Яма на дороге по улице Мира")
+    new2 = register(w, 2, author="Анна", text="Мусор не вывозят неделю", network="ok")
+    routed = register(w, 3, author="Вера", network="telegram", priority=Priority.HIGH)
+    closed = register(w, 4, author="Глеб", text="Всё плохо")
+    routed = workflow.route(k, routed.id, routed.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    workflow.close_without_answer(k, closed.id, closed.version, reason=NoAnswerReason.INSULT)
+    return {"new1": new1.id, "new2": new2.id, "routed": routed.id, "closed": closed.id}
 
 
-def test_about_box_shows_version(window: MainWindow) -> None:
-    box = window.make_about_box()
-    assert f"Версия {__version__}" in box.text()
-    assert box.windowTitle() == "О программе"
+def header_click(qtbot: QtBot, win: MainWindow, column: Column) -> None:
+    qtbot.wait(QApplication.doubleClickInterval() + 20)  # two clicks, not a double click
+    header = win.queue_view.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+# --- the frame ----------------------------------------------------------------------------------
+
+def test_title_status_bar_and_tabs_follow_the_user(world: World, open_window, ui_db: OpenedDatabase) -> None:  # noqa: ANN001
+    win = open_window(world)
+    assert win.windowTitle() == "Инциденты — Слепокурова Яна Евгеньевна"
+    assert win.user_label.text() == "Пользователь: Слепокурова Яна Евгеньевна"
+    assert win.roles_label.text() == "Роли: Куратор"
+    assert ui_db.target.display() in win.db_label.text()
+    assert [win.tab_bar.tabText(i) for i in range(win.tab_bar.count())] == CURATOR_TABS
+    executor = open_window(world, "zhkh")
+    assert [executor.tab_bar.tabText(i) for i in range(executor.tab_bar.count())] == [
+        "Мои", "На доработке", "К размещению", "Все моего отдела"]
+
+
+def test_empty_queue_says_so_and_the_card_asks_for_a_choice(world: World, open_window) -> None:  # noqa: ANN001
+    win = open_window(world)
+    assert win.queue_placeholder.isVisible() and win.queue_placeholder.text() == "Очередь пуста"
+    assert not win.queue_view.isVisible()
+    assert win.card_placeholder.text() == "Выберите инцидент в очереди" and win.card_placeholder.isVisible()
+
+
+def test_menus(world: World, open_window) -> None:  # noqa: ANN001
+    win = open_window(world, "admin")
+    assert [a.text() for a in win.menuBar().actions()] == ["&Файл", "&Вид", "&Справка"]
+    file_menu = win.menuBar().actions()[0].menu()
+    assert [a.text() for a in file_menu.actions() if not a.isSeparator()] == [
+        "&Администрирование…", "&Настройки…", "&Выход"]
+    assert win.quit_action.shortcut() == QKeySequence("Ctrl+Q")
+    view_menu = win.menuBar().actions()[1].menu()
+    assert view_menu.actions()[0].text() == "&Сводка"
+    assert win.refresh_action.shortcut() == QKeySequence("F5")
+    assert win.search_action.shortcut() == QKeySequence("Ctrl+F")
+    curator = open_window(world)
+    file_menu = curator.menuBar().actions()[0].menu()
+    assert "&Администрирование…" not in [a.text() for a in file_menu.actions()]  # administrators only
+
+
+def test_about_box_and_quit(world: World, open_window) -> None:  # noqa: ANN001
+    win = open_window(world)
+    box = win.make_about_box()
+    assert f"Версия {__version__}" in box.text() and box.windowTitle() == "О программе"
+    win.quit_action.trigger()
+    assert not win.isVisible()
+
+
+def test_admin_and_settings_open_lazily(qtbot: QtBot, world: World, open_window,  # noqa: ANN001
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list = []
+
+    class FakeAdmin:
+        def __init__(self, actor, parent) -> None:  # noqa: ANN001
+            opened.append(("admin", actor.user_id, parent))
+
+        def show(self) -> None:
+            opened.append("shown")
+
+    class FakeSettings:
+        def __init__(self, actor=None, parent=None) -> None:  # noqa: ANN001
+            opened.append(("settings", actor.user_id, parent))
+
+        def exec(self) -> int:
+            return 0
+
+    admin_module = types.ModuleType("app.ui.admin_window")
+    admin_module.AdminWindow = FakeAdmin
+    settings_module = types.ModuleType("app.ui.settings_dialog")
+    settings_module.SettingsDialog = FakeSettings
+    monkeypatch.setitem(sys.modules, "app.ui.admin_window", admin_module)
+    monkeypatch.setitem(sys.modules, "app.ui.settings_dialog", settings_module)
+    win = open_window(world, "admin")
+    win.admin_action.trigger()
+    win.settings_action.trigger()
+    assert opened == [("admin", world.ids["admin"], win), "shown", ("settings", world.ids["admin"], win)]
+
+
+def test_dashboard_opens_from_the_view_menu(qtbot: QtBot, world: World, open_window) -> None:  # noqa: ANN001
+    register(world, 1)
+    win = open_window(world)
+    win.dashboard_action.trigger()
+    board = win._dashboard  # noqa: SLF001
+    qtbot.waitUntil(lambda: board.dashboard is not None, timeout=15_000)
+    assert board.isVisible() and board.today_total.text() == "1"
+
+
+# --- tabs, filters, search, sort -----------------------------------------------------------------
+
+def test_tabs_switch_the_rows_and_ctrl_digits_choose_them(qtbot: QtBot, world: World, open_window,  # noqa: ANN001
+                                                         qtmodeltester) -> None:
+    made = fill(world)
+    win = open_window(world)
+    assert win.current_preset() == "new"
+    assert sorted(ids(win)) == sorted([made["new1"], made["new2"]])
+    qtbot.keyClick(win, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    wait(qtbot, win)
+    assert win.current_preset() == "all"
+    assert ids(win)[-1] == made["closed"] and len(ids(win)) == 4  # the closed one goes last
+    qtmodeltester.check(win.queue_model)
+    qtbot.keyClick(win, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    wait(qtbot, win)
+    assert win.tab_bar.currentIndex() == 3 and ids(win) == []
+    assert win.queue_placeholder.text() == "Очередь пуста"
+    win.tab_bar.setCurrentIndex(0)
+    wait(qtbot, win)
+    assert len(ids(win)) == 2
+
+
+def test_filters_change_the_rows(qtbot: QtBot, world: World, open_window) -> None:  # noqa: ANN001
+    made = fill(world)
+    win = open_window(world)
+    bar = win.filter_bar
+    win.tab_bar.setCurrentIndex(4)
+    wait(qtbot, win)
+
+    def choose(combo, value) -> list[int]:  # noqa: ANN001
+        combo.setCurrentIndex(combo.findData(value))
+        wait(qtbot, win)
+        return ids(win)
+
+    assert choose(bar.status_combo, "no_answer") == [made["closed"]]
+    assert choose(bar.status_combo, None) and len(ids(win)) == 4
+    assert choose(bar.network_combo, "ok") == [made["new2"]]
+    bar.network_combo.setCurrentIndex(0)
+    assert choose(bar.priority_combo, "high") == [made["routed"]]
+    bar.priority_combo.setCurrentIndex(0)
+    assert choose(bar.unit_combo, world.units["zhkh"]) == [made["routed"]]
+    bar.unit_combo.setCurrentIndex(0)
+    group = bar.group_combo.itemData(1)
+    assert bar.group_combo.itemText(1) == "Благоустройство"
+    assert choose(bar.group_combo, group) == [made["routed"]]
+    bar.group_combo.setCurrentIndex(0)
+    wait(qtbot, win)
+    bar.period_check.setChecked(True)
+    bar.date_from.setDate(QDate(2026, 11, 1))
+    bar.date_to.setDate(QDate(2026, 11, 23))
+    wait(qtbot, win)
+    assert ids(win) == [] and win.queue_placeholder.text() == "Ничего не найдено: измените фильтры или поиск"
+    bar.date_to.setDate(QDate(2026, 11, 24))
+    wait(qtbot, win)
+    assert len(ids(win)) == 4
+    qtbot.mouseClick(bar.reset_button, Qt.MouseButton.LeftButton)
+    wait(qtbot, win)
+    assert not bar.period_check.isChecked() and len(ids(win)) == 4
+
+
+def test_typing_a_search_filters_after_a_pause(qtbot: QtBot, world: World, open_window) -> None:  # noqa: ANN001
+    made = fill(world)
+    win = open_window(world)
+    win.tab_bar.setCurrentIndex(4)
+    wait(qtbot, win)
+    qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is win.filter_bar.search_edit
+    type_text(win.filter_bar.search_edit, "ямы")
+    assert win.filter_bar.search_timer.isActive()  # the query waits until the typing pauses
+    qtbot.waitUntil(lambda: ids(win) == [made["new1"]], timeout=5_000)
+    win.filter_bar.search_edit.clear()
+    type_text(win.filter_bar.search_edit, "Анна")  # the author counts too
+    qtbot.waitUntil(lambda: ids(win) == [made["new2"]], timeout=5_000)
+    wait(qtbot, win)
+    assert win.count_label.text() == "Найдено: 1 инцидент"
+
+
+def test_a_header_click_sorts_on_the_server(qtbot: QtBot, world: World, open_window) -> None:  # noqa: ANN001
+    fill(world)
+    win = open_window(world)
+    win.tab_bar.setCurrentIndex(4)
+    wait(qtbot, win)
+
+    def authors() -> list[str]:
+        model = win.queue_model
+        return [model.data(model.index(r, Column.AUTHOR)) for r in range(model.rowCount())]
+
+    header = win.queue_view.horizontalHeader()
+    header_click(qtbot, win, Column.AUTHOR)
+    wait(qtbot, win)
+    assert authors() == ["Анна", "Борис", "Вера", "Глеб"]
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (Column.AUTHOR, Qt.SortOrder.AscendingOrder)
+    header_click(qtbot, win, Column.AUTHOR)
+    wait(qtbot, win)
+    assert authors() == ["Глеб", "Вера", "Борис", "Анна"]
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    header_click(qtbot, win, Column.TEXT)  # not sortable: nothing changes
+    wait(qtbot, win)
+    assert win.queue_model.sort_order == QueueSort("author", descending=True)
+    header_click(qtbot, win, Column.AUTHOR)  # the third click: back to the most urgent first
+    wait(qtbot, win)
+    assert win.queue_model.sort_order == QueueSort() and header.sortIndicatorSection() == -1
+
+
+# --- clocks and loading ----------------------------------------------------------------------------
+
+def test_the_countdown_turns_amber_then_red_and_refetches(qtbot: QtBot, world: World, open_window) -> None:  # noqa: ANN001
+    w = world
+    ref = register(w, 1)
+    win = open_window(w)
+    model = win.queue_model
+    index = model.index(0, Column.REMAINING)
+    assert model.data(index) == "осталось 30 мин" and model.data(index, LEVEL_ROLE) == "ok"
+    w.clock.work(24)
+    with qtbot.waitSignal(model.loading_changed):  # crossing 75 % asks for fresh rows
+        model.countdown_timer.timeout.emit()
+    assert model.data(model.index(0, Column.REMAINING)) == "осталось 6 мин"
+    assert model.data(model.index(0, Column.REMAINING), LEVEL_ROLE) == "warning"
+    wait(qtbot, win)
+    w.clock.work(10)
+    model.countdown_timer.timeout.emit()
+    wait(qtbot, win)
+    assert model.data(model.index(0, Column.REMAINING)) == "просрочено на 4 мин"
+    assert model.data(model.index(0, Column.REMAINING), LEVEL_ROLE) == "overdue"
+    assert ids(win) == [ref.id]
+
+
+def test_scrolling_down_loads_the_next_200_rows(qtbot: QtBot, world: World, open_window) -> None:  # noqa: ANN001
+    w = world
+    with db.atomic():
+        for n in range(500):
+            register(w, n)
+    win = open_window(w)
+    assert win.queue_model.rowCount() == 200
+    qtbot.waitUntil(lambda: win.count_label.text() == "Найдено: 500 инцидентов", timeout=10_000)
+    win.queue_view.scrollToBottom()
+    qtbot.waitUntil(lambda: win.queue_model.rowCount() >= 400, timeout=15_000)
+    wait(qtbot, win)
+    win.queue_view.setFocus()
+    win.queue_view.selectRow(win.queue_model.rowCount() - 1)
+    qtbot.keyClick(win.queue_view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: win.queue_model.rowCount() == 500, timeout=15_000)
+    assert not win.queue_model.canFetchMore(QModelIndex())
+    assert len(set(ids(win))) == 500
+
+
+# --- the card and the keyboard --------------------------------------------------------------------
+
+def test_selecting_a_row_shows_its_card_and_arrows_move(qtbot: QtBot, world: World, open_window) -> None:  # noqa: ANN001
+    made = fill(world)
+    win = open_window(world)
+    win.tab_bar.setCurrentIndex(4)
+    wait(qtbot, win)
+    first, second = ids(win)[:2]
+    with qtbot.waitSignal(win.incident_selected) as selected:
+        win.queue_view.selectRow(0)
+    assert selected.args == [first]
+    qtbot.waitUntil(lambda: win.card_view.card is not None and win.card_view.card.id == first, timeout=15_000)
+    win.queue_view.setFocus()
+    qtbot.keyClick(win.queue_view, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: win.card_view.card is not None and win.card_view.card.id == second, timeout=15_000)
+    qtbot.keyClick(win.queue_view, Qt.Key.Key_Return)
+    assert win.card_view.isAncestorOf(QApplication.focusWidget())
+    assert made["routed"] in ids(win)
+
+
+def test_f5_reloads_the_queue(qtbot: QtBot, world: World, open_window) -> None:  # noqa: ANN001
+    register(world, 1)
+    win = open_window(world)
+    assert len(ids(win)) == 1
+    register(world, 2)
+    qtbot.keyClick(win, Qt.Key.Key_F5)
+    wait(qtbot, win)
+    assert len(ids(win)) == 2
+
+
+def test_an_action_on_the_card_refreshes_the_queue(qtbot: QtBot, world: World, open_window,  # noqa: ANN001
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    w = world
+    ref = register(w, 1)
+    module = types.ModuleType("app.ui.actions")
+
+    def run_action(parent, actor, card, action) -> bool:  # noqa: ANN001
+        workflow.route(actor, card.id, card.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+        return True
+
+    module.run_action = run_action
+    monkeypatch.setitem(sys.modules, "app.ui.actions", module)
+    win = open_window(w)
+    win.queue_view.selectRow(0)
+    qtbot.waitUntil(lambda: win.card_view.card is not None, timeout=15_000)
+    qtbot.mouseClick(win.card_view.action_buttons["route"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ids(win) == [], timeout=15_000)  # no longer new
+    wait(qtbot, win)
+    assert win.card_view.card.status_label == "В работе"
+    assert ref.id not in ids(win)
+
+
+def test_a_notification_click_opens_the_incident(qtbot: QtBot, world: World, open_window) -> None:  # noqa: ANN001
+    w = world
+    ref = register(w, 1)
+    win = open_window(w)
+    w.clock.work(25)
+    with qtbot.waitSignal(win.notifier.shown):
+        win.notifier.resync()
+    assert win.banner.isVisible() and "Инцидент № 1" in win.banner.text_label.text()
+    qtbot.mouseClick(win.banner.open_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.card_view.card is not None and win.card_view.card.id == ref.id, timeout=15_000)
+    assert not win.banner.isVisible()
+
+
+# --- settings -----------------------------------------------------------------------------------
+
+def test_settings_are_remembered_per_user(qtbot: QtBot, world: World, open_window, settings_dir: Path) -> None:  # noqa: ANN001
+    fill(world)
+    win = open_window(world)
+    win.tab_bar.setCurrentIndex(4)
+    win.filter_bar.network_combo.setCurrentIndex(win.filter_bar.network_combo.findData("telegram"))
+    type_text(win.filter_bar.search_edit, "фонари")
+    qtbot.waitUntil(lambda: win.queue_model.filter.search == "фонари", timeout=5_000)
+    wait(qtbot, win)
+    header_click(qtbot, win, Column.AUTHOR)
+    header_click(qtbot, win, Column.AUTHOR)
+    wait(qtbot, win)
+    win.resize(780, 560)  # the offscreen screen is 800 × 600: a restored window must fit on it
+    qtbot.waitUntil(lambda: win.width() == 780)
+    win.queue_view.setColumnWidth(Column.AUTHOR, 222)
+    win.splitter.setSizes([500, 270])
+    splitter_sizes = win.splitter.sizes()
+    win.close()
+    assert not win.isVisible()
+    assert (settings_dir / "Korenovsk" / "Incidents.ini").exists()
+    assert ui_settings().fileName().startswith(str(settings_dir))
+
+    again = open_window(world)
+    assert again.current_preset() == "all"
+    assert again.filter_bar.search_edit.text() == "фонари"
+    assert again.filter_bar.network_combo.currentData() == "telegram"
+    assert again.queue_model.filter.search == "фонари" and again.queue_model.filter.networks == ("telegram",)
+    assert again.queue_model.sort_order == QueueSort("author", descending=True)
+    assert again.queue_view.horizontalHeader().sortIndicatorSection() == Column.AUTHOR
+    assert again.queue_view.columnWidth(Column.AUTHOR) == 222
+    assert (again.width(), again.height()) == (780, 560)
+    qtbot.waitUntil(lambda: again.splitter.sizes() == splitter_sizes, timeout=2_000)
+    # another user starts with their own defaults
+    other = open_window(world, "glava")
+    assert other.current_preset() == "open" and other.filter_bar.search_edit.text() == ""
+
+
+def test_dates_of_the_period_are_remembered(qtbot: QtBot, world: World, open_window) -> None:  # noqa: ANN001
+    win = open_window(world)
+    win.filter_bar.period_check.setChecked(True)
+    win.filter_bar.date_from.setDate(QDate(2026, 11, 2))
+    win.close()
+    again = open_window(world)
+    assert again.filter_bar.period_check.isChecked()
+    assert again.queue_model.filter.detected_from == date(2026, 11, 2)
+
+
+def test_missing_module_of_a_menu_explains_itself(qtbot: QtBot, world: World, open_window,  # noqa: ANN001
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
+    monkeypatch.setitem(sys.modules, "app.ui.settings_dialog", None)  # «not installed»
+    win = open_window(world)
+    with pytest.raises(ImportError):
+        __import__("app.ui.settings_dialog")
+    monkeypatch.setattr("app.ui.main_window.importlib.import_module", _missing)
+    win.settings_action.trigger()
+    assert shown == ["Этот раздел ещё не подключён в этой версии программы."]
+
+
+def _missing(name: str):  # noqa: ANN202
+    raise ModuleNotFoundError(f"No module named {name!r}", name=name)

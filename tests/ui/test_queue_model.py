@@ -1,69 +1,261 @@
-"""QueueTableModel: Qt's model contract, Russian headers, formatting."""
+"""The queue table model: pages from the queue service off the GUI thread, Russian cells, live clocks."""
 from __future__ import annotations
 
-from datetime import datetime
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, QModelIndex, Qt, QTimer
+from pytestqt.qtbot import QtBot
 
-from app.ui.queue_model import INCIDENT_ID_ROLE, Column, QueueRow, QueueTableModel, format_remaining
+from app.models import db
+from app.models.enums import Priority
+from app.services import queue, workflow
+from app.services.database import OpenedDatabase
+from app.services.errors import PermissionDenied
+from app.services.queue import QueueFilter, QueueSort
+from app.ui import queue_model
+from app.ui.queue_model import INCIDENT_ID_ROLE, LEVEL_ROLE, Column, QueueTableModel, short_duration
+from tests.helpers.world import MSK, World, build_world
+
+
 
 HEADERS = ["№", "Выявлен", "Соцсеть", "Автор", "Текст", "Тема", "Исполнители", "Статус", "Осталось", "Приоритет"]
 
 
-def rows() -> list[QueueRow]:
-    return [
-        QueueRow(1, "2025-0001", datetime(2025, 3, 4, 9, 5), "ВКонтакте", "Мария К.",
-                 "Когда отремонтируют\nдорогу на ул. Красной?", topic="Дороги", executors="Отдел ЖКХ",
-                 status="В работе", remaining_minutes=95),
-        QueueRow(2, "2025-0002", datetime(2025, 3, 4, 11, 40), "Telegram", "Пётр",
-                 "Не вывозят мусор третий день", status="Новый", remaining_minutes=-15, high_priority=True),
-    ]
+@pytest.fixture
+def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+    return build_world(monkeypatch)
 
 
-def test_model_contract(qtmodeltester) -> None:
-    model = QueueTableModel()
-    model.set_rows(rows())
+def register(w: World, n: int, *, text: str = "Не горят фонари на улице Красной\nуже неделю",
+             network: str = "vk", priority: Priority = Priority.NORMAL) -> workflow.Ref:
+    link = {"vk": f"https://vk.com/wall-1_{n}", "telegram": f"https://t.me/korenovsk_chat/{n}",
+            "ok": f"https://ok.ru/group/1/topic/{n}"}[network]
+    return workflow.register_incident(w.actor("kurator"), link=link, author=f"Автор {n:03d}", text=text,
+                                      detected_at=w.clock.moment, priority=priority)
+
+
+@pytest.fixture
+def make_model(qtbot: QtBot) -> Iterator:
+    made: list[QueueTableModel] = []
+
+    def make(actor, **kwargs) -> QueueTableModel:  # noqa: ANN001
+        model = QueueTableModel(actor, **kwargs)
+        made.append(model)
+        model.reload()
+        wait(qtbot, model)
+        return model
+
+    yield make
+    for model in made:
+        model.countdown_timer.stop()
+        assert model.wait_idle()
+
+
+def wait(qtbot: QtBot, model: QueueTableModel) -> None:
+    qtbot.waitUntil(lambda: not model.loading and not model.runner.busy, timeout=15_000)
+
+
+def cell(model: QueueTableModel, row: int, column: Column, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+    return model.data(model.index(row, column), role)
+
+
+def test_model_contract_with_real_rows(qtmodeltester, world: World, make_model) -> None:  # noqa: ANN001
+    for n in range(3):
+        register(world, n)
+    model = make_model(world.actor("kurator"), filter_=QueueFilter(preset="all"))
+    assert model.rowCount() == 3
     qtmodeltester.check(model)
 
 
-def test_empty_model_contract(qtmodeltester) -> None:
-    qtmodeltester.check(QueueTableModel())
+def test_empty_model_contract(qtmodeltester, world: World, make_model) -> None:  # noqa: ANN001
+    model = make_model(world.actor("kurator"))
+    assert model.rowCount() == 0 and not model.canFetchMore(QModelIndex())
+    qtmodeltester.check(model)
 
 
-def test_russian_headers() -> None:
-    model = QueueTableModel()
+def test_russian_headers(world: World, make_model) -> None:  # noqa: ANN001
+    model = make_model(world.actor("kurator"))
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())] == HEADERS
     assert model.headerData(0, Qt.Orientation.Vertical) is None
+    assert "сортирует" in model.headerData(Column.AUTHOR, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
 
 
-def test_display_values() -> None:
-    model = QueueTableModel()
-    model.set_rows(rows())
+def test_first_page_comes_from_a_worker_thread_with_russian_cells(
+    qtbot: QtBot, world: World, make_model, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
+    w = world
+    ref = register(w, 1, network="telegram", priority=Priority.HIGH)
+    workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    threads: list[str] = []
+    real = queue.fetch_page
 
-    def shown(row: int, column: Column) -> str:
-        return model.data(model.index(row, column))
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
 
-    assert shown(0, Column.DETECTED) == "04.03.2025 09:05"
-    assert shown(0, Column.TEXT) == "Когда отремонтируют дорогу на ул. Красной?"
-    assert shown(0, Column.REMAINING) == "1 ч 35 мин"
-    assert shown(0, Column.PRIORITY) == "Обычный"
-    assert shown(1, Column.PRIORITY) == "Повышенной важности"
-    assert shown(1, Column.REMAINING) == "\u221215 мин"
-    assert "просрочено на 15 мин" in model.data(model.index(1, Column.REMAINING), Qt.ItemDataRole.ToolTipRole)
-    assert model.data(model.index(1, Column.REMAINING), Qt.ItemDataRole.ForegroundRole) is not None
-    assert model.data(model.index(0, Column.TEXT), Qt.ItemDataRole.ToolTipRole).startswith("Когда")
-    assert model.data(model.index(1, Column.AUTHOR), INCIDENT_ID_ROLE) == 2
+    monkeypatch.setattr(queue, "fetch_page", spy)
+    model = QueueTableModel(w.actor("kurator"), filter_=QueueFilter(preset="all"))
+    with qtbot.waitSignal(model.loading_changed) as started:
+        model.reload()
+    assert started.args == [True] and model.loading
+    wait(qtbot, model)
+    assert threads and threading.main_thread().name not in threads
+    assert model.rowCount() == 1
+    assert cell(model, 0, Column.NUMBER) == str(ref.id)
+    assert cell(model, 0, Column.DETECTED) == "24.11.2026 09:30"
+    assert cell(model, 0, Column.NETWORK) == "TG"
+    assert cell(model, 0, Column.NETWORK, Qt.ItemDataRole.ToolTipRole) == "Telegram"
+    assert not cell(model, 0, Column.NETWORK, Qt.ItemDataRole.DecorationRole).isNull()
+    assert cell(model, 0, Column.AUTHOR) == "Автор 001"
+    assert cell(model, 0, Column.TEXT) == "Не горят фонари на улице Красной"
+    assert cell(model, 0, Column.TOPIC) == "Уличное освещение"
+    assert cell(model, 0, Column.EXECUTORS) == "Отдел ЖКХ, благоустройства и транспорта"
+    assert cell(model, 0, Column.STATUS) == "В работе"
+    assert cell(model, 0, Column.PRIORITY) == "повышенный"
+    assert cell(model, 0, Column.PRIORITY, Qt.ItemDataRole.ToolTipRole) == "Повышенной важности"
+    assert cell(model, 0, Column.NUMBER, INCIDENT_ID_ROLE) == ref.id
+    # the draft is due 3 working hours before the 4-hour answer deadline: 1 hour from 09:30
+    assert cell(model, 0, Column.REMAINING) == "осталось 1 ч"
+    tip = cell(model, 0, Column.REMAINING, Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Проект ответа на согласование (п. 12)") and "24 ноября 2026 г., 10:30" in tip
+    model.countdown_timer.stop()
+    assert model.wait_idle()
 
 
-def test_set_rows_resets(qtbot) -> None:
-    model = QueueTableModel()
+def test_countdown_turns_amber_at_75_percent_and_red_when_overdue_without_a_query(
+    qtbot: QtBot, world: World, make_model, monkeypatch: pytest.MonkeyPatch  # noqa: ANN001
+) -> None:
+    w = world
+    register(w, 1)
+    model = make_model(w.actor("kurator"), filter_=QueueFilter(preset="new"))
+    assert cell(model, 0, Column.REMAINING) == "осталось 30 мин"
+    assert cell(model, 0, Column.REMAINING, LEVEL_ROLE) == "ok"
+    green = cell(model, 0, Column.REMAINING, Qt.ItemDataRole.BackgroundRole).color().name()
+
+    monkeypatch.setattr(queue, "fetch_page", lambda *a, **k: pytest.fail("the countdown must not query"))
+    w.clock.work(23)
+    with qtbot.waitSignal(model.thresholds_crossed):
+        model.refresh_countdown()
+    assert cell(model, 0, Column.REMAINING) == "осталось 7 мин"
+    assert cell(model, 0, Column.REMAINING, LEVEL_ROLE) == "warning"
+    amber = cell(model, 0, Column.REMAINING, Qt.ItemDataRole.BackgroundRole).color().name()
+    w.clock.work(10)
+    with qtbot.waitSignal(model.dataChanged):
+        model.refresh_countdown()
+    assert cell(model, 0, Column.REMAINING) == "просрочено на 3 мин"
+    assert cell(model, 0, Column.REMAINING, LEVEL_ROLE) == "overdue"
+    red = cell(model, 0, Column.REMAINING, Qt.ItemDataRole.BackgroundRole).color().name()
+    assert cell(model, 0, Column.REMAINING, Qt.ItemDataRole.FontRole).bold()
+    assert len({green, amber, red}) == 3
+    assert "просрочено на 3 минуты" in cell(model, 0, Column.REMAINING, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_the_countdown_timer_ticks_every_30_seconds(world: World, make_model) -> None:  # noqa: ANN001
+    model = make_model(world.actor("kurator"))
+    assert model.countdown_timer.isActive() and model.countdown_timer.interval() == 30_000
+
+
+def test_lazy_fetch_loads_200_rows_at_a_time(qtbot: QtBot, world: World, make_model) -> None:  # noqa: ANN001
+    w = world
+    with db.atomic():
+        for n in range(470):
+            register(w, n)
+    model = make_model(w.actor("kurator"), filter_=QueueFilter(preset="all"), sort=QueueSort("number"))
+    assert model.rowCount() == 200 and model.canFetchMore(QModelIndex())
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        model.fetchMore(QModelIndex())
+        assert not model.canFetchMore(QModelIndex())  # one page at a time
+    assert inserted.args[1:] == [200, 399]
+    wait(qtbot, model)
+    model.fetchMore(QModelIndex())
+    wait(qtbot, model)
+    assert model.rowCount() == 470 and not model.canFetchMore(QModelIndex())
+    ids = [cell(model, r, Column.NUMBER, INCIDENT_ID_ROLE) for r in range(470)]
+    assert ids == sorted(ids) and len(set(ids)) == 470
+    qtbot.waitUntil(lambda: model.total == 470)
+
+
+def test_a_header_sort_is_done_by_the_service(qtbot: QtBot, world: World, make_model) -> None:  # noqa: ANN001
+    for n in (2, 3, 1):
+        register(world, n)
+    model = make_model(world.actor("kurator"), filter_=QueueFilter(preset="all"))
+    model.sort(Column.AUTHOR, Qt.SortOrder.DescendingOrder)
+    assert model.sort_order == QueueSort("author", descending=True)
+    wait(qtbot, model)
+    assert [cell(model, r, Column.AUTHOR) for r in range(3)] == ["Автор 003", "Автор 002", "Автор 001"]
+    assert model.sort_column() == Column.AUTHOR
+    model.sort(Column.TEXT, Qt.SortOrder.AscendingOrder)  # not sortable: back to the most urgent first
+    assert model.sort_order == QueueSort() and model.sort_column() == -1
+
+
+def test_filters_reload_from_the_first_page(qtbot: QtBot, world: World, make_model) -> None:  # noqa: ANN001
+    w = world
+    first = register(w, 1)
+    register(w, 2, network="ok")
+    workflow.route(w.actor("kurator"), first.id, first.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    model = make_model(w.actor("kurator"), filter_=QueueFilter(preset="all"))
+    assert model.rowCount() == 2
     with qtbot.waitSignal(model.modelReset):
-        model.set_rows(rows())
+        model.set_filter(QueueFilter(preset="new"))
+    assert [cell(model, r, Column.NETWORK) for r in range(model.rowCount())] == ["ОК"]
+    model.set_filter(QueueFilter(preset="all", search="фонари", networks=("vk",)))
+    wait(qtbot, model)
+    assert [cell(model, r, Column.NUMBER, INCIDENT_ID_ROLE) for r in range(model.rowCount())] == [first.id]
+
+
+def test_quiet_refresh_keeps_the_rows_when_nothing_moved(qtbot: QtBot, world: World, make_model) -> None:  # noqa: ANN001
+    register(world, 1)
+    register(world, 2)
+    model = make_model(world.actor("kurator"), filter_=QueueFilter(preset="all"))
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.waitSignal(model.dataChanged):
+        model.reload(keep_rows=True)
+        wait(qtbot, model)
     assert model.rowCount() == 2
 
 
-@pytest.mark.parametrize("minutes,text", [(None, "—"), (0, "0 мин"), (45, "45 мин"), (60, "1 ч"),
-                                          (125, "2 ч 05 мин"), (-61, "\u22121 ч 01 мин")])
-def test_format_remaining(minutes: int | None, text: str) -> None:
-    assert format_remaining(minutes) == text
+def test_a_refused_query_is_reported_in_russian(qtbot: QtBot, world: World, make_model,  # noqa: ANN001
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    model = make_model(world.actor("kurator"))
+
+    def refuse(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise PermissionDenied("Нет доступа к очереди")
+
+    monkeypatch.setattr(queue, "fetch_page", refuse)
+    with qtbot.waitSignal(model.load_failed) as failed:
+        model.reload()
+    assert failed.args == ["Нет доступа к очереди"]
+    assert not model.loading
+
+
+def test_closed_incidents_show_the_outcome_of_their_answer_clock(world: World, make_model) -> None:  # noqa: ANN001
+    from app.models.enums import NoAnswerReason
+
+    w = world
+    ref = register(w, 1)
+    workflow.close_without_answer(w.actor("kurator"), ref.id, ref.version, reason=NoAnswerReason.INSULT)
+    model = make_model(w.actor("kurator"), filter_=QueueFilter(preset="all"))
+    assert cell(model, 0, Column.STATUS) == "Без ответа"
+    assert cell(model, 0, Column.REMAINING) == "—"  # no answer clock runs for it (п. 21)
+
+
+@pytest.mark.parametrize("minutes,text", [(0, "0 мин"), (45, "45 мин"), (60, "1 ч"), (135, "2 ч 15 мин"),
+                                          (-40, "40 мин")])
+def test_short_duration(minutes: int, text: str) -> None:
+    assert short_duration(timedelta(minutes=minutes)) == text
+
+
+def test_remaining_after_the_working_day_says_the_deadline_passed(world: World) -> None:
+    from app.services.calendar_store import current_calendar
+    from app.services.deadlines import clocks_for
+
+    w = world
+    ref = register(w, 1)
+    routing = next(c for c in clocks_for(ref.id) if c.code == "routing")
+    cal = current_calendar()
+    late = queue_model.remaining_for(routing, datetime(2026, 11, 24, 10, 40, tzinfo=MSK), cal)
+    assert (late.text, late.level) == ("просрочено на 40 мин", "overdue")
+    evening = queue_model.remaining_for(routing, datetime(2026, 11, 24, 20, 0, tzinfo=MSK), cal)
+    assert evening.text.startswith("просрочено на") and evening.level == "overdue"

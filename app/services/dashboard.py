@@ -1,0 +1,182 @@
+"""The «Сводка»: today's incidents by status, what is overdue now, the share of answers given in
+time this month (clauses 9 and 17), and how many open assignments each unit carries.
+
+Executors see their own units' incidents only; everyone else sees the whole administration.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from peewee import fn
+
+from app.models import Assignment, Incident, Unit
+from app.models.enums import OPEN_STATUSES, STATUS_LABELS, IncidentStatus, Priority
+from app.services import clock as clock_source
+from app.services.calendar_store import current_calendar
+from app.services.deadlines import ClockState, clocks_for_many
+from app.services.permissions import Actor
+from app.services.workflow import ACTIVE_ASSIGNMENT
+
+MONTHS_PREPOSITIONAL = ("январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре",
+                        "октябре", "ноябре", "декабре")
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """How many of today's incidents are in one status now."""
+
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class AnswerShare:
+    """How many answers of one kind (8 h or 4 h) were published within the limit."""
+
+    priority: str
+    label: str        # «в течение 8 рабочих часов (п. 9)»
+    on_time: int
+    decided: int      # published (in time or late) plus those already past the deadline
+    pending: int      # still running and not yet late
+
+    @property
+    def share(self) -> float | None:
+        return self.on_time / self.decided if self.decided else None
+
+
+@dataclass(frozen=True)
+class UnitLoad:
+    """Open assignments of one unit, and how many of their incidents are past the deadline."""
+
+    unit_id: int
+    unit_name: str
+    short_name: str
+    open_assignments: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the «Сводка» window shows, computed at ``generated_at``."""
+
+    generated_at: datetime
+    today: date
+    month_label: str                     # «в ноябре 2026 г.»
+    today_by_status: tuple[StatusCount, ...]
+    today_total: int
+    overdue_now: int
+    open_now: int
+    answers: tuple[AnswerShare, ...]
+    units: tuple[UnitLoad, ...] = field(default=())
+
+
+class AnswerOutcomes:
+    """Remembers answer clocks that can no longer change (published: in time or late).
+
+    The dashboard refreshes every minute; without this a region-sized month would recompute
+    tens of thousands of clocks each time. Keep one instance per open database and window.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[int, int], ClockState] = {}
+
+    def get(self, incident_id: int, version: int) -> ClockState | None:
+        return self._known.get((incident_id, version))
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+    def put(self, incident_id: int, version: int, state: ClockState) -> None:
+        if state in (ClockState.MET, ClockState.MISSED):
+            self._known[(incident_id, version)] = state
+
+
+def _visible(actor: Actor, query):  # noqa: ANN001, ANN202
+    if actor.reads_everything:
+        return query
+    units = list(actor.unit_ids)
+    if not units:
+        return query.where(Incident.id == -1)
+    return query.where(Incident.id.in_(Assignment.select(Assignment.incident).where(Assignment.unit.in_(units))))
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=current_calendar().tz)
+
+
+def summary(actor: Actor, now: datetime | None = None, outcomes: AnswerOutcomes | None = None) -> Dashboard:
+    """The dashboard as of ``now`` (default: the service clock)."""
+    now = now or clock_source.now()
+    cal = current_calendar()
+    local = now.astimezone(cal.tz)
+    today = local.date()
+    open_statuses = [s.value for s in OPEN_STATUSES]
+
+    # today's incidents by their current status, every status listed
+    day_from, day_to = _day_start(today), _day_start(today + timedelta(days=1))
+    counted = dict(_visible(actor, Incident.select(Incident.status, fn.COUNT(Incident.id)))
+                   .where((Incident.detected_at >= day_from) & (Incident.detected_at < day_to))
+                   .group_by(Incident.status).tuples())
+    by_status = tuple(StatusCount(s.value, STATUS_LABELS[s], int(counted.get(s.value, 0))) for s in IncidentStatus)
+
+    open_query = _visible(actor, Incident.select()).where(Incident.status.in_(open_statuses))
+    open_now = open_query.count()
+    overdue_now = open_query.where(Incident.due_at < now).count()
+
+    answers = _answer_shares(actor, today, now, outcomes if outcomes is not None else AnswerOutcomes())
+    month_label = f"в {MONTHS_PREPOSITIONAL[today.month - 1]} {today.year} г."
+    return Dashboard(now, today, month_label, by_status, sum(c.count for c in by_status), overdue_now, open_now,
+                     answers, _unit_loads(actor, now))
+
+
+def _answer_shares(actor: Actor, today: date, now: datetime, outcomes: AnswerOutcomes) -> tuple[AnswerShare, ...]:
+    """Clauses 9 and 17: the answer clock of every incident detected this month."""
+    month_from = _day_start(today.replace(day=1))
+    rows = list(_visible(actor, Incident.select(Incident.id, Incident.version, Incident.priority))
+                .where((Incident.detected_at >= month_from) & (Incident.detected_at <= now)
+                       & (Incident.status != IncidentStatus.NO_ANSWER))
+                .tuples())
+    states: dict[int, ClockState] = {}
+    missing = []
+    for incident_id, version, _priority in rows:
+        known = outcomes.get(incident_id, version)
+        if known is None:
+            missing.append(incident_id)
+        else:
+            states[incident_id] = known
+    versions = {incident_id: version for incident_id, version, _ in rows}
+    for incident_id, clocks in clocks_for_many(missing, now).items():
+        answer = next((c for c in clocks if c.code == "answer"), None)
+        if answer is not None:
+            states[incident_id] = answer.state
+            outcomes.put(incident_id, versions[incident_id], answer.state)
+    result = []
+    for priority, label in ((Priority.NORMAL, "в течение 8 рабочих часов (п. 9)"),
+                            (Priority.HIGH, "в течение 4 рабочих часов, повышенная важность (п. 17)")):
+        mine = [states[i] for i, _v, p in rows if p == priority and i in states]
+        on_time = sum(1 for s in mine if s == ClockState.MET)
+        decided = sum(1 for s in mine if s in (ClockState.MET, ClockState.MISSED, ClockState.OVERDUE))
+        pending = sum(1 for s in mine if s == ClockState.RUNNING)
+        result.append(AnswerShare(priority.value, label, on_time, decided, pending))
+    return tuple(result)
+
+
+def _unit_loads(actor: Actor, now: datetime) -> tuple[UnitLoad, ...]:
+    """Open assignments per unit (and how many of their incidents are past the deadline)."""
+    open_statuses = [s.value for s in OPEN_STATUSES]
+    base = (Assignment.select(Assignment.unit, fn.COUNT(Assignment.id))
+            .join(Incident, on=(Assignment.incident == Incident.id))
+            .where(Assignment.state.in_(list(ACTIVE_ASSIGNMENT)) & Incident.status.in_(open_statuses)))
+    units_query = Unit.select(Unit.id, Unit.name, Unit.short_name).where(Unit.is_active == True)  # noqa: E712
+    if not actor.reads_everything:
+        own = list(actor.unit_ids) or [-1]
+        base = base.where(Assignment.unit.in_(own))
+        units_query = units_query.where(Unit.id.in_(own))
+    totals = dict(base.group_by(Assignment.unit).tuples())
+    overdue = dict(base.where(Incident.due_at < now).group_by(Assignment.unit).tuples())
+    loads = [UnitLoad(uid, name, short or name, int(totals.get(uid, 0)), int(overdue.get(uid, 0)))
+             for uid, name, short in units_query.tuples()]
+    loads.sort(key=lambda u: (-u.open_assignments, -u.overdue, u.unit_name))
+    return tuple(loads)

@@ -1,0 +1,275 @@
+"""The «Сводка» window: today's incidents, what is overdue now, answers in time this month and
+the load of each unit. Refreshes itself every minute; the numbers are computed off the GUI thread.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import dashboard, formatting
+from app.services.calendar_store import current_calendar
+from app.services.dashboard import AnswerOutcomes, Dashboard, UnitLoad
+from app.services.errors import DomainError
+from app.services.permissions import Actor
+from app.ui.queue_model import TaskRunner
+
+log = logging.getLogger(__name__)
+
+REFRESH_MS = 60_000
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class UnitLoadModel(QAbstractTableModel):
+    """Open assignments per unit, busiest first."""
+
+    HEADERS = ("Отдел / учреждение", "Открытых поручений", "Из них просрочено")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[UnitLoad] = []
+
+    def set_rows(self, rows: list[UnitLoad] | tuple[UnitLoad, ...]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) \
+                or not 0 <= index.column() < len(self.HEADERS):
+            return None
+        unit = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (unit.unit_name, str(unit.open_assignments), str(unit.overdue))[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return unit.unit_name
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2 and unit.overdue:
+            return QBrush(QColor("#b00020"))
+        if role == Qt.ItemDataRole.FontRole and column == 2 and unit.overdue:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+def _big(text: str = "") -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 2.0)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def share_text(share: dashboard.AnswerShare) -> str:
+    """«46 из 50 в срок; ещё 3 в работе» — the line under the progress bar."""
+    if not share.decided and not share.pending:
+        return "инцидентов не было"
+    text = f"{share.on_time} из {share.decided} в срок" if share.decided else "сроки ещё не истекли"
+    if share.pending:
+        text += f"; ещё {share.pending} в работе"
+    return text
+
+
+class DashboardWindow(QWidget):
+    """The «Сводка»: a separate window the curator keeps beside the queue."""
+
+    refreshed = Signal()
+
+    def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.actor = actor
+        self.setWindowTitle("Инциденты — сводка")
+        self.resize(820, 720)
+        self.dashboard: Dashboard | None = None
+        self._outcomes = AnswerOutcomes()
+        self._busy = False
+        self.runner = TaskRunner(self)
+
+        self.title_label = QLabel("<h2>Сводка</h2>")
+        self.updated_label = QLabel("Загрузка…")
+        self.updated_label.setEnabled(False)
+        self.refresh_button = QPushButton("Обновить")
+        self.refresh_button.setToolTip("Пересчитать сейчас (F5); сводка обновляется сама каждую минуту")
+        self.refresh_button.setAutoDefault(False)
+        self.refresh_button.clicked.connect(self.refresh)
+
+        # today
+        self.today_box = QGroupBox("Выявлено сегодня")
+        self.today_total = _big("—")
+        self.status_grid = QGridLayout()
+        self.status_grid.setHorizontalSpacing(16)
+        self.status_labels: dict[str, QLabel] = {}
+        today_layout = QHBoxLayout(self.today_box)
+        today_layout.addWidget(self.today_total, 0, Qt.AlignmentFlag.AlignTop)
+        today_layout.addSpacing(12)
+        today_layout.addLayout(self.status_grid, 1)
+
+        # overdue now
+        self.overdue_box = QGroupBox("Просрочено сейчас")
+        self.overdue_label = _big("—")
+        self.open_label = QLabel()
+        overdue_layout = QVBoxLayout(self.overdue_box)
+        overdue_layout.addWidget(self.overdue_label)
+        overdue_layout.addWidget(self.open_label)
+        overdue_layout.addStretch(1)
+
+        # answers in time this month
+        self.answers_box = QGroupBox("Ответы в срок")
+        answers_layout = QGridLayout(self.answers_box)
+        self.share_bars: list[QProgressBar] = []
+        self.share_labels: list[QLabel] = []
+        self.share_titles: list[QLabel] = []
+        for n in range(2):
+            title = QLabel()
+            title.setWordWrap(True)
+            bar = QProgressBar()
+            bar.setRange(0, 100)
+            bar.setTextVisible(True)
+            note = QLabel()
+            answers_layout.addWidget(title, n * 2, 0, 1, 2)
+            answers_layout.addWidget(bar, n * 2 + 1, 0)
+            answers_layout.addWidget(note, n * 2 + 1, 1)
+            self.share_titles.append(title)
+            self.share_bars.append(bar)
+            self.share_labels.append(note)
+        answers_layout.setColumnStretch(0, 1)
+
+        # units
+        self.units_box = QGroupBox("Нагрузка на отделы и учреждения")
+        self.units_model = UnitLoadModel(self)
+        self.units_view = QTableView()
+        self.units_view.setModel(self.units_model)
+        self.units_view.verticalHeader().setVisible(False)
+        self.units_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.units_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.units_view.setAlternatingRowColors(True)
+        self.units_view.setWordWrap(False)
+        self.units_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.units_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        units_layout = QVBoxLayout(self.units_box)
+        units_layout.addWidget(self.units_view)
+
+        top = QHBoxLayout()
+        top.addWidget(self.title_label)
+        top.addStretch(1)
+        top.addWidget(self.updated_label)
+        top.addWidget(self.refresh_button)
+        middle = QHBoxLayout()
+        middle.addWidget(self.today_box, 3)
+        middle.addWidget(self.overdue_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(middle)
+        layout.addWidget(self.answers_box)
+        layout.addWidget(self.units_box, 1)
+
+        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.refresh)
+        self.refresh_timer.start()
+        self.refresh()
+
+    @property
+    def loading(self) -> bool:
+        return self._busy
+
+    def refresh(self) -> None:
+        """Recompute the numbers off the GUI thread (skipped while one computation runs)."""
+        if self._busy:
+            return
+        self._busy = True
+        actor, outcomes = self.actor, self._outcomes
+        self.runner.run(lambda: dashboard.summary(actor, outcomes=outcomes), self._show, self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        if not isinstance(exc, DomainError):
+            log.error("Сводка не обновлена", exc_info=exc)
+        self.updated_label.setText(f"Сводка не обновлена: {exc}")
+
+    def _show(self, d: Dashboard) -> None:
+        self._busy = False
+        self.dashboard = d
+        tz = current_calendar().tz
+        self.title_label.setText(f"<h2>Сводка на {formatting.moment(d.generated_at, tz)}</h2>")
+        self.updated_label.setText("обновляется каждую минуту")
+        self.today_total.setText(str(d.today_total))
+        self.today_total.setToolTip(formatting.plural(d.today_total, formatting.INCIDENTS) + " выявлено сегодня")
+        while self.status_grid.count():
+            item = self.status_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.status_labels = {}
+        for n, status in enumerate(d.today_by_status):
+            name = QLabel(status.label)
+            count = QLabel(str(status.count))
+            count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if not status.count:
+                name.setEnabled(False)
+                count.setEnabled(False)
+            row, col = n % 5, (n // 5) * 2
+            self.status_grid.addWidget(name, row, col)
+            self.status_grid.addWidget(count, row, col + 1)
+            self.status_labels[status.status] = count
+        self.overdue_label.setText(str(d.overdue_now))
+        self.overdue_label.setStyleSheet("color: #b00020;" if d.overdue_now else "color: #2e7d32;")
+        self.open_label.setText(f"в работе всего: {d.open_now}")
+        self.answers_box.setTitle(f"Ответы в срок {d.month_label}")
+        for share, title, bar, note in zip(d.answers, self.share_titles, self.share_bars, self.share_labels):
+            title.setText(f"Размещены {share.label}")
+            percent = share.share
+            if percent is None:
+                bar.setValue(0)
+                bar.setFormat("нет данных")
+            else:
+                bar.setValue(round(percent * 100))
+                bar.setFormat(f"{round(percent * 100)} %")
+            note.setText(share_text(share))
+        self.units_model.set_rows(d.units)
+        self.refreshed.emit()
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+        self.refresh_timer.stop()
+        self.runner.wait()
+        super().closeEvent(event)

@@ -1,0 +1,262 @@
+"""The incident card: the source, clocks, units, answers with a word diff, history, and the buttons."""
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from app.models.enums import Priority, ReturnReason
+from app.services import incident_view, workflow
+from app.services.database import OpenedDatabase
+from app.services.incident_view import ACTIONS
+from app.ui.card_view import DiffDialog, IncidentCardView, diff_html, primary_action
+from tests.helpers.world import World, build_world
+
+TEXT = "Не горят фонари на улице Красной у дома 12"
+ANSWER = "Здравствуйте! Фонари на улице Красной починят завтра, бригада уже выехала."
+
+
+@pytest.fixture
+def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+    return build_world(monkeypatch)
+
+
+@pytest.fixture
+def make_view(qtbot: QtBot) -> Iterator:
+    made: list[IncidentCardView] = []
+
+    def make(actor, incident_id: int | None = None) -> IncidentCardView:  # noqa: ANN001
+        view = IncidentCardView(actor)
+        qtbot.addWidget(view)
+        view.resize(620, 800)
+        view.show()
+        made.append(view)
+        if incident_id is not None:
+            show(qtbot, view, incident_id)
+        return view
+
+    yield make
+    for view in made:
+        view.countdown_timer.stop()
+        assert view.wait_idle()
+
+
+def show(qtbot: QtBot, view: IncidentCardView, incident_id: int) -> None:
+    view.show_incident(incident_id)
+    qtbot.waitUntil(lambda: not view.loading and not view.runner.busy, timeout=15_000)
+
+
+def routed(w: World, text: str = TEXT) -> workflow.Ref:
+    ref = workflow.register_incident(w.actor("kurator"), link="https://vk.com/wall-1_77", author="Ирина Ковалёва",
+                                     text=text, detected_at=w.clock.moment, author_link="https://vk.com/id77")
+    w.clock.work(10)
+    return workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                          location_id=w.location_id)
+
+
+@pytest.fixture
+def fake_actions(monkeypatch: pytest.MonkeyPatch) -> list:
+    """``app.ui.actions`` replaced: records the calls, returns what the test put in ``result``."""
+    calls: list = []
+    module = types.ModuleType("app.ui.actions")
+
+    def run_action(parent, actor, card, action):  # noqa: ANN001, ANN202
+        calls.append((parent, actor, card.id, action))
+        effect = getattr(module, "effect", None)
+        if effect is not None:
+            effect(actor, card)
+        return getattr(module, "result", False)
+
+    module.run_action = run_action
+    monkeypatch.setitem(sys.modules, "app.ui.actions", module)
+    calls.append(module)
+    return calls
+
+
+def test_card_shows_the_source_units_and_history(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    ref = routed(world)
+    view = make_view(world.actor("kurator"), ref.id)
+    assert view.title_label.text() == f"Инцидент № {ref.id}"
+    source = " ".join(label.text() for label in view.source_page.findChildren(type(view.title_label)))
+    for expected in (TEXT, "https://vk.com/wall-1_77", "Ирина Ковалёва", "ВКонтакте", "24 ноября 2026 г., 09:30",
+                     "В работе", "Обычный", "Благоустройство / Уличное освещение", "ул. Красная",
+                     "Отдел ЖКХ, благоустройства и транспорта"):
+        assert expected in source, expected
+    assert view.tabs.tabText(3) == "История (2)"
+    history = [label.text() for label in view.history_labels]
+    assert "Направлен исполнителям (п. 10)" in history[1]
+    assert "затрачено 10 минут при норме 30 минут" in history[1] and "в срок" in history[1]
+    assert "Слепокурова Яна Евгеньевна" in history[1]
+
+
+def test_clocks_are_listed_with_state_colours_and_explanations(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    w = world
+    ref = routed(w)
+    view = make_view(w.actor("kurator"), ref.id)
+    texts = [label.text() for label in view.clock_labels]
+    assert any("Размещение ответа" in t and "осталось" in t for t in texts)
+    routing = next(label for label in view.clock_labels if "Направление исполнителю" in label.text())
+    assert "соблюдён" in routing.text() and routing.property("level") == "met"
+    answer = next(label for label in view.clock_labels if "Размещение ответа" in label.text())
+    assert answer.property("level") == "ok"
+    assert "Срок: 25 ноября 2026 г., 09:30" in answer.toolTip()
+    assert view.current_clock_label.isVisible()
+    # time passes: the card's clocks count down without a reload
+    w.clock.work(6 * 60 + 5)
+    view.refresh_countdown()
+    answer = next(label for label in view.clock_labels if "Размещение ответа" in label.text())
+    assert answer.property("level") == "warning"
+    w.clock.work(2 * 60)
+    view.refresh_countdown()
+    answer = next(label for label in view.clock_labels if "Размещение ответа" in label.text())
+    assert answer.property("level") == "overdue" and "просрочено на" in answer.text()
+
+
+def test_buttons_are_the_actions_of_the_card(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    ref = routed(world)
+    curator = make_view(world.actor("kurator"), ref.id)
+    assert set(curator.action_buttons) == {"route", "close_no_answer", "change_priority"}
+    assert {b.text() for b in curator.action_buttons.values()} == {ACTIONS[a] for a in curator.action_buttons}
+    assert curator.action_buttons["route"].font().bold()  # the primary action
+    assert "Ctrl+Enter" in curator.action_buttons["route"].toolTip()
+    executor = make_view(world.actor("zhkh"), ref.id)
+    assert set(executor.action_buttons) == {"not_competent", "ask_clarification", "edit_answer"}
+    head = make_view(world.actor("glava"), ref.id)
+    assert head.action_buttons == {} and not head.actions_box.isVisible()
+
+
+def test_a_button_runs_the_action_then_reloads_the_card(qtbot: QtBot, world: World, make_view,  # noqa: ANN001
+                                                       fake_actions: list) -> None:
+    w = world
+    ref = routed(w)
+    view = make_view(w.actor("kurator"), ref.id)
+    module = fake_actions.pop()
+    module.result = True
+    module.effect = lambda actor, card: workflow.change_priority(actor, card.id, card.version, priority=Priority.HIGH,
+                                                                 comment="Социально значимый вопрос")
+    with qtbot.waitSignal(view.changed) as changed:
+        qtbot.mouseClick(view.action_buttons["change_priority"], Qt.MouseButton.LeftButton)
+    assert changed.args == [ref.id]
+    assert fake_actions[0][1:] == (w.actor("kurator"), ref.id, "change_priority")
+    assert fake_actions[0][0] is view
+    qtbot.waitUntil(lambda: not view.loading and view.card.priority == Priority.HIGH, timeout=15_000)
+    assert "Повышенной важности" in view.status_label.text()
+
+
+def test_ctrl_enter_runs_the_primary_action(qtbot: QtBot, world: World, make_view, fake_actions: list) -> None:  # noqa: ANN001
+    ref = routed(world)
+    view = make_view(world.actor("zhkh"), ref.id)
+    fake_actions.pop()
+    assert primary_action(view.card.actions) == "edit_answer"
+    view.activateWindow()
+    view.action_buttons["edit_answer"].setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert [call[3] for call in fake_actions] == ["edit_answer"]
+
+
+def test_unchanged_incident_is_not_reloaded(qtbot: QtBot, world: World, make_view, fake_actions: list) -> None:  # noqa: ANN001
+    ref = routed(world)
+    view = make_view(world.actor("kurator"), ref.id)
+    fake_actions.pop().result = False
+    with qtbot.assertNotEmitted(view.changed):
+        assert view.run_action("route") is False
+    assert view.run_action("approve") is False  # not among the card's actions: nothing happens
+    assert [call[3] for call in fake_actions] == ["route"]
+
+
+def test_the_link_opens_in_the_browser(qtbot: QtBot, world: World, make_view,  # noqa: ANN001
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    ref = routed(world)
+    view = make_view(world.actor("kurator"), ref.id)
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
+    view.link_label.linkActivated.emit("https://vk.com/wall-1_77")
+    assert [u.toString() for u in opened] == ["https://vk.com/wall-1_77"]
+    assert 'href="https://vk.com/wall-1_77"' in view.link_label.text()
+
+
+def test_answer_versions_compare_with_the_previous_one(qtbot: QtBot, world: World, make_view,  # noqa: ANN001
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    w = world
+    ref = routed(w)
+    e, k = w.actor("zhkh"), w.actor("kurator")
+    ref = workflow.save_draft(e, ref.id, ref.version, text=ANSWER)
+    ref = workflow.submit_answer(e, ref.id, ref.version)
+    ref = workflow.return_for_revision(k, ref.id, ref.version, reasons=[ReturnReason.OFF_QUESTION],
+                                       comment="Уточните срок")
+    ref = workflow.save_draft(e, ref.id, ref.version, text=ANSWER.replace("завтра", "сегодня до 18:00"))
+    view = make_view(k, ref.id)
+    assert view.tabs.tabText(2) == "Ответы (2)"
+    answers = " ".join(label.text() for label in view.answers_page.findChildren(type(view.title_label)))
+    assert "Несоответствие сути вопроса" in answers and "Уточните срок" in answers
+    assert "Возвращён на доработку" in answers and "Черновик" in answers
+    assert list(view.diff_buttons) == [2]
+    assert view.diff_buttons[2].text() == "Сравнить с предыдущей"
+    shown: list[DiffDialog] = []
+    monkeypatch.setattr(DiffDialog, "exec", lambda dialog: shown.append(dialog) or 0)
+    qtbot.mouseClick(view.diff_buttons[2], Qt.MouseButton.LeftButton)
+    (dialog,) = shown
+    html = dialog.browser.toHtml()
+    assert "line-through" in html and "завтра," in html and "сегодня до 18:00," in html
+    assert dialog.windowTitle() == "Сравнение: версия 1 → версия 2"
+
+
+def test_diff_html_strikes_deletions_and_colours_insertions() -> None:
+    html = diff_html("Фонари починят завтра.", "Фонари починят сегодня.")
+    assert html.startswith("Фонари починят ")
+    assert '<span style="color:#b00020; text-decoration:line-through; background:#fde4e4;">завтра.</span>' in html
+    assert '<span style="color:#17651b; background:#dcf3d9;">сегодня.</span>' in html
+    assert "&lt;b&gt;" in diff_html("", "<b>")  # the text is escaped
+
+
+def test_clause_21_note_is_shown_in_amber(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    ref = routed(world, "Глава, ты идиот, я тебя убью")
+    view = make_view(world.actor("kurator"), ref.id)
+    assert view.clause21_note.isVisible()
+    assert view.clause21_note.text().startswith("Возможно, ответ не требуется (п. 21): оскорбительные выражения")
+    assert "«идиот»" in view.clause21_note.text()
+    assert "#fff1c7" in view.clause21_note.styleSheet()
+    quiet = make_view(world.actor("kurator"))
+    quiet.set_card(incident_view.load_card(world.actor("kurator"), routed_again(world).id))
+    assert not quiet.clause21_note.isVisible()
+
+
+def routed_again(w: World) -> workflow.Ref:
+    return workflow.register_incident(w.actor("kurator"), link="https://vk.com/wall-1_78", author="Олег",
+                                      text=TEXT, detected_at=w.clock.moment)
+
+
+def test_clarifications_show_question_and_reply(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    w = world
+    ref = routed(w)
+    ref = workflow.ask_clarification(w.actor("zhkh"), ref.id, ref.version, question="Какой именно дом?")
+    ref = workflow.reply_clarification(w.actor("kurator"), ref.id, ref.version, reply="Дом 12, со двора.")
+    view = make_view(w.actor("kurator"), ref.id)
+    source = " ".join(label.text() for label in view.source_page.findChildren(type(view.title_label)))
+    assert "Запросы (уточнения)" in source and "Какой именно дом?" in source and "Дом 12, со двора." in source
+
+
+def test_a_card_of_another_unit_shows_the_refusal(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    ref = routed(world)
+    view = make_view(world.actor("arhit"), ref.id)
+    assert view.card is None
+    assert view.placeholder.text() == "Инцидент направлен не в ваш отдел"
+    assert view.placeholder.isVisible()
+
+
+def test_diff_dialog_explains_its_colours(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    ref = workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER)
+    card = incident_view.load_card(w.actor("kurator"), ref.id)
+    dialog = DiffDialog(card.answers[0], card.answers[0])
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, QDialog)
+    assert "удалено" in dialog.legend.text() and "добавлено" in dialog.legend.text()
+    assert "line-through" not in dialog.browser.toHtml()  # the same text: nothing struck through

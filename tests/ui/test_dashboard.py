@@ -1,0 +1,121 @@
+"""The «Сводка» window: numbers computed off the GUI thread, refreshed every minute."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.models.enums import Priority
+from app.services import dashboard, workflow
+from app.services.dashboard import UnitLoad
+from app.services.database import OpenedDatabase
+from app.ui.dashboard import REFRESH_MS, DashboardWindow, UnitLoadModel
+from tests.helpers.world import MSK, World, build_world
+
+ANSWER = "Здравствуйте! Фонари на улице Красной починят сегодня до 18:00, бригада уже выехала."
+
+
+@pytest.fixture
+def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+    return build_world(monkeypatch)
+
+
+@pytest.fixture
+def open_board(qtbot: QtBot) -> Iterator:
+    made: list[DashboardWindow] = []
+
+    def make(actor) -> DashboardWindow:  # noqa: ANN001
+        board = DashboardWindow(actor)
+        qtbot.addWidget(board)
+        board.show()
+        made.append(board)
+        qtbot.waitUntil(lambda: board.dashboard is not None and not board.runner.busy, timeout=15_000)
+        return board
+
+    yield make
+    for board in made:
+        board.refresh_timer.stop()
+        assert board.runner.wait()
+
+
+def register(w: World, n: int, priority: Priority = Priority.NORMAL) -> workflow.Ref:
+    return workflow.register_incident(w.actor("kurator"), link=f"https://vk.com/wall-1_{n}", author=f"Автор {n}",
+                                      text="Не горят фонари на улице Красной", detected_at=w.clock.moment,
+                                      priority=priority)
+
+
+def fill(w: World) -> None:
+    k = w.actor("kurator")
+    first, second = register(w, 1), register(w, 2, Priority.HIGH)
+    register(w, 3)
+    fast = workflow.route(k, first.id, first.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    workflow.route(k, second.id, second.version, unit_ids=[w.units["zhkh"], w.units["blago"]], topic_id=w.topic_id)
+    w.clock.work(60)
+    e = w.actor("zhkh")
+    ref = workflow.save_draft(e, fast.id, fast.version, text=ANSWER)
+    ref = workflow.submit_answer(e, ref.id, ref.version)
+    ref = workflow.approve(k, ref.id, ref.version)
+    workflow.publish(e, ref.id, ref.version, url="https://vk.com/wall-1_1?reply=5")
+
+
+def test_the_board_shows_today_overdue_answers_and_units(qtbot: QtBot, world: World, open_board) -> None:  # noqa: ANN001
+    fill(world)
+    world.clock.set(datetime(2026, 11, 24, 15, 0, tzinfo=MSK))  # the 4-hour incident is overdue now
+    board = open_board(world.actor("kurator"))
+    assert board.title_label.text() == "<h2>Сводка на 24 ноября 2026 г., 15:00</h2>"
+    assert board.today_total.text() == "3"
+    assert board.status_labels["answered"].text() == "1" and board.status_labels["new"].text() == "1"
+    assert board.status_labels["routed"].text() == "1"
+    assert board.overdue_label.text() == "1" and "#b00020" in board.overdue_label.styleSheet()
+    assert board.open_label.text() == "в работе всего: 2"
+    assert board.answers_box.title() == "Ответы в срок в ноябре 2026 г."
+    normal, high = board.share_bars
+    assert normal.format() == "100 %" and normal.value() == 100
+    assert board.share_labels[0].text() == "1 из 1 в срок; ещё 1 в работе"
+    assert high.format() == "0 %" and board.share_labels[1].text() == "0 из 1 в срок"
+    units = board.units_model
+    rows = {units.data(units.index(r, 0)): (units.data(units.index(r, 1)), units.data(units.index(r, 2)))
+            for r in range(units.rowCount())}
+    assert rows["Отдел ЖКХ, благоустройства и транспорта"] == ("1", "1")
+    assert rows["МКУ «Управление благоустройства»"] == ("1", "1")
+    assert rows["Отдел архитектуры и градостроительства"] == ("0", "0")
+
+
+def test_the_numbers_are_computed_off_the_gui_thread_every_minute(qtbot: QtBot, world: World, open_board,  # noqa: ANN001
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    threads: list[str] = []
+    real = dashboard.summary
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "summary", spy)
+    board = open_board(world.actor("kurator"))
+    assert board.refresh_timer.isActive() and board.refresh_timer.interval() == REFRESH_MS == 60_000
+    register(world, 7)
+    with qtbot.waitSignal(board.refreshed):
+        board.refresh_timer.timeout.emit()
+    assert board.today_total.text() == "1"
+    assert threads and threading.main_thread().name not in threads
+
+
+def test_an_empty_month_says_there_is_no_data(world: World, open_board) -> None:  # noqa: ANN001
+    board = open_board(world.actor("kurator"))
+    assert board.share_bars[0].format() == "нет данных"
+    assert board.share_labels[0].text() == "инцидентов не было"
+    assert board.overdue_label.text() == "0"
+
+
+def test_unit_load_model_contract(qtmodeltester) -> None:  # noqa: ANN001
+    model = UnitLoadModel()
+    qtmodeltester.check(model)
+    model.set_rows([UnitLoad(1, "Отдел ЖКХ", "ЖКХ", 4, 1), UnitLoad(2, "Водоканал", "Водоканал", 0, 0)])
+    qtmodeltester.check(model)
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Открытых поручений"
+    assert model.data(model.index(0, 2), Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.data(model.index(1, 2), Qt.ItemDataRole.ForegroundRole) is None
