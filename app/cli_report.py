@@ -1,8 +1,115 @@
-"""Sub-commands of this module are being built."""
+"""The `report` sub-command: the Excel report for a month, a quarter or any period.
+
+    python main.py report --month 2026-11 --out ноябрь.xlsx
+    python main.py report --from 2026-10-01 --to 2026-12-31 --out IV-квартал.xlsx
+
+The database is the one of ``--db`` (opened through ``app.cli._open``, never created here).
+Every error — a bad month or date, an unwritable path, a missing database — is one Russian
+line and exit code 2 (``DomainError`` handled by ``app.cli.main``); the workbook is written to
+a temporary file beside the target and moved into place only when complete.
+"""
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from app.services.errors import DomainError
+
+__all__ = ["cmd_report", "parse_day", "register"]
+
+
+def _out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def parse_day(text: str, what: str) -> date:
+    """«2026-10-01» or «01.10.2026»; a Russian error otherwise."""
+    raw = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            return date.fromisoformat(raw)
+        m = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", raw)
+        if m:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        pass
+    raise DomainError(f"{what}: «{text}» — нужна дата вида 2026-10-01 или 01.10.2026")
+
+
+def _period(args: argparse.Namespace) -> tuple[date, date]:
+    from app.services.report import month_period
+
+    if args.month is not None:
+        if args.date_from is not None or args.date_to is not None:
+            raise DomainError("Укажите либо --month, либо --from и --to, но не всё сразу")
+        return month_period(args.month)
+    if args.date_from is None or args.date_to is None:
+        raise DomainError("Укажите период: --month ГГГГ-ММ или --from ДАТА --to ДАТА")
+    start = parse_day(args.date_from, "Начало периода")
+    end = parse_day(args.date_to, "Конец периода")
+    if end < start:
+        raise DomainError(f"Начало периода {start:%d.%m.%Y} позже его конца {end:%d.%m.%Y}")
+    return start, end
+
+
+def _target(text: str) -> Path:
+    path = Path(text).expanduser()
+    if path.suffix.lower() != ".xlsx":
+        raise DomainError(f"Файл отчёта «{path}» должен иметь расширение .xlsx")
+    if path.is_dir():
+        raise DomainError(f"«{path}» — это папка, укажите имя файла .xlsx")
+    folder = path.parent
+    if not folder.is_dir():
+        raise DomainError(f"Папка «{folder}» не существует: отчёт некуда записать")
+    return path
+
+
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.1f}".replace(".", ",") + " %"
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """`report`: write the workbook and print where it went and the headline figures."""
+    from app.cli import _open  # lazy: app.cli imports this module while building its parser
+    from app.services.report import build_monthly_report, short_duration
+
+    start, end = _period(args)
+    path = _target(args.out)
+    _open(args, create=False)
+
+    def progress(percent: int, stage: str) -> None:
+        if args.progress:
+            print(f"{percent:3d} % {stage}", file=sys.stderr, flush=True)
+
+    summary = build_monthly_report(start, end, path, progress=progress)
+    _out(f"Отчёт за {summary.period_label} записан: {summary.path.resolve()}")
+    _out(f"  поступило: {summary.received}")
+    _out(f"  ответ в срок: {summary.in_time}, с нарушением срока: {summary.late}, "
+         f"доля в срок: {_percent(summary.in_time_share)}")
+    _out(f"  ответ не дан, срок истёк: {summary.overdue}; без ответа (п. 21): {summary.no_answer}; "
+         f"не закрыто: {summary.still_open}")
+    _out(f"  медиана времени до ответа: {short_duration(summary.median_minutes)}")
+    _out(f"  строк реестра: {summary.register_rows}, нарушенных сроков: {summary.late_rows}; "
+         f"сформирован за {summary.seconds:.1f} с".replace(".", ",", 1))
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Nothing to add yet."""
+    """Add `report` to the program's sub-commands."""
+    rep = sub.add_parser(
+        "report",
+        help="отчёт для главы в Excel за месяц, квартал или любой период",
+        description="Отчёт «Работа с сообщениями в социальных сетях» (.xlsx): сводка, исполнители, этапы, "
+        "темы и соцсети, просрочки, реестр и официальные страницы. Учитываются инциденты, выявленные в "
+        "периоде (даты — местные, администрации).",
+    )
+    period = rep.add_argument_group("период")
+    period.add_argument("--month", metavar="ГГГГ-ММ", help="месяц, например 2026-11")
+    period.add_argument("--from", dest="date_from", metavar="ДАТА", help="начало периода: 2026-10-01 или 01.10.2026")
+    period.add_argument("--to", dest="date_to", metavar="ДАТА", help="конец периода (включительно)")
+    rep.add_argument("--out", required=True, metavar="ФАЙЛ.xlsx", help="куда записать отчёт")
+    rep.add_argument("--progress", action="store_true", help="показывать ход работы (в поток ошибок)")
+    rep.set_defaults(func=cmd_report)
