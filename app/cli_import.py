@@ -1,8 +1,101 @@
-"""Sub-commands of this module are being built."""
+"""`import FILE` — incidents from the monitoring platform's export; `export-queue` — the queue to Excel.
+
+Exit codes: 0 when the file was read (even if some rows were refused), 2 when it could not be
+read at all or the command was given wrong arguments (``DomainError`` → one Russian line).
+"""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from app.cli import _open, _out
+from app.services.errors import DomainError
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import the file as the given curator and print what happened to each row."""
+    from app.services import importer
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise DomainError(f"Файл «{path}» не найден" if not path.exists() else f"«{path}» — это не файл")
+    if args.errors and Path(args.errors).suffix.lower() not in (".csv", ".xlsx"):
+        raise DomainError("Отчёт об ошибках (--errors) можно сохранить только в .csv или .xlsx")
+    _open(args)
+    actor = importer.headless_actor(args.as_login, curator=True)
+    result = importer.import_file(actor, path, dry_run=args.dry_run)
+    rows = len(result.rows) + result.unprocessed
+    _out(f"Файл «{result.file_name}»: {result.source.describe()}, строк с данными: {rows}")
+    if args.dry_run:
+        _out("Проверка без записи: в базу ничего не добавлено")
+    _out(result.summary())
+    if result.refused:
+        _out("Отклонённые строки:")
+        for row in result.refused:
+            _out(f"  строка {row.row}: {row.reason}")
+    if result.duplicates:
+        _out("Дубликаты (уже зарегистрированы, пропущены):")
+        for row in result.duplicates:
+            _out(f"  строка {row.row}: {row.reason}")
+    if args.errors:
+        written = importer.write_error_report(result, args.errors)
+        _out(f"Отчёт об ошибках сохранён: {args.errors} (строк: {written})")
+    return 0
+
+
+def cmd_export_queue(args: argparse.Namespace) -> int:
+    """Save every row of a queue tab to .xlsx or .csv."""
+    from app.services import export, importer, queue
+
+    out = Path(args.out)
+    if out.suffix.lower() not in export.FORMATS:
+        raise DomainError(f"Файл «{out.name}»: выгрузить очередь можно только в .xlsx или .csv")
+    _open(args)
+    actor = importer.headless_actor(args.as_login, curator=False)
+    presets = queue.presets_for(actor)
+    if args.preset not in {code for code, _ in presets}:
+        offered = ", ".join(f"{code} ({label})" for code, label in presets)
+        raise DomainError(f"Вкладка очереди «{args.preset}» недоступна пользователю {actor.full_name}; "
+                          f"доступны: {offered}")
+    count = export.export_queue(actor, queue.QueueFilter(preset=args.preset, search=args.search or ""),
+                                queue.QueueSort(), out)
+    _out(f"Очередь «{dict(presets)[args.preset]}» выгружена в {out}: строк — {count}")
+    return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Nothing to add yet."""
+    """Add `import` and `export-queue` to the program's sub-commands."""
+    imp = sub.add_parser(
+        "import",
+        help="импорт инцидентов из выгрузки платформы мониторинга (CSV или XLSX)",
+        description="Импорт инцидентов из таблицы CSV (UTF-8 или Windows-1251, разделитель «;» или «,») "
+        "или XLSX. Столбцы определяются по заголовкам («Ссылка», «Автор», «Текст», «Дата выявления», "
+        "«Соцсеть», «Важность», «Тип», «ID»…) или по сопоставлению, запомненному мастером импорта на "
+        "этом компьютере. Хорошие строки импортируются, плохие отклоняются с указанием причины и номера "
+        "строки, уже зарегистрированные пропускаются; файл, который не удалось прочитать, не "
+        "импортируется совсем (код выхода 2).",
+    )
+    imp.add_argument("file", metavar="ФАЙЛ", help="таблица .csv или .xlsx")
+    imp.add_argument("--as", dest="as_login", metavar="ЛОГИН",
+                     help="куратор, от имени которого регистрируются инциденты "
+                     "(по умолчанию — единственный куратор базы)")
+    imp.add_argument("--errors", metavar="ОТЧЁТ",
+                     help="сохранить отклонённые строки с причинами в .csv или .xlsx")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="только проверить файл и найти дубликаты, ничего не записывая")
+    imp.set_defaults(func=cmd_import)
+
+    exp = sub.add_parser(
+        "export-queue",
+        help="выгрузить очередь инцидентов в .xlsx или .csv",
+        description="Выгрузка вкладки очереди со всеми строками: .xlsx (закреплённая строка заголовков, "
+        "автофильтр) или .csv (UTF-8 с BOM, разделитель «;» — для русского Excel).",
+    )
+    exp.add_argument("--preset", default="all", metavar="ВКЛАДКА",
+                     help="вкладка очереди: all, new, approval, clarification, overdue (куратор); "
+                     "mine, returned, to_publish, unit_all (исполнитель); open (чтение). По умолчанию all")
+    exp.add_argument("--search", metavar="ТЕКСТ", help="поиск по тексту и автору, как в окне программы")
+    exp.add_argument("--out", required=True, metavar="ФАЙЛ", help="файл .xlsx или .csv")
+    exp.add_argument("--as", dest="as_login", metavar="ЛОГИН",
+                     help="пользователь, чья очередь выгружается (по умолчанию — единственный куратор)")
+    exp.set_defaults(func=cmd_export_queue)

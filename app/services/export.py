@@ -1,0 +1,287 @@
+"""Exports for Excel: the current queue view, and any table (the importer's error report uses it).
+
+Two formats, chosen by the file name:
+
+* ``.xlsx`` — openpyxl in write-only mode (constant memory), a bold Russian header row that
+  stays frozen, an autofilter over the whole table, column widths, A4 landscape print fitted to
+  the page width with the header repeated on every page; dates are real Excel dates;
+* ``.csv`` — UTF-8 with BOM and the «;» separator, which Russian Excel opens by double-click.
+
+Text that came from social networks must never execute in Excel or LibreOffice. In XLSX every
+string is written as a string cell (never a formula, never an error value such as «#N/A»);
+a string that starts with ``= + - @`` (or their full-width forms) or a control character also
+gets Excel's «quote prefix» style, so that even editing the cell keeps it text. Control
+characters that XLSX cannot hold are replaced by «�». In CSV such a string is prefixed with an
+apostrophe (the OWASP rule), which Excel shows as text.
+
+The file is written to a temporary name beside the target and renamed at the end: an export
+that fails never leaves a half-written file under the user's name.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from app.models import Incident
+from app.models.enums import NETWORK_LABELS, PRIORITY_LABELS, Network, Priority
+from app.services import queue
+from app.services.calendar_store import current_calendar
+from app.services.errors import ValidationError
+from app.services.permissions import Actor
+from app.services.queue import QueueFilter, QueueSort
+
+#: first characters that make a spreadsheet treat a text as a formula
+FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+XLSX_CELL_LIMIT = 32_767
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+DATE_FORMAT = "DD.MM.YYYY"
+FORMATS = (".xlsx", ".csv")
+
+ProgressCallback = Callable[[int, int], "bool | None"]
+
+
+def is_formula_like(text: str) -> bool:
+    """True when a spreadsheet could take the text for a formula (or it starts with a control character)."""
+    if not text:
+        return False
+    if ord(text[0]) < 0x20 or text[0] == "\x7f":
+        return True
+    stripped = text.lstrip(" \u00a0")
+    return bool(stripped) and stripped[0] in FORMULA_STARTS
+
+
+def csv_safe(text: str) -> str:
+    """The text as a CSV cell that Excel and LibreOffice show as text: «'=1+1» for «=1+1»."""
+    return "'" + text if is_formula_like(text) else text
+
+
+def _xlsx_text(text: str) -> str:
+    text = _ILLEGAL_XLSX.sub("\ufffd", text)
+    if len(text) > XLSX_CELL_LIMIT:
+        text = text[: XLSX_CELL_LIMIT - 1] + "…"
+    return text
+
+
+class TableWriter:
+    """Writes one table with a Russian header row to .xlsx or .csv, safe against formula injection.
+
+    Use as a context manager: the file appears under its name only when the block ends without
+    an error. Values: str, int, float, datetime/date (naive, already in local time), None.
+    """
+
+    def __init__(self, path: str | Path, headers: Sequence[str], *, widths: Sequence[float] | None = None,
+                 sheet_title: str = "Лист1") -> None:
+        self.path = Path(path)
+        self.format = self.path.suffix.lower()
+        if self.format not in FORMATS:
+            raise ValidationError(f"Файл «{self.path.name}»: можно сохранить только в .xlsx или .csv")
+        if not self.path.parent.is_dir():
+            raise ValidationError(f"Папка «{self.path.parent}» не найдена")
+        self.headers = list(headers)
+        self.rows = 0
+        self._finished = False
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".~", suffix=self.format, dir=self.path.parent)
+        except OSError as exc:
+            raise ValidationError(f"Не удалось записать в папку «{self.path.parent}»: {exc.strerror or exc}") from None
+        os.close(fd)
+        self._tmp = Path(tmp)
+        if self.format == ".csv":
+            self._fh = self._tmp.open("w", encoding="utf-8-sig", newline="")
+            self._csv = csv.writer(self._fh, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+            self._csv.writerow([csv_safe(h) for h in self.headers])
+        else:
+            from openpyxl import Workbook
+            from openpyxl.cell import WriteOnlyCell
+            from openpyxl.styles import Alignment, Font
+            from openpyxl.utils import get_column_letter
+
+            self._cell_class = WriteOnlyCell
+            self._wb = Workbook(write_only=True)
+            self._ws = self._wb.create_sheet(sheet_title[:31])
+            self._ws.freeze_panes = "A2"
+            for index, width in enumerate(widths or [], start=1):
+                self._ws.column_dimensions[get_column_letter(index)].width = width
+            self._ws.page_setup.orientation = "landscape"
+            self._ws.page_setup.paperSize = 9  # A4
+            self._ws.page_setup.fitToWidth = 1  # every column on the page, as many pages down as needed
+            self._ws.page_setup.fitToHeight = 0
+            self._ws.sheet_properties.pageSetUpPr.fitToPage = True
+            self._ws.print_title_rows = "1:1"
+            bold, wrap = Font(bold=True), Alignment(vertical="top", wrap_text=True)
+            header_cells = []
+            for title in self.headers:
+                cell = self._text_cell(title)
+                cell.font, cell.alignment = bold, wrap
+                header_cells.append(cell)
+            self._ws.append(header_cells)
+
+    def _text_cell(self, text: str) -> Any:
+        cell = self._cell_class(self._ws, _xlsx_text(text))
+        cell.data_type = "s"  # never a formula or an error value, whatever the text says
+        if is_formula_like(text):
+            cell.quotePrefix = True
+        return cell
+
+    def _xlsx_value(self, value: object) -> object:
+        if value is None or isinstance(value, bool):
+            return None if value is None else ("да" if value else "нет")
+        if isinstance(value, (int, float)):
+            return value
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(current_calendar().tz).replace(tzinfo=None)
+            cell = self._cell_class(self._ws, value)
+            cell.number_format = DATETIME_FORMAT
+            return cell
+        if isinstance(value, date):
+            cell = self._cell_class(self._ws, value)
+            cell.number_format = DATE_FORMAT
+            return cell
+        return self._text_cell(str(value))
+
+    @staticmethod
+    def _csv_value(value: object) -> object:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "да" if value else "нет"
+        if isinstance(value, (int, float)):
+            return str(value).replace(".", ",")  # Russian Excel reads «1,5»
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(current_calendar().tz)
+            return value.strftime("%d.%m.%Y %H:%M")
+        if isinstance(value, date):
+            return value.strftime("%d.%m.%Y")
+        return csv_safe(str(value))
+
+    def append(self, values: Sequence[object]) -> None:
+        if self.format == ".csv":
+            self._csv.writerow([self._csv_value(v) for v in values])
+        else:
+            self._ws.append([self._xlsx_value(v) for v in values])
+        self.rows += 1
+
+    def close(self) -> int:
+        """Finish the file and put it under its name; returns the number of data rows."""
+        if self._finished:
+            return self.rows
+        self._finished = True
+        try:
+            if self.format == ".csv":
+                self._fh.close()
+            else:
+                from openpyxl.utils import get_column_letter
+
+                last = get_column_letter(max(1, len(self.headers)))
+                self._ws.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+                self._wb.save(self._tmp)
+            os.replace(self._tmp, self.path)
+        except PermissionError:
+            self.discard()
+            raise ValidationError(f"Файл «{self.path.name}» занят другой программой или защищён от записи: "
+                                  "закройте его (например, в Excel) и повторите") from None
+        except OSError as exc:
+            self.discard()
+            raise ValidationError(f"Не удалось сохранить файл «{self.path.name}»: {exc.strerror or exc}") from None
+        return self.rows
+
+    def discard(self) -> None:
+        """Drop the temporary file (after an error, or when the user cancelled)."""
+        self._finished = True
+        if self.format == ".csv":
+            if not self._fh.closed:
+                self._fh.close()
+        elif not self._ws.closed:
+            try:  # finish openpyxl's own temporary sheet file and remove it
+                self._ws.close()
+                self._ws._writer.cleanup()
+            except Exception:  # noqa: BLE001 - only tidying up after an earlier failure
+                pass
+        self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.discard()
+
+
+def write_table(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[object]], *,
+                widths: Sequence[float] | None = None, sheet_title: str = "Лист1") -> int:
+    """Write a whole table at once; returns the number of data rows."""
+    with TableWriter(path, headers, widths=widths, sheet_title=sheet_title) as writer:
+        for row in rows:
+            writer.append(row)
+    return writer.rows
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+QUEUE_HEADERS = ("№", "Выявлен", "Соцсеть", "Ссылка", "Автор", "Текст", "Тема", "Исполнители", "Статус",
+                 "Важность", "Срок ответа", "Текущий срок")
+QUEUE_WIDTHS = (8, 17, 16, 42, 26, 70, 28, 32, 20, 22, 17, 60)
+EXPORT_PAGE = 500
+
+
+def _label(labels: dict[Any, str], enum: Any, code: str) -> str:
+    try:
+        return labels[enum(code)]
+    except (ValueError, KeyError):
+        return code
+
+
+def export_queue(actor: Actor, queue_filter: QueueFilter, sort: QueueSort, path: str | Path, *,
+                 progress: ProgressCallback | None = None) -> int:
+    """Every row of the queue view (the user's filter and sort) to .xlsx or .csv; returns the count.
+
+    Pages through ``queue.fetch_page`` so that memory does not grow with the queue; adds each
+    incident's link and full text. ``progress(done, total)`` after each page; False cancels
+    (nothing is saved then, and 0 is returned).
+    """
+    path = Path(path)
+    tz = current_calendar().tz
+    total = queue.count(actor, queue_filter)
+    with TableWriter(path, QUEUE_HEADERS, widths=QUEUE_WIDTHS, sheet_title="Очередь") as writer:
+        offset = 0
+        while True:
+            page = queue.fetch_page(actor, queue_filter, sort, offset, EXPORT_PAGE)
+            ids = [r.incident_id for r in page.rows]
+            details = {i: (link, text) for i, link, text in
+                       Incident.select(Incident.id, Incident.link, Incident.text)
+                       .where(Incident.id.in_(ids)).tuples()} if ids else {}
+            for row in page.rows:
+                link, text = details.get(row.incident_id, ("", row.first_line))
+                writer.append([
+                    row.incident_id,
+                    row.detected_at.astimezone(tz).replace(tzinfo=None),
+                    _label(NETWORK_LABELS, Network, row.network),
+                    link,
+                    row.author,
+                    text,
+                    row.topic,
+                    row.units,
+                    row.status_label,
+                    _label(PRIORITY_LABELS, Priority, row.priority),
+                    row.due_at.astimezone(tz).replace(tzinfo=None) if row.due_at else None,
+                    row.clock.summary() if row.clock else "",
+                ])
+            offset += len(page.rows)
+            if progress is not None and progress(min(offset, total), max(total, offset)) is False:
+                writer.discard()
+                return 0
+            if not page.has_more or not page.rows:
+                break
+    return writer.rows

