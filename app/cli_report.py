@@ -1,7 +1,8 @@
 """The `report` sub-command: the Excel report for a month, a quarter or any period.
 
     python main.py report --month 2026-11 --out ноябрь.xlsx
-    python main.py report --from 2026-10-01 --to 2026-12-31 --out IV-квартал.xlsx
+    python main.py report --quarter 2026-4 --out IV-квартал.xlsx
+    python main.py report --from 2026-10-01 --to 2026-10-15 --out полмесяца.xlsx
 
 The database is the one of ``--db`` (opened through ``app.cli._open``, never created here).
 Every error — a bad month or date, an unwritable path, a missing database — is one Russian
@@ -40,14 +41,19 @@ def parse_day(text: str, what: str) -> date:
 
 
 def _period(args: argparse.Namespace) -> tuple[date, date]:
+    from app.services.periods import quarter_period
     from app.services.report import month_period
 
+    chosen = sum(x is not None for x in (args.month, args.quarter)) + (
+        args.date_from is not None or args.date_to is not None)
+    if chosen > 1:
+        raise DomainError("Укажите что-то одно: либо --month, либо --quarter, либо --from и --to")
     if args.month is not None:
-        if args.date_from is not None or args.date_to is not None:
-            raise DomainError("Укажите либо --month, либо --from и --to, но не всё сразу")
         return month_period(args.month)
+    if args.quarter is not None:
+        return quarter_period(args.quarter)
     if args.date_from is None or args.date_to is None:
-        raise DomainError("Укажите период: --month ГГГГ-ММ или --from ДАТА --to ДАТА")
+        raise DomainError("Укажите период: --month ГГГГ-ММ, --quarter ГГГГ-К или --from ДАТА --to ДАТА")
     start = parse_day(args.date_from, "Начало периода")
     end = parse_day(args.date_to, "Конец периода")
     if end < start:
@@ -108,6 +114,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     period = rep.add_argument_group("период")
     period.add_argument("--month", metavar="ГГГГ-ММ", help="месяц, например 2026-11")
+    period.add_argument("--quarter", metavar="ГГГГ-К", help="квартал, например 2026-4")
     period.add_argument("--from", dest="date_from", metavar="ДАТА", help="начало периода: 2026-10-01 или 01.10.2026")
     period.add_argument("--to", dest="date_to", metavar="ДАТА", help="конец периода (включительно)")
     rep.add_argument("--out", required=True, metavar="ФАЙЛ.xlsx", help="куда записать отчёт")

@@ -165,11 +165,33 @@ def _shoot(shooter: _Shooter, actor, user, db_display: str) -> None:  # noqa: AN
     shooter.save(box, "about")
     box.close()
 
+    _report_shots(shooter, window)
     _executor_shot(shooter, db_display)
     _admin_shots(shooter, actor)
     _settings_shot(shooter, actor)
     _action_shots(shooter, window, incident_view)
     window.close()
+
+
+def _report_shots(shooter: _Shooter, window) -> None:  # noqa: ANN001
+    """The report dialog after building this month's workbook, and the import wizard's first page."""
+    from app.ui.import_wizard import ImportWizard
+    from app.ui.report_dialog import ReportDialog
+
+    app = shooter.app
+    dialog = ReportDialog(window.actor, window)
+    dialog.month_combo.setCurrentIndex(0)
+    dialog.path_edit.setText(str(Path(os.environ["INCIDENTS_HOME"]) / "Отчёт по инцидентам.xlsx"))
+    dialog.show()
+    shooter.save(dialog, "report-dialog")
+    dialog.build()
+    _wait(app, lambda: not dialog.running, timeout_s=120)
+    shooter.save(dialog, "report-dialog-done")
+    dialog.close()
+    wizard = ImportWizard(window.actor, window)
+    wizard.show()
+    shooter.save(wizard, "import-wizard")
+    wizard.close()
 
 
 def _executor_shot(shooter: _Shooter, db_display: str) -> None:

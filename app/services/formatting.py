@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from babel import Locale
 from babel.dates import format_datetime
+from babel.numbers import format_percent
 
 RU = Locale("ru")
 
@@ -22,6 +23,11 @@ def plural(n: int, forms: tuple[str, str, str]) -> str:
     category = RU.plural_form(abs(n))
     word = {"one": forms[0], "few": forms[1]}.get(category, forms[2])
     return f"{n} {word}"
+
+
+def percent(share: float) -> str:
+    """«95,3 %» — a share as Russians write it (one decimal)."""
+    return format_percent(share, "#,##0.0 %", locale=RU)
 
 
 def duration(value: timedelta, *, working: bool = True) -> str:

@@ -82,3 +82,10 @@ def require_executor_of(actor: Actor, unit_id: int, what: str) -> int | None:
     if not actor.has(Role.EXECUTOR) or unit_id not in actor.unit_ids:
         raise PermissionDenied(f"{what}: инцидент направлен не в ваш отдел")
     return actor.acting_for(unit_id)
+
+
+def require_reads_everything(actor: Actor, what: str) -> None:
+    """Reports and exports over every unit: curator, head, responsible official, administrator."""
+    if not actor.reads_everything:
+        raise PermissionDenied(f"{what}: доступно куратору, главе, ответственному должностному лицу "
+                               "и администратору")

@@ -6,7 +6,6 @@ filters and the sort — is remembered per user with ``QSettings`` (INI format).
 """
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -45,6 +44,7 @@ from app.services.queue import QueueFilter, QueueSort
 from app.services.user_dirs import config_dir, log_dir
 from app.services.users import UserInfo
 from app.ui.card_view import IncidentCardView
+from app.ui.progress_task import ProgressTask
 from app.ui.notifier import NotificationBanner, Notifier, app_icon, preferences
 from app.ui.queue_model import INCIDENT_ID_ROLE, SORT_KEYS, Column, QueueTableModel
 
@@ -298,6 +298,23 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
+        self.import_action = QAction("&Импорт из платформы мониторинга…", self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.setVisible(self.actor.is_curator)
+        self.import_action.triggered.connect(self.show_import)
+        self.export_action = QAction("&Выгрузить очередь в файл…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.export_queue)
+        self.report_action = QAction("&Отчёт для главы поселения…", self)
+        self.report_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.report_action.setVisible(self.actor.reads_everything)
+        self.report_action.triggered.connect(self.show_report)
+        if self.actor.is_curator:
+            file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        if self.actor.reads_everything:
+            file_menu.addAction(self.report_action)
+        file_menu.addSeparator()
         if self.actor.has(Role.ADMIN):
             file_menu.addAction(self.admin_action)
         file_menu.addAction(self.settings_action)
@@ -652,32 +669,43 @@ class MainWindow(QMainWindow):
         self._dashboard.raise_()
         self._dashboard.activateWindow()
 
-    def _lazy(self, module: str, name: str) -> Any | None:
-        try:
-            return getattr(importlib.import_module(module), name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-        except AttributeError:
-            pass
-        QMessageBox.information(self, APP_TITLE, "Этот раздел ещё не подключён в этой версии программы.")
-        return None
-
     def show_admin(self) -> None:
         """Файл → Администрирование… (administrators only)."""
-        window_class = self._lazy("app.ui.admin_window", "AdminWindow")
-        if window_class is None:
-            return
-        self._admin_window = window_class(self.actor, self)
+        from app.ui.admin_window import AdminWindow
+
+        self._admin_window = AdminWindow(self.actor, self)
         self._admin_window.show()
 
     def show_settings(self) -> None:
         """Файл → Настройки…"""
-        dialog_class = self._lazy("app.ui.settings_dialog", "SettingsDialog")
-        if dialog_class is not None:
-            dialog_class(actor=self.actor, parent=self).exec()
-            prefs = preferences()
-            self.notifier.set_preferences(prefs["tray"] and QSystemTrayIcon.isSystemTrayAvailable(), prefs["sound"])
+        from app.ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(actor=self.actor, parent=self).exec()
+        prefs = preferences()
+        self.notifier.set_preferences(prefs["tray"] and QSystemTrayIcon.isSystemTrayAvailable(), prefs["sound"])
+
+    def show_import(self) -> None:
+        """Файл → Импорт… (curator): the wizard, then the queue shows what arrived."""
+        from app.ui.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.actor, self)
+        wizard.exec()
+        if wizard.result is not None and wizard.result.imported:
+            self.refresh()
+
+    def show_report(self) -> None:
+        """Файл → Отчёт для главы поселения…"""
+        from app.ui.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self.actor, self)
+        dialog.exec()
+        dialog.task.wait()
+
+    def export_queue(self) -> None:
+        """Файл → Выгрузить очередь…: the rows of this tab with its filters and sort, to .xlsx or .csv."""
+        from app.ui.queue_export import QueueExport
+
+        QueueExport(self.actor, self.queue_model.filter, self.queue_model.sort_order, self).run()
 
     def about_text(self) -> str:
         """Rich text of the «О программе» box."""
@@ -710,6 +738,8 @@ class MainWindow(QMainWindow):
         done = self.notifier.runner.wait(timeout_s) and done
         if self._dashboard is not None:
             done = self._dashboard.runner.wait(timeout_s) and done
+        for task in self.findChildren(ProgressTask):  # exports still writing
+            done = task.wait(timeout_s) and done
         return done
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
