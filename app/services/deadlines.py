@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
 from app.models import Answer, ApprovalDecision, Assignment, ClarificationRequest, Incident, Publication, Unit
 from app.models.enums import AnswerKind, AssignmentState, IncidentStatus, Priority
@@ -75,53 +77,123 @@ class Clock:
         return f"{self.title} ({self.clause}): {STATE_LABELS[self.state]}"
 
 
+class _IncidentRow(NamedTuple):
+    id: int
+    status: str
+    priority: str
+    detected_at: datetime
+    closed_at: datetime | None
+    step_limits: str | None
+
+
+class _AssignmentRow(NamedTuple):
+    id: int
+    incident_id: int
+    unit_id: int
+    state: str
+    assigned_at: datetime
+    closed_at: datetime | None
+    is_consolidating: bool
+    unit_name: str
+
+
+class _AnswerRow(NamedTuple):
+    id: int
+    incident_id: int
+    assignment_id: int | None
+    kind: str
+    number: int
+    state: str
+    submitted_at: datetime | None
+
+
+class _DecisionRow(NamedTuple):
+    answer_id: int
+    decided_at: datetime
+    approved: bool
+
+
+class _ClarificationRow(NamedTuple):
+    incident_id: int
+    assignment_id: int | None
+    asked_at: datetime
+    replied_at: datetime | None
+
+
+class _PublicationRow(NamedTuple):
+    answer_id: int
+    incident_id: int
+    published_at: datetime
+
+
 @dataclass
 class _History:
-    incident: Incident
-    assignments: list[Assignment] = field(default_factory=list)
-    answers: list[Answer] = field(default_factory=list)
-    decisions: list[ApprovalDecision] = field(default_factory=list)
-    clarifications: list[ClarificationRequest] = field(default_factory=list)
-    publications: list[Publication] = field(default_factory=list)
+    incident: _IncidentRow
+    assignments: list[_AssignmentRow] = field(default_factory=list)
+    answers: list[_AnswerRow] = field(default_factory=list)
+    decisions: list[_DecisionRow] = field(default_factory=list)
+    clarifications: list[_ClarificationRow] = field(default_factory=list)
+    publications: list[_PublicationRow] = field(default_factory=list)
 
 
 def _load(incident_ids: list[int]) -> dict[int, _History]:
-    histories = {i.id: _History(i) for i in Incident.select().where(Incident.id.in_(incident_ids))}
+    """The histories of a batch: only the columns the clocks read, as plain tuples (building a
+    model object per row costs more than the clocks themselves on a report of a month)."""
+    histories = {row[0]: _History(_IncidentRow(*row)) for row in (
+        Incident.select(Incident.id, Incident.status, Incident.priority, Incident.detected_at, Incident.closed_at,
+                        Incident.step_limits)
+        .where(Incident.id.in_(incident_ids)).tuples())}
     if not histories:
         return histories
     ids = list(histories)
-    units = {}
-    for a in Assignment.select().where(Assignment.incident.in_(ids)).order_by(Assignment.id):
-        histories[a.incident_id].assignments.append(a)
-        units[a.unit_id] = None
-    if units:
-        names = dict(Unit.select(Unit.id, Unit.short_name).where(Unit.id.in_(list(units))).tuples())
-        for h in histories.values():
-            for a in h.assignments:
-                a._unit_name = names.get(a.unit_id, "")
+    rows = list(Assignment.select(Assignment.id, Assignment.incident, Assignment.unit, Assignment.state,
+                                  Assignment.assigned_at, Assignment.closed_at, Assignment.is_consolidating)
+                .where(Assignment.incident.in_(ids)).order_by(Assignment.id).tuples())
+    units = list({row[2] for row in rows})
+    names = dict(Unit.select(Unit.id, Unit.short_name).where(Unit.id.in_(units)).tuples()) if units else {}
+    for row in rows:
+        histories[row[1]].assignments.append(_AssignmentRow(*row, names.get(row[2], "")))
     answer_incident = {}
-    for ans in (Answer.select(Answer.id, Answer.incident, Answer.assignment, Answer.kind, Answer.number,
+    for row in (Answer.select(Answer.id, Answer.incident, Answer.assignment, Answer.kind, Answer.number,
                               Answer.state, Answer.submitted_at)
-                .where(Answer.incident.in_(ids)).order_by(Answer.number)):
-        histories[ans.incident_id].answers.append(ans)
-        answer_incident[ans.id] = ans.incident_id
+                .where(Answer.incident.in_(ids)).order_by(Answer.number).tuples()):
+        histories[row[1]].answers.append(_AnswerRow(*row))
+        answer_incident[row[0]] = row[1]
     if answer_incident:
-        for d in (ApprovalDecision.select().where(ApprovalDecision.answer.in_(list(answer_incident)))
-                  .order_by(ApprovalDecision.id)):
-            histories[answer_incident[d.answer_id]].decisions.append(d)
-    for c in ClarificationRequest.select().where(ClarificationRequest.incident.in_(ids)).order_by(ClarificationRequest.id):
-        histories[c.incident_id].clarifications.append(c)
-    for p in Publication.select().where(Publication.incident.in_(ids)).order_by(Publication.published_at):
-        histories[p.incident_id].publications.append(p)
+        for row in (ApprovalDecision.select(ApprovalDecision.answer, ApprovalDecision.decided_at,
+                                            ApprovalDecision.approved)
+                    .where(ApprovalDecision.answer.in_(list(answer_incident))).order_by(ApprovalDecision.id)
+                    .tuples()):
+            histories[answer_incident[row[0]]].decisions.append(_DecisionRow(*row))
+    for row in (ClarificationRequest.select(ClarificationRequest.incident, ClarificationRequest.assignment,
+                                            ClarificationRequest.asked_at, ClarificationRequest.replied_at)
+                .where(ClarificationRequest.incident.in_(ids)).order_by(ClarificationRequest.id).tuples()):
+        histories[row[0]].clarifications.append(_ClarificationRow(*row))
+    for row in (Publication.select(Publication.answer, Publication.incident, Publication.published_at)
+                .where(Publication.incident.in_(ids)).order_by(Publication.published_at).tuples()):
+        histories[row[1]].publications.append(_PublicationRow(*row))
     return histories
 
 
+@lru_cache(maxsize=256)
+def _duration_text(minutes: int) -> str:
+    """«2 рабочих часа 15 минут» for a limit: the same few limits recur on every clock."""
+    return formatting.duration(timedelta(minutes=minutes))
+
+
+@lru_cache(maxsize=64)
+def _days_text(days: int) -> str:
+    return formatting.plural(days, formatting.WORKING_DAYS)
+
+
 class _Builder:
-    def __init__(self, h: _History, cal: WorkCalendar, limits: settings.Limits, now: datetime) -> None:
+    def __init__(self, h: _History, cal: WorkCalendar, limits: settings.Limits, now: datetime,
+                 explanations: bool = True) -> None:
         self.h = h
         self.cal = cal
         self.limits = limits
         self.now = now
+        self.explanations = explanations
         self.clocks: list[Clock] = []
         kinds = {a.id: a.kind for a in h.answers}
         interim = [p for p in h.publications if kinds.get(p.answer_id) == AnswerKind.INTERIM]
@@ -139,15 +211,19 @@ class _Builder:
         cal = self.cal
         if due is None:
             assert minutes is not None
-            start_w = cal.next_working_moment(start)
-            due = cal.add_working_time(start_w, timedelta(minutes=minutes))
-            limit_text = limit_text or formatting.duration(timedelta(minutes=minutes))
-            if explanation is None:
-                explanation = cal.explain(start, timedelta(minutes=minutes))
+            delta = timedelta(minutes=minutes)
+            due = cal.add_working_time(cal.next_working_moment(start), delta)
+            limit_text = limit_text or _duration_text(minutes)
+            if explanation is None and self.explanations:
+                explanation = cal.explain(start, delta)
         reference = ended if ended is not None else self.now
-        left = cal.working_time_between(reference, due)  # negative once the due moment has passed
         total = cal.working_time_between(start, due)
-        elapsed = cal.working_time_between(start, reference) if reference > start else timedelta(0)
+        used = cal.working_time_between(start, reference)
+        # working time is additive (each call is a difference of cumulative working microseconds),
+        # so this is exactly working_time_between(reference, due), one calendar look-up fewer;
+        # negative once the due moment has passed
+        left = total - used
+        elapsed = used if reference > start else timedelta(0)
         share = elapsed / total if total > timedelta(0) else (1.0 if reference >= due else 0.0)
         if ended is not None:
             state = ClockState.MET if ended <= due else ClockState.MISSED
@@ -183,15 +259,14 @@ class _Builder:
         contributing = [a for a in h.assignments if a.state not in (AssignmentState.CANCELLED, AssignmentState.NOT_COMPETENT)]
         several = len(contributing) > 1
         for a in h.assignments:
-            name = getattr(a, "_unit_name", "")
-            self._assignment_clocks(a, name, several, answer_due, closed_no_answer)
+            self._assignment_clocks(a, a.unit_name, several, answer_due, closed_no_answer)
 
         for c in h.clarifications:
             self.add("clarification_reply", "п. 14", "Ответ куратора на запрос", c.asked_at,
                      minutes=self.limit("approval", c.asked_at), ended=c.replied_at or closed_no_answer)
 
         # clauses 14–16 for every submitted version
-        decisions_by_answer: dict[int, list[ApprovalDecision]] = defaultdict(list)
+        decisions_by_answer: dict[int, list[_DecisionRow]] = defaultdict(list)
         for d in h.decisions:
             decisions_by_answer[d.answer_id].append(d)
         submitted = [a for a in h.answers if a.submitted_at and a.kind != AnswerKind.CONTRIBUTION]
@@ -219,16 +294,18 @@ class _Builder:
             due = cal.add_working_days(self.interim_at, days)
             finals = [p.published_at for p in answered if p.published_at > self.interim_at
                       and kinds[p.answer_id].kind != AnswerKind.INTERIM]
-            local = self.interim_at.astimezone(cal.tz)
+            explanation = None
+            if self.explanations:
+                local = self.interim_at.astimezone(cal.tz)
+                explanation = [f"Промежуточный ответ размещён {local:%d.%m.%Y %H:%M}",
+                               f"{_days_text(days)} считаются со следующего дня",
+                               f"Срок: конец рабочего дня {due.astimezone(cal.tz):%d.%m.%Y %H:%M}"]
             self.add("final_answer", "п. 18", "Окончательный ответ после промежуточного", self.interim_at, due=due,
-                     ended=finals[0] if finals else closed_no_answer,
-                     limit_text=formatting.plural(days, formatting.WORKING_DAYS),
-                     explanation=[f"Промежуточный ответ размещён {local:%d.%m.%Y %H:%M}",
-                                  f"{formatting.plural(days, formatting.WORKING_DAYS)} считаются со следующего дня",
-                                  f"Срок: конец рабочего дня {due.astimezone(cal.tz):%d.%m.%Y %H:%M}"])
+                     ended=finals[0] if finals else closed_no_answer, limit_text=_days_text(days),
+                     explanation=explanation)
         return self.clocks
 
-    def _assignment_clocks(self, a: Assignment, name: str, several: bool, answer_due: datetime,
+    def _assignment_clocks(self, a: _AssignmentRow, name: str, several: bool, answer_due: datetime,
                            closed: datetime | None) -> None:
         h = self.h
         notice = a.closed_at if a.state == AssignmentState.NOT_COMPETENT else None
@@ -269,17 +346,26 @@ class _Builder:
         first_draft = min((x.submitted_at for x in own if x.submitted_at and x.kind != AnswerKind.CONTRIBUTION
                            and (self.interim_at is None or x.submitted_at < self.interim_at)), default=None)
         latest = self.cal.add_working_time(answer_due, -timedelta(minutes=self.limits.draft_before_deadline))
-        before = formatting.duration(timedelta(minutes=self.limits.draft_before_deadline))
-        local_due = answer_due.astimezone(self.cal.tz)
+        before = _duration_text(self.limits.draft_before_deadline)
+        explanation = None
+        if self.explanations:
+            local_due = answer_due.astimezone(self.cal.tz)
+            explanation = [f"Срок ответа по п. 9/17: {local_due:%d.%m.%Y %H:%M}",
+                           f"Проект — не позднее чем за {before} рабочего времени до него:"
+                           f" {latest.astimezone(self.cal.tz):%d.%m.%Y %H:%M}"]
         self.add("draft", "п. 12", "Проект ответа на согласование", a.assigned_at, due=max(latest, a.assigned_at),
                  ended=first_draft or closed, subject=name, limit_text=f"за {before} до срока",
-                 explanation=[f"Срок ответа по п. 9/17: {local_due:%d.%m.%Y %H:%M}",
-                              f"Проект — не позднее чем за {before} рабочего времени до него:"
-                              f" {latest.astimezone(self.cal.tz):%d.%m.%Y %H:%M}"])
+                 explanation=explanation)
 
 
-def clocks_for_many(incident_ids: Iterable[int], now: datetime | None = None) -> dict[int, list[Clock]]:
-    """Every clock of each incident, with a fixed number of queries for the whole batch."""
+def clocks_for_many(incident_ids: Iterable[int], now: datetime | None = None, *,
+                    explanations: bool = True) -> dict[int, list[Clock]]:
+    """Every clock of each incident, with a fixed number of queries for the whole batch.
+
+    ``explanations=False`` leaves :attr:`Clock.explanation` empty (every other field is the
+    same): building the Russian account of each due moment is a good part of the cost, and
+    a report of thousands of incidents never shows it.
+    """
     ids = list(dict.fromkeys(incident_ids))
     if not ids:
         return {}
@@ -289,7 +375,7 @@ def clocks_for_many(incident_ids: Iterable[int], now: datetime | None = None) ->
     result: dict[int, list[Clock]] = {}
     for start in range(0, len(ids), 500):
         for incident_id, history in _load(ids[start:start + 500]).items():
-            result[incident_id] = _Builder(history, cal, limits, now).build()
+            result[incident_id] = _Builder(history, cal, limits, now, explanations).build()
     return result
 
 

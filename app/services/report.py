@@ -473,7 +473,7 @@ def _load_clocks(ids: Sequence[int], now: datetime, progress: Callable[[float], 
                  ) -> dict[int, list[Clock]]:
     result: dict[int, list[Clock]] = {}
     for start in range(0, len(ids), CLOCK_BATCH):
-        result.update(clocks_for_many(ids[start:start + CLOCK_BATCH], now))
+        result.update(clocks_for_many(ids[start:start + CLOCK_BATCH], now, explanations=False))
         if progress is not None:
             progress(min(1.0, (start + CLOCK_BATCH) / max(1, len(ids))))
     return result
