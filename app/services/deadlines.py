@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from app.models import Answer, ApprovalDecision, Assignment, ClarificationRequest, Incident, Publication, Unit
+from peewee import SQL
+
+from app.models import Answer, ApprovalDecision, Assignment, ClarificationRequest, Incident, Publication, Unit, db
 from app.models.enums import AnswerKind, AssignmentState, IncidentStatus, Priority
 from app.services import clock as clock_source
 from app.services import formatting, settings
@@ -60,6 +62,8 @@ class Clock:
     used_share: float  # how much of the limit is used (1.0 = due now)
     explanation: tuple[str, ...] = field(default=(), compare=False)
     optional: bool = False
+    #: working time from the start to the end (or to now while it runs); zero if that is not later
+    worked: timedelta = field(default=timedelta(0), compare=False)
 
     @property
     def is_open(self) -> bool:
@@ -136,41 +140,83 @@ class _History:
     publications: list[_PublicationRow] = field(default_factory=list)
 
 
+def utc_moment(value: datetime | str | None) -> datetime | None:
+    """A moment as the database driver returns it (SQLite: text, PostgreSQL: naive UTC) → aware UTC,
+    exactly as :class:`app.models.base.UtcDateTimeField` reads it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def raw_rows(query: Any, moments: Iterable[int] = (), flags: Iterable[int] = ()) -> Iterator[tuple[Any, ...]]:
+    """The rows of a peewee SELECT straight from the driver's cursor, as tuples.
+
+    Peewee converts every value of every row through its field (a good part of the cost of
+    reading a hundred thousand rows); here only the columns at the ``moments`` positions (UTC
+    moments) and ``flags`` positions (booleans) are converted, the rest are already plain
+    Python values (ids, codes, texts).
+    """
+    moments, flags = tuple(moments), tuple(flags)
+    cursor = db.execute_sql(*query.sql())
+    if not moments and not flags:
+        yield from map(tuple, cursor)
+        return
+    for row in cursor:
+        row = list(row)
+        for i in moments:
+            row[i] = utc_moment(row[i])
+        for i in flags:
+            if row[i] is not None:
+                row[i] = bool(row[i])
+        yield tuple(row)
+
+
+def ids_in(column: Any, ids: Iterable[int]) -> Any:
+    """``column IN (…)`` with the ids written as integer literals: peewee would build a
+    parameter node per id, which costs more than the query itself for thousands of ids."""
+    return column.in_(SQL("(" + ",".join(str(int(i)) for i in ids) + ")"))
+
+
 def _load(incident_ids: list[int]) -> dict[int, _History]:
     """The histories of a batch: only the columns the clocks read, as plain tuples (building a
     model object per row costs more than the clocks themselves on a report of a month)."""
-    histories = {row[0]: _History(_IncidentRow(*row)) for row in (
+    if not incident_ids:
+        return {}
+    histories = {row[0]: _History(_IncidentRow(*row)) for row in raw_rows(
         Incident.select(Incident.id, Incident.status, Incident.priority, Incident.detected_at, Incident.closed_at,
                         Incident.step_limits)
-        .where(Incident.id.in_(incident_ids)).tuples())}
+        .where(ids_in(Incident.id, incident_ids)), moments=(3, 4))}
     if not histories:
         return histories
     ids = list(histories)
-    rows = list(Assignment.select(Assignment.id, Assignment.incident, Assignment.unit, Assignment.state,
-                                  Assignment.assigned_at, Assignment.closed_at, Assignment.is_consolidating)
-                .where(Assignment.incident.in_(ids)).order_by(Assignment.id).tuples())
+    rows = list(raw_rows(Assignment.select(Assignment.id, Assignment.incident, Assignment.unit, Assignment.state,
+                                           Assignment.assigned_at, Assignment.closed_at, Assignment.is_consolidating)
+                         .where(ids_in(Assignment.incident, ids)).order_by(Assignment.id), moments=(4, 5), flags=(6,)))
     units = list({row[2] for row in rows})
     names = dict(Unit.select(Unit.id, Unit.short_name).where(Unit.id.in_(units)).tuples()) if units else {}
     for row in rows:
         histories[row[1]].assignments.append(_AssignmentRow(*row, names.get(row[2], "")))
     answer_incident = {}
-    for row in (Answer.select(Answer.id, Answer.incident, Answer.assignment, Answer.kind, Answer.number,
-                              Answer.state, Answer.submitted_at)
-                .where(Answer.incident.in_(ids)).order_by(Answer.number).tuples()):
+    for row in raw_rows(Answer.select(Answer.id, Answer.incident, Answer.assignment, Answer.kind, Answer.number,
+                                      Answer.state, Answer.submitted_at)
+                        .where(ids_in(Answer.incident, ids)).order_by(Answer.number), moments=(6,)):
         histories[row[1]].answers.append(_AnswerRow(*row))
         answer_incident[row[0]] = row[1]
     if answer_incident:
-        for row in (ApprovalDecision.select(ApprovalDecision.answer, ApprovalDecision.decided_at,
-                                            ApprovalDecision.approved)
-                    .where(ApprovalDecision.answer.in_(list(answer_incident))).order_by(ApprovalDecision.id)
-                    .tuples()):
+        for row in raw_rows(ApprovalDecision.select(ApprovalDecision.answer, ApprovalDecision.decided_at,
+                                                    ApprovalDecision.approved)
+                            .where(ids_in(ApprovalDecision.answer, answer_incident)).order_by(ApprovalDecision.id),
+                            moments=(1,), flags=(2,)):
             histories[answer_incident[row[0]]].decisions.append(_DecisionRow(*row))
-    for row in (ClarificationRequest.select(ClarificationRequest.incident, ClarificationRequest.assignment,
-                                            ClarificationRequest.asked_at, ClarificationRequest.replied_at)
-                .where(ClarificationRequest.incident.in_(ids)).order_by(ClarificationRequest.id).tuples()):
+    for row in raw_rows(ClarificationRequest.select(ClarificationRequest.incident, ClarificationRequest.assignment,
+                                                    ClarificationRequest.asked_at, ClarificationRequest.replied_at)
+                        .where(ids_in(ClarificationRequest.incident, ids)).order_by(ClarificationRequest.id),
+                        moments=(2, 3)):
         histories[row[0]].clarifications.append(_ClarificationRow(*row))
-    for row in (Publication.select(Publication.answer, Publication.incident, Publication.published_at)
-                .where(Publication.incident.in_(ids)).order_by(Publication.published_at).tuples()):
+    for row in raw_rows(Publication.select(Publication.answer, Publication.incident, Publication.published_at)
+                        .where(ids_in(Publication.incident, ids)).order_by(Publication.published_at), moments=(2,)):
         histories[row[1]].publications.append(_PublicationRow(*row))
     return histories
 
@@ -212,7 +258,7 @@ class _Builder:
         if due is None:
             assert minutes is not None
             delta = timedelta(minutes=minutes)
-            due = cal.add_working_time(cal.next_working_moment(start), delta)
+            due = cal.add_working_time(start, delta)  # a start outside working time counts from the next one
             limit_text = limit_text or _duration_text(minutes)
             if explanation is None and self.explanations:
                 explanation = cal.explain(start, delta)
@@ -232,7 +278,7 @@ class _Builder:
         else:
             state = ClockState.RUNNING if self.now <= due else ClockState.OVERDUE
         self.clocks.append(Clock(code, clause, title, subject, start, due, ended, limit_text, state, left,
-                                 float(share), tuple(explanation or ()), optional))
+                                 float(share), tuple(explanation or ()), optional, elapsed))
 
     # --- the clocks ---------------------------------------------------------------------
     def build(self) -> list[Clock]:
@@ -245,7 +291,7 @@ class _Builder:
         # clauses 9 / 17: the answer itself
         high = inc.priority == Priority.HIGH
         minutes = self.limits.answer_high if high else self.limits.answer
-        answer_due = cal.add_working_time(cal.next_working_moment(inc.detected_at), timedelta(minutes=minutes))
+        answer_due = cal.add_working_time(inc.detected_at, timedelta(minutes=minutes))
         if closed_no_answer is None:
             self.add("answer", "п. 17" if high else "п. 9",
                      "Размещение ответа (повышенная важность)" if high else "Размещение ответа",

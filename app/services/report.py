@@ -50,7 +50,7 @@ from app.models.enums import (
 from app.services import clock as clock_source
 from app.services import settings
 from app.services.calendar_store import current_calendar
-from app.services.deadlines import STATE_LABELS, Clock, ClockState, clocks_for_many
+from app.services.deadlines import STATE_LABELS, Clock, ClockState, clocks_for_many, raw_rows
 from app.services.errors import ValidationError
 from app.services.worktime import WorkCalendar
 
@@ -466,7 +466,7 @@ def _incident_rows(first: datetime, after: datetime, with_text: bool) -> list[tu
                              Incident.no_answer_reason)
              .where((Incident.detected_at >= first) & (Incident.detected_at < after))
              .order_by(Incident.detected_at, Incident.id))
-    return list(query.tuples())
+    return list(raw_rows(query, moments=(_I_DETECTED, _I_ROUTED, _I_CLOSED)))
 
 
 def _load_clocks(ids: Sequence[int], now: datetime, progress: Callable[[float], None] | None = None
@@ -490,10 +490,10 @@ def _outcome_clocks(rows: list[tuple[Any, ...]], first: datetime, after: datetim
     """
     lim = settings.limits()
     published: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
-    for inc_id, at, kind in (Publication.select(Publication.incident, Publication.published_at, Answer.kind)
-                             .join(Answer).switch(Publication).join(Incident)
-                             .where((Incident.detected_at >= first) & (Incident.detected_at < after))
-                             .order_by(Publication.published_at).tuples()):
+    for inc_id, at, kind in raw_rows(Publication.select(Publication.incident, Publication.published_at, Answer.kind)
+                                     .join(Answer).switch(Publication).join(Incident)
+                                     .where((Incident.detected_at >= first) & (Incident.detected_at < after))
+                                     .order_by(Publication.published_at), moments=(1,)):
         published[inc_id].append((at, kind))
     result: dict[int, list[Clock]] = {}
     for row in rows:
@@ -504,8 +504,11 @@ def _outcome_clocks(rows: list[tuple[Any, ...]], first: datetime, after: datetim
         clocks = []
         if closed_no_answer is None:
             minutes = lim.answer_high if row[_I_PRIORITY] == Priority.HIGH else lim.answer
-            due = cal.add_working_time(cal.next_working_moment(detected), timedelta(minutes=minutes))
-            clocks.append(_outcome("answer", detected, due, answers[0] if answers else None, now))
+            due = cal.add_working_time(detected, timedelta(minutes=minutes))
+            ended = answers[0] if answers else None
+            worked = cal.working_time_between(detected, ended) if ended is not None and ended > detected \
+                else timedelta(0)
+            clocks.append(_outcome("answer", detected, due, ended, now, worked))
         interim = next((at for at, kind in pubs if kind == AnswerKind.INTERIM), None)
         if interim is not None:
             finals = [at for at, kind in pubs if at > interim and kind not in (AnswerKind.INTERIM,
@@ -516,12 +519,13 @@ def _outcome_clocks(rows: list[tuple[Any, ...]], first: datetime, after: datetim
     return result
 
 
-def _outcome(code: str, started: datetime, due: datetime, ended: datetime | None, now: datetime) -> Clock:
+def _outcome(code: str, started: datetime, due: datetime, ended: datetime | None, now: datetime,
+             worked: timedelta = timedelta(0)) -> Clock:
     if ended is not None:
         state = ClockState.MET if ended <= due else ClockState.MISSED
     else:
         state = ClockState.RUNNING if now <= due else ClockState.OVERDUE
-    return Clock(code, "", "", "", started, due, ended, "", state, timedelta(0), 0.0)
+    return Clock(code, "", "", "", started, due, ended, "", state, timedelta(0), 0.0, worked=worked)
 
 
 def _answer_clock(clocks: Iterable[Clock]) -> Clock | None:
@@ -531,19 +535,10 @@ def _answer_clock(clocks: Iterable[Clock]) -> Clock | None:
     return None
 
 
-class _Spent:
-    """Working minutes each finished step took, computed once per clock for every table."""
-
-    def __init__(self, cal: WorkCalendar) -> None:
-        self.cal = cal
-        self.known: dict[int, int | None] = {}
-
-    def __call__(self, c: Clock) -> int | None:
-        key = id(c)
-        if key not in self.known:
-            self.known[key] = None if c.ended_at is None else max(
-                0, _minutes(self.cal.working_time_between(c.started_at, c.ended_at)))
-        return self.known[key]
+def _spent(c: Clock) -> int | None:
+    """Working minutes a finished step took (``Clock.worked`` is the working time from its
+    start to its end, zero if the end is not later), None while it runs."""
+    return None if c.ended_at is None else max(0, _minutes(c.worked))
 
 
 def _lateness(c: Clock) -> int:
@@ -577,7 +572,7 @@ def _figures(start: date, end: date, rows: list[tuple[Any, ...]], clocks: dict[i
                 answer_states.setdefault(priority, {})
                 answer_states[priority][c.state] = answer_states[priority].get(c.state, 0) + 1
                 if c.ended_at is not None:
-                    minutes.append(max(0, _minutes(cal.working_time_between(c.started_at, c.ended_at))))
+                    minutes.append(max(0, _minutes(c.worked)))
             elif c.code == "final_answer":
                 interim += 1
                 final_states[c.state] = final_states.get(c.state, 0) + 1
@@ -633,9 +628,9 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     # assignments: id, incident, unit, state
     assignments: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     assignment_unit: dict[int, int] = {}
-    for a_id, inc_id, unit_id, state in (Assignment.select(Assignment.id, Assignment.incident, Assignment.unit,
-                                                           Assignment.state)
-                                         .join(Incident).where(period).order_by(Assignment.id).tuples()):
+    for a_id, inc_id, unit_id, state in raw_rows(Assignment.select(Assignment.id, Assignment.incident,
+                                                                   Assignment.unit, Assignment.state)
+                                                 .join(Incident).where(period).order_by(Assignment.id)):
         assignments[inc_id].append((a_id, unit_id, state))
         assignment_unit[a_id] = unit_id
     # answers (non-contribution versions): submission moments → unit, first submission per incident
@@ -643,9 +638,10 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     answer_incident: dict[int, int] = {}
     submission_unit: dict[tuple[int, datetime], int | None] = {}
     first_submission: dict[int, datetime] = {}
-    for ans_id, inc_id, a_id, kind, submitted in (Answer.select(Answer.id, Answer.incident, Answer.assignment,
-                                                                Answer.kind, Answer.submitted_at)
-                                                  .join(Incident).where(period).tuples()):
+    for ans_id, inc_id, a_id, kind, submitted in raw_rows(Answer.select(Answer.id, Answer.incident,
+                                                                        Answer.assignment, Answer.kind,
+                                                                        Answer.submitted_at)
+                                                          .join(Incident).where(period), moments=(4,)):
         unit_id = assignment_unit.get(a_id) if a_id else None
         answer_unit[ans_id] = unit_id
         answer_incident[ans_id] = inc_id
@@ -658,11 +654,12 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     first_approval: dict[int, datetime] = {}
     returns_by_unit: dict[int, Counter[str]] = defaultdict(Counter)
     return_count: Counter[int] = Counter()
-    for ans_id, decided, approved, reasons in (ApprovalDecision.select(ApprovalDecision.answer,
-                                                                       ApprovalDecision.decided_at,
-                                                                       ApprovalDecision.approved,
-                                                                       ApprovalDecision.reasons)
-                                               .join(Answer).join(Incident).where(period).tuples()):
+    for ans_id, decided, approved, reasons in raw_rows(ApprovalDecision.select(ApprovalDecision.answer,
+                                                                               ApprovalDecision.decided_at,
+                                                                               ApprovalDecision.approved,
+                                                                               ApprovalDecision.reasons)
+                                                       .join(Answer).join(Incident).where(period),
+                                                       moments=(1,), flags=(2,)):
         inc_id = answer_incident.get(ans_id)
         if inc_id is None:
             continue
@@ -679,10 +676,9 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     short_names = dict(Unit.select(Unit.id, Unit.short_name).tuples())
     watch.mark("history")
 
-    spent = _Spent(cal)
     unit_rows = _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return_count,
-                           returns_by_unit, units, short_names, spent)
-    stages = _stage_rows(clocks, spent)
+                           returns_by_unit, units, short_names, _spent)
+    stages = _stage_rows(clocks, _spent)
     topics, networks = _topic_rows(rows, clocks)
     watch.mark("tables")
 
@@ -760,7 +756,7 @@ def _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return
     return result
 
 
-def _stage_rows(clocks: dict[int, list[Clock]], measure: _Spent) -> list[StageRow]:
+def _stage_rows(clocks: dict[int, list[Clock]], measure: Callable[[Clock], int | None]) -> list[StageRow]:
     states: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     spent: dict[tuple[str, str], list[int]] = defaultdict(list)
     lost: Counter[tuple[str, str]] = Counter()
@@ -862,7 +858,7 @@ def _register_rows(rows, clocks, unit_names, first_submission, first_approval, t
         inc_id = row[_I_ID]
         answer = _answer_clock(clocks.get(inc_id, ()))
         published = answer.ended_at if answer is not None else None
-        minutes = _minutes(cal.working_time_between(answer.started_at, published)) if published else None
+        minutes = _minutes(answer.worked) if published else None
         result.append((
             inc_id, _local(row[_I_DETECTED], tz), _local(row[_I_ROUTED], tz),
             _local(first_submission.get(inc_id), tz), _local(first_approval.get(inc_id), tz), _local(published, tz),
