@@ -452,3 +452,35 @@ def test_dates_of_the_period_are_remembered(qtbot: QtBot, world: World, open_win
     again = open_window(world)
     assert again.filter_bar.period_check.isChecked()
     assert again.queue_model.filter.detected_from == date(2026, 11, 2)
+
+
+def test_import_from_the_file_menu_adds_the_rows_to_the_queue(qtbot: QtBot, world: World, open_window,  # noqa: ANN001
+                                                              tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QWizard
+
+    from app.ui.import_wizard import ImportWizard
+
+    source = tmp_path / "выгрузка.csv"
+    source.write_text("Ссылка;Автор;Текст;Дата выявления\n"
+                      "https://vk.com/wall-1_501;Мария;Не горят фонари на Красной;24.11.2026 09:00\n"
+                      "https://t.me/korenovsk_chat/502;Пётр;Яма у школы;24.11.2026 09:10\n", encoding="cp1251")
+    win = open_window(world)
+    assert win.queue_model.rowCount() == 0
+    seen: list[str] = []
+
+    def drive() -> None:  # the wizard is modal: act on it from the event loop
+        wizard = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ImportWizard) and w.isVisible())
+        type_text(wizard.file_page.path_edit, str(source))
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: wizard.currentPage() is wizard.result_page, timeout=30_000)
+        seen.append(wizard.result_page.summary_label.text())
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, drive)
+    win.import_action.trigger()
+    assert seen == ["Импортировано: 2, дубликатов: 0, отклонено: 0"]
+    wait(qtbot, win)
+    qtbot.waitUntil(lambda: win.queue_model.rowCount() == 2, timeout=15_000)
+    assert {win.queue_model.row_at(r).author for r in range(2)} == {"Мария", "Пётр"}
