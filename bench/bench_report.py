@@ -325,28 +325,22 @@ def main() -> int:
 
 
 def _clock_analysis(register: list[tuple]) -> None:
-    """Where the time of the clocks goes: the same ``clocks_for_many`` with and without the
-    Russian explanation of each due moment (``WorkCalendar.explain``), which a report never shows."""
+    """Where the time of the clocks goes: ``clocks_for_many`` as the incident card calls it (with the
+    Russian explanation of each due moment) and as the report calls it (``explanations=False``)."""
     from app.services import deadlines
-    from app.services.worktime import WorkCalendar
 
     ids = [row[0] for row in register]
 
-    def timed() -> float:
+    def timed(explanations: bool) -> float:
         started = time.perf_counter()
         for start in range(0, len(ids), 2000):
-            deadlines.clocks_for_many(ids[start:start + 2000], NOW)
+            deadlines.clocks_for_many(ids[start:start + 2000], NOW, explanations=explanations)
         return time.perf_counter() - started
 
-    full = timed()
-    original = WorkCalendar.explain
-    WorkCalendar.explain = lambda self, start, delta: []  # type: ignore[method-assign]
-    try:
-        quiet = timed()
-    finally:
-        WorkCalendar.explain = original  # type: ignore[method-assign]
-    print(f"Из них clocks_for_many для {len(ids)} инцидентов: {full:.2f} с; без построения пояснений "
-          f"(WorkCalendar.explain): {quiet:.2f} с")
+    full = timed(True)
+    quiet = timed(False)
+    print(f"clocks_for_many для {len(ids)} инцидентов: с пояснениями {full:.2f} с; без пояснений "
+          f"(как в отчёте) {quiet:.2f} с")
 
 
 if __name__ == "__main__":

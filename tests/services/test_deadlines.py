@@ -1,13 +1,16 @@
 """The clocks of the regulation as the curator sees them, computed from real histories."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
 from app.models.enums import AnswerKind, Priority, ReturnReason
+from app.services import clock as clock_source
 from app.services import workflow
+from app.services.calendar_store import current_calendar
 from app.services.deadlines import ClockState, clocks_for, clocks_for_many, current_clock
+from app.services.worktime import WorkCalendar, WorkSchedule
 from tests.helpers.world import MSK, World, build_world
 
 ANSWER = "Здравствуйте! Фонари на улице Красной починят сегодня до 18:00, бригада уже выехала."
@@ -170,3 +173,49 @@ def test_batch_computation_gives_the_same_clocks_as_one_by_one(world: World) -> 
     batch = clocks_for_many([r.id for r in refs])
     for r in refs:
         assert batch[r.id] == clocks_for(r.id)
+
+
+def test_the_report_mode_skips_only_the_explanations(world: World) -> None:
+    w = world
+    refs = [register(w, n, priority=Priority.HIGH if n % 2 else Priority.NORMAL) for n in range(1, 5)]
+    w.clock.work(20)
+    routed = workflow.route(w.actor("kurator"), refs[0].id, refs[0].version, topic_id=w.topic_id,
+                            unit_ids=[w.units["zhkh"]])
+    workflow.route(w.actor("kurator"), refs[1].id, refs[1].version, topic_id=w.topic_id,
+                   unit_ids=[w.units["zhkh"], w.units["blago"]])
+    w.clock.work(40)
+    ref = workflow.save_draft(w.actor("zhkh"), routed.id, routed.version, text=ANSWER)
+    ref = workflow.submit_answer(w.actor("zhkh"), ref.id, ref.version)
+    w.clock.work(50)
+    workflow.return_for_revision(w.actor("kurator"), ref.id, ref.version, reasons=[ReturnReason.SPELLING])
+    w.clock.work(500)
+    ids = [r.id for r in refs]
+    full, quiet = clocks_for_many(ids), clocks_for_many(ids, explanations=False)
+    cal = current_calendar()
+    assert full == quiet and sum(map(len, full.values())) > 10
+    for incident_id, clocks in full.items():
+        for a, b in zip(clocks, quiet[incident_id], strict=True):
+            assert a.explanation and not b.explanation
+            assert (a.limit_text, a.left, a.used_share, a.worked) == (b.limit_text, b.left, b.used_share, b.worked)
+            end = a.ended_at or clock_source.now()
+            assert a.worked == max(timedelta(0), cal.working_time_between(a.started_at, end))
+            assert a.left == cal.working_time_between(end, a.due_at)
+
+
+@pytest.mark.parametrize("calendar", [
+    WorkCalendar.default(),
+    WorkCalendar(WorkSchedule(), tz="Europe/Berlin"),
+    # every day, periods touching each other and midnight, across the spring and autumn clock changes
+    WorkCalendar(WorkSchedule(weekdays=(((time(0), time(2, 30)), (time(2, 30), time(13)),
+                                         (time(14), time(23, 59, 59))),) * 7), tz="Europe/Berlin"),
+])
+def test_working_time_to_a_due_moment_is_its_limit(calendar: WorkCalendar) -> None:
+    """The clocks take the working time from a start to its due moment to be the limit itself."""
+    start = datetime(2025, 12, 24, 0, 7, tzinfo=timezone.utc)
+    for step in range(4000):
+        moment = start + timedelta(minutes=97 * step + step % 7)
+        for minutes in (1, 30, 60, 180, 240, 480, 2400):
+            delta = timedelta(minutes=minutes)
+            due = calendar.add_working_time(moment, delta)
+            assert due == calendar.add_working_time(calendar.next_working_moment(moment), delta)
+            assert calendar.working_time_between(moment, due) == delta
