@@ -43,8 +43,8 @@ def _digest(event: AuditEvent) -> str:
 def record(
     action: str,
     *,
-    actor: User | None,
-    acting_for: User | None = None,
+    actor: User | int | None,
+    acting_for: User | int | None = None,
     incident: Incident | None = None,
     entity: str = "",
     entity_id: int | None = None,
@@ -57,7 +57,15 @@ def record(
     within_limit: bool | None = None,
     at: datetime | None = None,
 ) -> AuditEvent:
-    """Append one event. Call inside the transaction of the action it records."""
+    """Append one event. Call inside the transaction of the action it records.
+
+    ``actor`` and ``acting_for`` may be users or their ids (the event keeps the id). Inside the
+    caller's transaction the event needs no savepoint of its own: if appending fails the caller's
+    transaction fails with it; outside any transaction the append gets one.
+    """
+    if db.in_transaction():
+        return _append(action, actor, acting_for, incident, entity, entity_id, from_state, to_state,
+                       comment, payload, working_minutes, limit_minutes, within_limit, at)
     with db.atomic():
         return _append(action, actor, acting_for, incident, entity, entity_id, from_state, to_state,
                        comment, payload, working_minutes, limit_minutes, within_limit, at)

@@ -7,6 +7,7 @@ another PC (or this one) changed the calendar, the schedule or the time zone.
 """
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
@@ -32,14 +33,18 @@ _cache: dict[str, object] = {}
 
 
 def _revision() -> tuple[str, str]:
-    row = Setting.get_or_none(Setting.key == REVISION_KEY)
-    return (row.value if row else "0", settings.timezone_name())
+    # one query for both (none inside ``settings.snapshot()`` once the action has read them)
+    values = settings.raw_values(REVISION_KEY, settings.TIMEZONE_KEY)
+    zone = values.get(settings.TIMEZONE_KEY)
+    return (values.get(REVISION_KEY, "0"), (json.loads(zone) if zone is not None else None)
+            or settings.DEFAULT_TIMEZONE)
 
 
 def _bump() -> None:
     # A fresh random token, not a counter: two PCs bumping at once, or a database emptied and
     # changed again, must never produce a revision that a cached calendar already carries.
     value = uuid.uuid4().hex
+    settings.forget_snapshot()
     Setting.insert(key=REVISION_KEY, value=value).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: value}).execute()
 

@@ -6,6 +6,9 @@ Every change is an audit event, because the limits and the zone are inputs of ev
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from typing import Any
@@ -54,18 +57,73 @@ LIMIT_LABELS = {
 }
 
 
+class _Snapshot(threading.local):
+    """The shared settings as read once for the current action (per thread)."""
+
+    depth = 0
+    database: object = None
+    values: dict[str, str] | None = None
+
+
+_snapshot = _Snapshot()
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """Read the shared settings at most once inside the block (one user action).
+
+    Another PC may change the settings at any moment, so nothing is kept after the block; a
+    change made through these services inside the block (``_store``, the calendar's revision)
+    drops the snapshot at once. Blocks nest: the outermost one decides when it ends.
+    """
+    _snapshot.depth += 1
+    try:
+        yield
+    finally:
+        _snapshot.depth -= 1
+        if _snapshot.depth == 0:
+            _snapshot.values = None
+            _snapshot.database = None
+
+
+def forget_snapshot() -> None:
+    """Drop the settings read in the current block: they have just been changed."""
+    _snapshot.values = None
+    _snapshot.database = None
+
+
+def raw_values(*keys: str) -> dict[str, str]:
+    """The stored JSON texts of ``keys`` (missing keys are left out), in one query.
+
+    Inside ``snapshot()`` every setting is read once and kept until the block ends.
+    """
+    if _snapshot.depth:
+        database = db.obj
+        if _snapshot.values is None or _snapshot.database is not database:
+            _snapshot.values = dict(Setting.select(Setting.key, Setting.value).tuples())
+            _snapshot.database = database
+        values = _snapshot.values
+        return {k: values[k] for k in keys if k in values}
+    if len(keys) == 1:
+        row = Setting.select(Setting.value).where(Setting.key == keys[0]).tuples().first()
+        return {keys[0]: row[0]} if row else {}
+    return dict(Setting.select(Setting.key, Setting.value).where(Setting.key.in_(list(keys))).tuples())
+
+
 def _raw(key: str) -> Any:
-    row = Setting.get_or_none(Setting.key == key)
-    return json.loads(row.value) if row else None
+    text = raw_values(key).get(key)
+    return json.loads(text) if text is not None else None
 
 
 def _store(key: str, value: Any, actor: User | None, comment: str = "") -> None:
+    forget_snapshot()
     with db.atomic():
         old = _raw(key)
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
         Setting.insert(key=key, value=text).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: text}
         ).execute()
+        forget_snapshot()
         audit.record("settings.change", actor=actor, entity="setting", comment=comment or key,
                      payload={"key": key, "old": old, "new": value})
 

@@ -7,13 +7,16 @@ notifications are published after the commit.
 """
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
-from peewee import IntegrityError
+from peewee import IntegrityError, Model, PostgresqlDatabase
 
 from app.models import (
     Answer, AuditEvent, ApprovalDecision, Assignment, ClarificationRequest, Incident, Location, Publication,
@@ -31,6 +34,8 @@ from app.services.errors import (
 )
 from app.services.permissions import Actor, require_curator, require_executor_of
 
+P = ParamSpec("P")
+R = TypeVar("R")
 MAX_TEXT = 100_000
 ACTIVE_ASSIGNMENT = (AssignmentState.ASSIGNED, AssignmentState.CLARIFICATION, AssignmentState.CONTRIBUTED,
                      AssignmentState.ON_APPROVAL, AssignmentState.RETURNED, AssignmentState.APPROVED)
@@ -87,27 +92,54 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(current_calendar().tz).strftime("%H:%M %d.%m.%Y")
 
 
+def _returning() -> bool:
+    """Whether the database can hand back the rows an UPDATE changed (SQLite 3.35+, PostgreSQL)."""
+    return isinstance(db.obj, PostgresqlDatabase) or sqlite3.sqlite_version_info >= (3, 35, 0)
+
+
 def _lock(incident_id: int, expected_version: int, actor: Actor) -> Incident:
-    """Load the incident and claim the next version, or explain who changed it meanwhile."""
+    """Claim the next version of the incident and load it, or explain who changed it meanwhile.
+
+    One statement when the version still matches: the UPDATE returns the row as it now is (the
+    row is also locked for the rest of the transaction on PostgreSQL).
+    """
+    now = clock.now()
+    claim = (Incident.update(version=Incident.version + 1, updated_at=now, updated_by=actor.user_id)
+             .where((Incident.id == incident_id) & (Incident.version == expected_version)))
+    if _returning():
+        claimed = list(claim.returning(Incident).execute())
+        if claimed:
+            return claimed[0]
+    elif claim.execute() == 1:
+        return Incident.get(Incident.id == incident_id)
     incident = Incident.get_or_none(Incident.id == incident_id)
     if incident is None:
         raise NotFound(f"Инцидент № {incident_id} не найден")
-    now = clock.now()
-    changed = (
-        Incident.update(version=Incident.version + 1, updated_at=now, updated_by=actor.user_id)
-        .where((Incident.id == incident_id) & (Incident.version == expected_version))
-        .execute()
+    who = User.get_or_none(User.id == incident.updated_by_id)
+    name = who.full_name if who else "другим пользователем"
+    raise ConflictError(
+        f"Инцидент изменён пользователем {name} в {_local(incident.updated_at)}; обновите карточку"
     )
-    if changed != 1:
-        incident = Incident.get(Incident.id == incident_id)
-        who = User.get_or_none(User.id == incident.updated_by_id)
-        name = who.full_name if who else "другим пользователем"
-        raise ConflictError(
-            f"Инцидент изменён пользователем {name} в {_local(incident.updated_at)}; обновите карточку"
-        )
-    incident.version = expected_version + 1
-    incident.updated_at = now
-    return incident
+
+
+def _save(row: Model) -> None:
+    """Write only the columns the action changed.
+
+    A full-row save would rewrite every column (the text and author too, which refreshes the
+    search index for nothing) and put back values loaded before ``_lock`` changed the row.
+    """
+    changed = row.dirty_fields
+    if changed:
+        row.save(only=changed)
+
+
+def _action(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run a user action with the shared settings (zone, schedule revision, limits) read once."""
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with settings.snapshot():
+            return fn(*args, **kwargs)
+    return wrapper
 
 
 def _require_status(incident: Incident, allowed: Iterable[IncidentStatus], what: str) -> None:
@@ -127,7 +159,8 @@ def _stage_limits(incident: Incident) -> dict[str, int]:
 
 def step_limit(incident: Incident, step: str) -> int:
     """The limit of a step in working minutes; in the final-answer stage the curator's own."""
-    if incident.status == IncidentStatus.INTERIM or _has_interim(incident):
+    # the curator's own limits exist only once set (clause 18): without them no query is needed
+    if incident.step_limits and (incident.status == IncidentStatus.INTERIM or _has_interim(incident)):
         own = _stage_limits(incident).get(step)
         if own:
             return int(own)
@@ -187,6 +220,7 @@ def _ev(kind: str, incident: Incident, message: str, *, units: Iterable[int] = (
 
 # --- registration and triage ------------------------------------------------------------------
 
+@_action
 def register_incident(
     actor: Actor,
     *,
@@ -226,13 +260,14 @@ def register_incident(
                 )
         except IntegrityError:  # registered by another PC a moment ago
             raise DuplicateIncident(Incident.get(Incident.link == link).id) from None
-        audit.record("incident.register", actor=User.get_by_id(actor.user_id), incident=incident,
+        audit.record("incident.register", actor=actor.user_id, incident=incident,
                      entity="incident", entity_id=incident.id, to_state=IncidentStatus.NEW,
                      payload={"network": network, "priority": priority, "kind": kind})
     events.publish([_ev("registered", incident, f"Новый инцидент № {incident.id}", curators=True)])
     return Ref(incident.id, incident.version)
 
 
+@_action
 def route(
     actor: Actor,
     incident_id: int,
@@ -281,7 +316,7 @@ def route(
         for a in active:
             if a.unit_id not in unit_ids:
                 a.state, a.closed_at = AssignmentState.CANCELLED, now
-                a.save()
+                _save(a)
         new_units = [u for u in unit_ids if u not in kept]
         for unit_id in new_units:
             Assignment.create(incident=incident, unit=unit_id, assigned_at=now, assigned_by=actor.user_id)
@@ -294,7 +329,7 @@ def route(
             incident.status = IncidentStatus.ROUTED
         first = incident.routed_at is None
         incident.routed_at = incident.routed_at or now
-        incident.save()
+        _save(incident)
         # the clock: from detection (clause 10) or from the latest competence notice (clause 11)
         notice = (Assignment.select(Assignment.closed_at)
                   .where((Assignment.incident == incident.id) & (Assignment.state == AssignmentState.NOT_COMPETENT))
@@ -303,7 +338,7 @@ def route(
             step, start = "routing", current_calendar().next_working_moment(incident.detected_at)
         else:
             step, start = "rerouting", notice.closed_at
-        audit.record("incident.route" if first else "incident.reroute", actor=User.get_by_id(actor.user_id),
+        audit.record("incident.route" if first else "incident.reroute", actor=actor.user_id,
                      incident=incident, from_state=old_status, to_state=incident.status, comment=comment,
                      payload={"units": [units[u].name for u in unit_ids], "added": [units[u].name for u in new_units],
                               "topic": incident.topic_id, "topic_group": incident.topic_group_id,
@@ -315,6 +350,7 @@ def route(
     return Ref(incident.id, incident.version)
 
 
+@_action
 def close_without_answer(actor: Actor, incident_id: int, expected_version: int, *,
                          reason: NoAnswerReason, comment: str = "") -> Ref:
     """Clause 21 (threats, harm, obscene or insulting words) or «not about the administration»."""
@@ -326,17 +362,18 @@ def close_without_answer(actor: Actor, incident_id: int, expected_version: int, 
         now = clock.now()
         old = incident.status
         incident.status, incident.no_answer_reason, incident.closed_at = IncidentStatus.NO_ANSWER, reason, now
-        incident.save()
+        _save(incident)
         units = [a.unit_id for a in _active_assignments(incident.id)]
         Assignment.update(state=AssignmentState.CANCELLED, closed_at=now).where(
             (Assignment.incident == incident.id) & Assignment.state.in_(ACTIVE_ASSIGNMENT)).execute()
-        audit.record("incident.no_answer", actor=User.get_by_id(actor.user_id), incident=incident,
+        audit.record("incident.no_answer", actor=actor.user_id, incident=incident,
                      from_state=old, to_state=IncidentStatus.NO_ANSWER,
                      comment=comment or NO_ANSWER_REASON_LABELS[reason], payload={"reason": reason})
     events.publish([_ev("closed", incident, f"Инцидент № {incident.id} закрыт без ответа", units=units)])
     return Ref(incident.id, incident.version)
 
 
+@_action
 def change_priority(actor: Actor, incident_id: int, expected_version: int, *, priority: Priority,
                     comment: str = "") -> Ref:
     """Clause 17: high priority halves the answer clock; the change is an audit event."""
@@ -351,8 +388,8 @@ def change_priority(actor: Actor, incident_id: int, expected_version: int, *, pr
         incident.priority = priority
         if incident.status != IncidentStatus.INTERIM:
             incident.due_at = answer_deadline(incident.detected_at, priority)
-        incident.save()
-        audit.record("incident.priority", actor=User.get_by_id(actor.user_id), incident=incident,
+        _save(incident)
+        audit.record("incident.priority", actor=actor.user_id, incident=incident,
                      from_state=old, to_state=priority, comment=comment,
                      payload={"due_before": old_due, "due_after": incident.due_at})
     return Ref(incident.id, incident.version)
@@ -360,6 +397,7 @@ def change_priority(actor: Actor, incident_id: int, expected_version: int, *, pr
 
 # --- executor: competence, clarification -----------------------------------------------------
 
+@_action
 def declare_not_competent(actor: Actor, incident_id: int, expected_version: int, *, reason: str) -> Ref:
     """Clause 11: the question is outside the unit's powers; the curator re-routes."""
     reason = _text(reason, "Причина")
@@ -372,12 +410,12 @@ def declare_not_competent(actor: Actor, incident_id: int, expected_version: int,
         now = clock.now()
         old_state = assignment.state
         assignment.state, assignment.closed_at, assignment.competence_reason = AssignmentState.NOT_COMPETENT, now, reason
-        assignment.save()
+        _save(assignment)
         old = incident.status
         if not _active_assignments(incident.id):
             incident.status = IncidentStatus.NEW
-        incident.save()
-        audit.record("assignment.not_competent", actor=User.get_by_id(actor.user_id), acting_for=acting_for,
+        _save(incident)
+        audit.record("assignment.not_competent", actor=actor.user_id, acting_for=acting_for,
                      incident=incident, entity="assignment", entity_id=assignment.id,
                      from_state=old_state, to_state=AssignmentState.NOT_COMPETENT, comment=reason,
                      payload={"incident_from": old, "incident_to": incident.status, "unit": assignment.unit.name},
@@ -388,6 +426,7 @@ def declare_not_competent(actor: Actor, incident_id: int, expected_version: int,
     return Ref(incident.id, incident.version)
 
 
+@_action
 def ask_clarification(actor: Actor, incident_id: int, expected_version: int, *, question: str) -> Ref:
     """Clause 13: the executor asks the curator what the question is."""
     question = _text(question, "Запрос")
@@ -401,10 +440,10 @@ def ask_clarification(actor: Actor, incident_id: int, expected_version: int, *, 
                                               acting_for=acting_for, asked_at=now, question=question)
         old = incident.status
         incident.status = IncidentStatus.CLARIFICATION
-        incident.save()
+        _save(incident)
         assignment.state = AssignmentState.CLARIFICATION
-        assignment.save()
-        audit.record("clarification.ask", actor=User.get_by_id(actor.user_id), acting_for=acting_for,
+        _save(assignment)
+        audit.record("clarification.ask", actor=actor.user_id, acting_for=acting_for,
                      incident=incident, entity="clarification", entity_id=request.id, from_state=old,
                      to_state=IncidentStatus.CLARIFICATION, comment=question,
                      **_timed("clarification", incident, assignment.assigned_at, now))
@@ -413,6 +452,7 @@ def ask_clarification(actor: Actor, incident_id: int, expected_version: int, *, 
     return Ref(incident.id, incident.version)
 
 
+@_action
 def reply_clarification(actor: Actor, incident_id: int, expected_version: int, *, reply: str) -> Ref:
     """Clause 14 applies to requests too: the curator answers within 30 minutes."""
     require_curator(actor, "Ответ на запрос")
@@ -426,16 +466,16 @@ def reply_clarification(actor: Actor, incident_id: int, expected_version: int, *
             raise InvalidTransition("Ответ на запрос: открытых запросов нет")
         now = clock.now()
         request.reply, request.replied_by, request.replied_at = reply, actor.user_id, now
-        request.save()
+        _save(request)
         ask = audit_event_for(incident.id, "clarification.ask")
         back = IncidentStatus(ask.from_state) if ask and ask.from_state else IncidentStatus.ROUTED
         incident.status = back
-        incident.save()
+        _save(incident)
         assignment = request.assignment
         if assignment is not None and assignment.state == AssignmentState.CLARIFICATION:
             assignment.state = AssignmentState.RETURNED if back == IncidentStatus.RETURNED else AssignmentState.ASSIGNED
-            assignment.save()
-        audit.record("clarification.reply", actor=User.get_by_id(actor.user_id), incident=incident,
+            _save(assignment)
+        audit.record("clarification.reply", actor=actor.user_id, incident=incident,
                      entity="clarification", entity_id=request.id, from_state=IncidentStatus.CLARIFICATION,
                      to_state=back, comment=reply, **_timed("approval", incident, request.asked_at, now))
     units = [assignment.unit_id] if assignment is not None else []
@@ -470,6 +510,7 @@ def allowed_answer_kinds(incident: Incident, assignment: Assignment) -> set[Answ
     return {AnswerKind.DRAFT, AnswerKind.INTERIM}
 
 
+@_action
 def save_draft(actor: Actor, incident_id: int, expected_version: int, *, text: str,
                kind: AnswerKind = AnswerKind.DRAFT) -> Ref:
     """Save the answer being written: the open version is updated, or a new version begins."""
@@ -492,15 +533,16 @@ def save_draft(actor: Actor, incident_id: int, expected_version: int, *, text: s
             action = "answer.create"
         else:
             answer.text, answer.kind, answer.author, answer.acting_for = text, kind, actor.user_id, acting_for
-            answer.save()
+            _save(answer)
             action = "answer.edit"
-        incident.save()
-        audit.record(action, actor=User.get_by_id(actor.user_id), acting_for=acting_for, incident=incident,
+        _save(incident)
+        audit.record(action, actor=actor.user_id, acting_for=acting_for, incident=incident,
                      entity="answer", entity_id=answer.id, payload={"number": answer.number, "kind": kind,
                                                                     "length": len(text)})
     return Ref(incident.id, incident.version)
 
 
+@_action
 def submit_answer(actor: Actor, incident_id: int, expected_version: int) -> Ref:
     """Clause 12 / 15 / 19: send the open version for approval (or a contribution to the curator)."""
     events_out: list[events.Event] = []
@@ -515,14 +557,14 @@ def submit_answer(actor: Actor, incident_id: int, expected_version: int) -> Ref:
             raise InvalidTransition("Направление на согласование: сначала сохраните текст ответа")
         now = clock.now()
         answer.submitted_at = now
-        user = User.get_by_id(actor.user_id)
+        user = actor.user_id
         if answer.kind == AnswerKind.CONTRIBUTION:
             answer.state = AnswerState.SUBMITTED
-            answer.save()
+            _save(answer)
             old = assignment.state
             assignment.state = AssignmentState.CONTRIBUTED
-            assignment.save()
-            incident.save()
+            _save(assignment)
+            _save(incident)
             audit.record("answer.contribute", actor=user, acting_for=acting_for, incident=incident,
                          entity="answer", entity_id=answer.id, from_state=old, to_state=AssignmentState.CONTRIBUTED,
                          payload={"unit": assignment.unit.name},
@@ -533,12 +575,12 @@ def submit_answer(actor: Actor, incident_id: int, expected_version: int) -> Ref:
             previous_return = (Answer.select().where((Answer.incident == incident.id) & (Answer.state == AnswerState.RETURNED))
                                .order_by(Answer.number.desc()).first())
             answer.state = AnswerState.SUBMITTED
-            answer.save()
+            _save(answer)
             old = incident.status
             incident.status = IncidentStatus.ON_APPROVAL
-            incident.save()
+            _save(incident)
             assignment.state = AssignmentState.ON_APPROVAL
-            assignment.save()
+            _save(assignment)
             if old == IncidentStatus.RETURNED and previous_return is not None:
                 decision = previous_return.decisions.order_by(ApprovalDecision.id.desc()).first()
                 timing = _timed("revision", incident, decision.decided_at, now)
@@ -561,6 +603,7 @@ def submit_answer(actor: Actor, incident_id: int, expected_version: int) -> Ref:
     return Ref(incident.id, incident.version)
 
 
+@_action
 def appoint_consolidator(actor: Actor, incident_id: int, expected_version: int, *, unit_id: int) -> Ref:
     """Clause 19: the curator names the unit that writes the consolidated answer."""
     require_curator(actor, "Назначение исполнителя сводного ответа")
@@ -572,10 +615,10 @@ def appoint_consolidator(actor: Actor, incident_id: int, expected_version: int, 
             raise InvalidTransition("Сводный ответ может готовить только отдел, которому направлен инцидент")
         Assignment.update(is_consolidating=False).where(Assignment.incident == incident.id).execute()
         assignment.is_consolidating = True
-        assignment.save()
+        _save(assignment)
         incident.consolidating_unit = unit_id
-        incident.save()
-        audit.record("incident.consolidator", actor=User.get_by_id(actor.user_id), incident=incident,
+        _save(incident)
+        audit.record("incident.consolidator", actor=actor.user_id, incident=incident,
                      entity="assignment", entity_id=assignment.id, payload={"unit": assignment.unit.name})
     events.publish([_ev("assigned", incident, f"Подготовьте сводный ответ по инциденту № {incident.id}",
                         units=[unit_id])])
@@ -603,16 +646,16 @@ def _decide(actor: Actor, incident_id: int, expected_version: int, *, approved: 
         ApprovalDecision.create(answer=answer, curator=actor.user_id, decided_at=now, approved=approved,
                                 reasons=",".join(r.value for r in reasons), comment=comment)
         answer.state = AnswerState.APPROVED if approved else AnswerState.RETURNED
-        answer.save()
+        _save(answer)
         incident.status = IncidentStatus.APPROVED if approved else IncidentStatus.RETURNED
-        incident.save()
+        _save(incident)
         if answer.assignment_id:
             Assignment.update(state=AssignmentState.APPROVED if approved else AssignmentState.RETURNED).where(
                 Assignment.id == answer.assignment_id).execute()
         payload: dict[str, object] = {"number": answer.number}
         if not approved:
             payload["reasons"] = [r.value for r in reasons]
-        audit.record("answer.approve" if approved else "answer.return", actor=User.get_by_id(actor.user_id),
+        audit.record("answer.approve" if approved else "answer.return", actor=actor.user_id,
                      incident=incident, entity="answer", entity_id=answer.id, from_state=IncidentStatus.ON_APPROVAL,
                      to_state=incident.status, comment=comment, payload=payload,
                      **_timed("approval", incident, answer.submitted_at, now))
@@ -620,6 +663,7 @@ def _decide(actor: Actor, incident_id: int, expected_version: int, *, approved: 
     return incident, units
 
 
+@_action
 def approve(actor: Actor, incident_id: int, expected_version: int, *, comment: str = "") -> Ref:
     """Clause 14: the curator approves the submitted draft; publication within 30 minutes follows."""
     require_curator(actor, "Согласование")
@@ -631,6 +675,7 @@ def approve(actor: Actor, incident_id: int, expected_version: int, *, comment: s
     return Ref(incident.id, incident.version)
 
 
+@_action
 def return_for_revision(actor: Actor, incident_id: int, expected_version: int, *,
                         reasons: list[ReturnReason], comment: str = "") -> Ref:
     """Clause 14: return with one or more of the four reasons; revision within 1 hour (15)."""
@@ -645,6 +690,7 @@ def return_for_revision(actor: Actor, incident_id: int, expected_version: int, *
     return Ref(incident.id, incident.version)
 
 
+@_action
 def save_and_resubmit(actor: Actor, incident_id: int, expected_version: int, *, text: str,
                       kind: AnswerKind = AnswerKind.DRAFT) -> Ref:
     """Convenience for clause 15: a new version after a return, sent for approval at once."""
@@ -652,6 +698,7 @@ def save_and_resubmit(actor: Actor, incident_id: int, expected_version: int, *, 
     return submit_answer(actor, ref.id, ref.version)
 
 
+@_action
 def publish(actor: Actor, incident_id: int, expected_version: int, *, url: str,
             published_at: datetime | None = None) -> Ref:
     """Clause 16: the executor records that the approved text is posted in the same network."""
@@ -678,7 +725,7 @@ def publish(actor: Actor, incident_id: int, expected_version: int, *, url: str,
         Publication.create(answer=answer, incident=incident, published_by=actor.user_id, acting_for=acting_for,
                            published_at=when, url=url)
         answer.state = AnswerState.PUBLISHED
-        answer.save()
+        _save(answer)
         old = incident.status
         overall_due = incident.due_at
         if answer.kind == AnswerKind.INTERIM:
@@ -691,8 +738,8 @@ def publish(actor: Actor, incident_id: int, expected_version: int, *, url: str,
             incident.status, incident.closed_at = IncidentStatus.ANSWERED, when
             Assignment.update(state=AssignmentState.DONE, closed_at=when).where(
                 (Assignment.incident == incident.id) & Assignment.state.in_(ACTIVE_ASSIGNMENT)).execute()
-        incident.save()
-        audit.record("answer.publish", actor=User.get_by_id(actor.user_id), acting_for=acting_for, incident=incident,
+        _save(incident)
+        audit.record("answer.publish", actor=actor.user_id, acting_for=acting_for, incident=incident,
                      entity="answer", entity_id=answer.id, from_state=old, to_state=incident.status,
                      payload={"url": url, "kind": answer.kind, "answer_due": overall_due,
                               "answer_in_time": when <= overall_due if overall_due else None},
@@ -701,6 +748,7 @@ def publish(actor: Actor, incident_id: int, expected_version: int, *, url: str,
     return Ref(incident.id, incident.version)
 
 
+@_action
 def set_stage_limits(actor: Actor, incident_id: int, expected_version: int, *, limits: dict[str, int],
                      comment: str = "") -> Ref:
     """Clause 18: after an interim answer the curator sets the limits of steps 11–16."""
@@ -715,8 +763,8 @@ def set_stage_limits(actor: Actor, incident_id: int, expected_version: int, *, l
         _require_status(incident, (IncidentStatus.INTERIM,), "Сроки этапа окончательного ответа")
         old = _stage_limits(incident)
         incident.step_limits = json.dumps({**old, **limits}, sort_keys=True)
-        incident.save()
-        audit.record("incident.stage_limits", actor=User.get_by_id(actor.user_id), incident=incident,
+        _save(incident)
+        audit.record("incident.stage_limits", actor=actor.user_id, incident=incident,
                      comment=comment, payload={"old": old, "new": json.loads(incident.step_limits)})
     return Ref(incident.id, incident.version)
 
@@ -725,6 +773,7 @@ def set_stage_limits(actor: Actor, incident_id: int, expected_version: int, *, l
 MAX_ATTACHMENT = 50 * 1024 * 1024
 
 
+@_action
 def add_attachment(actor: Actor, incident_id: int, expected_version: int, *, filename: str, data: bytes,
                    mime_type: str = "application/octet-stream") -> Ref:
     """Clause 20: a photo or video that confirms the answer, kept with the version being written."""
@@ -742,7 +791,7 @@ def add_attachment(actor: Actor, incident_id: int, expected_version: int, *, fil
         if answer is None:
             raise InvalidTransition("Вложение: сначала сохраните текст ответа")
         att = Attachment.create(answer=answer, filename=filename[:255], mime_type=mime_type, size=len(data), data=data)
-        incident.save()
-        audit.record("answer.attach", actor=User.get_by_id(actor.user_id), acting_for=acting_for, incident=incident,
+        _save(incident)
+        audit.record("answer.attach", actor=actor.user_id, acting_for=acting_for, incident=incident,
                      entity="attachment", entity_id=att.id, payload={"file": filename, "size": len(data)})
     return Ref(incident.id, incident.version)

@@ -354,3 +354,39 @@ def test_set_timezone_moves_the_clocks_of_aware_moments(db, admin: User) -> None
     assert wc.add_working_time(utc_start, timedelta(hours=1)) == datetime(2026, 3, 16, 6, 0, tzinfo=ZoneInfo("UTC"))
     (event,) = _events("settings.change")
     assert json.loads(event.payload)["new"] == "Asia/Yekaterinburg"
+
+
+# ---------------------------------------------------------------------------------- snapshot
+def test_a_snapshot_reads_the_settings_once_and_sees_changes_made_inside_it(db, admin: User) -> None:  # noqa: ANN001
+    from app.models import db as proxy
+
+    statements: list[str] = []
+    original = proxy.obj.execute_sql
+
+    def counted(sql: str, *args: object, **kwargs: object) -> object:
+        statements.append(sql)
+        return original(sql, *args, **kwargs)
+
+    proxy.obj.execute_sql = counted
+    try:
+        with settings.snapshot():
+            calendar_store.current_calendar()
+            reads = len(statements)
+            for _ in range(3):
+                calendar_store.current_calendar()
+                settings.limits()
+                settings.timezone_name()
+            assert len(statements) == reads  # nothing read again
+            settings.set_timezone("Asia/Yekaterinburg", admin)
+            assert str(calendar_store.current_calendar().tz) == "Asia/Yekaterinburg"
+            settings.set_limits(admin, answer=420)
+            assert settings.limits().answer == 420
+            monday = date(2026, 3, 16)
+            assert calendar_store.current_calendar().is_working_day(monday)
+            calendar_store.set_day(monday, CalendarDayKind.NON_WORKING, admin)
+            assert not calendar_store.current_calendar().is_working_day(monday)
+        # outside a snapshot every call reads again: another PC's change is seen at once
+        Setting.update(value='"Europe/Samara"').where(Setting.key == settings.TIMEZONE_KEY).execute()
+        assert str(calendar_store.current_calendar().tz) == "Europe/Samara"
+    finally:
+        proxy.obj.execute_sql = original

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -375,3 +376,47 @@ def test_detected_in_the_future_is_refused(world: World) -> None:
     with pytest.raises(ValidationError, match="ещё не наступило"):
         workflow.register_incident(world.actor("kurator"), link=POST.format(5), author="А", text="Т",
                                    detected_at=world.clock.moment + timedelta(hours=2))
+
+
+# --- what an action writes and reads (kept while making the actions cheaper) -------------------
+
+def test_a_conflict_names_whoever_changed_the_incident_last(world: World) -> None:
+    w = world
+    ref = routed(w)
+    loaded_by_curator = ref.version
+    ref = workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER)
+    assert Incident.get_by_id(ref.id).updated_by_id == w.ids["zhkh"]
+    with pytest.raises(ConflictError, match="^Инцидент изменён пользователем Иваненко Олег Викторович в "):
+        workflow.change_priority(w.actor("kurator"), ref.id, loaded_by_curator, priority=Priority.HIGH)
+
+
+def test_an_action_writes_only_what_it_changes(world: World) -> None:
+    w = world
+    ref = routed(w)
+    # another PC corrects the author meanwhile without a new version (as an import would)
+    Incident.update(author="Ирина Ковалёва (исправлено)").where(Incident.id == ref.id).execute()
+    ref = workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER)
+    ref = workflow.submit_answer(w.actor("zhkh"), ref.id, ref.version)
+    incident = Incident.get_by_id(ref.id)
+    assert incident.author == "Ирина Ковалёва (исправлено)"
+    assert (incident.status, incident.version) == (IncidentStatus.ON_APPROVAL, ref.version)
+
+
+def test_settings_changed_between_actions_are_seen_by_the_next_action(world: World) -> None:
+    """Another PC changes the limits and the zone in the shared database: no action keeps old ones."""
+    from app.models import Setting
+
+    w = world
+    ref = register(w)
+    Setting.insert(key="limits", value='{"routing": 5}').on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: '{"routing": 5}'}).execute()
+    w.clock.work(10)
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    routing = events_of(ref.id)[-1]
+    assert (routing.working_minutes, routing.limit_minutes, routing.within_limit) == (10, 5, False)
+
+    Setting.insert(key="timezone", value='"Asia/Yekaterinburg"').on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: '"Asia/Yekaterinburg"'}).execute()
+    second = workflow.register_incident(w.actor("kurator"), link=POST.format(2), author="Автор", text="Текст",
+                                        detected_at=datetime(2026, 11, 24, 9, 0))  # naive: the zone's own time
+    assert Incident.get_by_id(second.id).detected_at == datetime(2026, 11, 24, 4, 0, tzinfo=ZoneInfo("UTC"))
