@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time as _time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 
-from peewee import Case, Expression, JOIN, PostgresqlDatabase, SQL, fn
+from peewee import Case, Expression, JOIN, NodeList, PostgresqlDatabase, SQL, fn
 
 from app.models import Assignment, Incident, Topic, TopicGroup, Unit, db
 from app.models.enums import OPEN_STATUSES, STATUS_LABELS, IncidentStatus, Priority, Role
@@ -117,15 +118,70 @@ def _search_words(text: str) -> list[str]:
     return [w for w in re.findall(r"[0-9a-zа-яё]+", text.lower().replace("ё", "е")) if len(w) > 1 or w.isdigit()][:8]
 
 
-def _search_condition(text: str) -> Expression | None:
+def _fts_match(text: str) -> str | None:
+    """The SQLite FTS5 query of the search text: every word, in any of its forms."""
     words = _search_words(text)
-    if not words:
-        return None
+    return " AND ".join(f'"{_stem(w)}"*' for w in words) if words else None
+
+
+#: SQLite: how many incidents a search matches, per database and query, for a short while
+_MATCHES_TTL_S = 60.0
+_matches_lock = threading.Lock()
+_matches: dict[tuple[int, str], tuple[float, int, int]] = {}
+
+
+def _match_counts(match: str) -> tuple[int, int]:
+    """(incidents matching ``match``, incidents in the database), from the search index alone.
+
+    Both come without reading a single incident row: FTS5 counts its own document lists, and
+    the largest id stands in for the size of the table. Kept a minute: they only steer the plan.
+    """
+    key = (id(db.obj), match)
+    now = _time.monotonic()
+    with _matches_lock:
+        cached = _matches.get(key)
+    if cached and now - cached[0] < _MATCHES_TTL_S:
+        return cached[1], cached[2]
+    found = db.execute_sql("SELECT count(*) FROM incident_fts WHERE incident_fts MATCH ?", (match,)).fetchone()[0]
+    size = db.execute_sql("SELECT max(id) FROM incident").fetchone()[0] or 0
+    with _matches_lock:
+        if len(_matches) > 256:
+            _matches.clear()
+        _matches[key] = (now, found, size)
+    return found, size
+
+
+#: a search that matches more than this many incidents (or this share of them) is read in the
+#: order of the queue's index, checking each row against the matches, instead of looking up
+#: every match: the first 200 are met long before the end of the index
+_MANY_MATCHES = 5_000
+_MANY_MATCHES_SHARE = 50  # one incident in 50
+
+
+def _common_search(match: str) -> bool:
+    found, size = _match_counts(match)
+    return found > max(_MANY_MATCHES, size // _MANY_MATCHES_SHARE)
+
+
+def _search_condition(text: str, by_index: bool = False) -> Expression | None:
+    """The search as a condition; SQLite: ``by_index`` keeps the planner from starting at the matches.
+
+    By default SQLite takes every match from the search index and looks its incident up, then
+    sorts them: cheap for a rare word, but a common one («фонари»: 4 % of a million) costs tens of
+    thousands of row look-ups for one page. With ``by_index`` the id is wrapped in a unary plus,
+    so the matches only serve as a lookup list and the rows come in the order of an index.
+    """
     if isinstance(db.obj, PostgresqlDatabase):
+        words = _search_words(text)
+        if not words:
+            return None
         vector = fn.to_tsvector(SQL("'russian'"), fn.coalesce(Incident.text, "").concat(" ").concat(fn.coalesce(Incident.author, "")))
         return Expression(vector, "@@", fn.plainto_tsquery(SQL("'russian'"), " ".join(words)))
-    match = " AND ".join(f'"{_stem(w)}"*' for w in words)
-    return Incident.id.in_(SQL("(SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)", [match]))
+    match = _fts_match(text)
+    if match is None:
+        return None
+    column = NodeList((SQL("+"), Incident.id), glue="") if by_index else Incident.id
+    return column.in_(SQL("(SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)", [match]))
 
 
 # --- the query ---------------------------------------------------------------------------------
@@ -150,7 +206,7 @@ def _mine(actor: Actor, states: tuple[str, ...] | None = None):  # noqa: ANN202
     return Incident.id.in_(Assignment.select(Assignment.incident).where(cond))
 
 
-def _filtered(actor: Actor, f: QueueFilter):  # noqa: ANN202
+def _filtered(actor: Actor, f: QueueFilter, search_by_index: bool = False):  # noqa: ANN202
     query = _visible(actor, Incident.select())
     now = clock.now()
     preset = f.preset
@@ -188,10 +244,16 @@ def _filtered(actor: Actor, f: QueueFilter):  # noqa: ANN202
         query = query.where(Incident.detected_at >= _local_day_start(f.detected_from))
     if f.detected_to:
         query = query.where(Incident.detected_at < _local_day_start(f.detected_to + timedelta(days=1)))
-    condition = _search_condition(f.search) if f.search.strip() else None
+    condition = _search_condition(f.search, search_by_index) if f.search.strip() else None
     if condition is not None:
         query = query.where(condition)
     return query
+
+
+def _only_search(actor: Actor, f: QueueFilter) -> bool:
+    """The filter is the search alone, over every incident the actor may read."""
+    return (actor.reads_everything and f.preset == "all"
+            and f == QueueFilter(preset="all", search=f.search))
 
 
 def _ordering(sort: QueueSort, preset: str) -> list:
@@ -261,7 +323,36 @@ def _segments(sort: QueueSort, preset: str, undated: bool = True) -> list[tuple[
 
 
 def count(actor: Actor, f: QueueFilter) -> int:
-    return _filtered(actor, f).count()
+    if f.search.strip() and not isinstance(db.obj, PostgresqlDatabase) and _only_search(actor, f):
+        match = _fts_match(f.search)
+        if match is not None:  # the search index counts its matches without reading incidents
+            return db.execute_sql("SELECT count(*) FROM incident_fts WHERE incident_fts MATCH ?",
+                                  (match,)).fetchone()[0]
+    return _filtered(actor, f, _search_by_index(f, None)).count()
+
+
+def _narrowed_to_open(f: QueueFilter) -> bool:
+    """The tab or the status filter keeps only some statuses (open incidents are a thin slice)."""
+    return f.preset not in ("all", "unit_all") or bool(f.statuses)
+
+
+def _search_by_index(f: QueueFilter, sort: QueueSort | None) -> bool:
+    """Whether a search should let an index, not the list of matches, lead the query (SQLite).
+
+    Only a common search gains: its matches cost a row look-up each. Then the status index leads
+    when the tab or filter keeps a few statuses (``sort`` None: the count, or the queue in urgent
+    or status order); otherwise the index of the sort column, read until the page is full. A
+    rare search, the topic sort and narrow filters in another order keep the list of matches.
+    """
+    if not f.search.strip() or isinstance(db.obj, PostgresqlDatabase):
+        return False
+    if sort is None:
+        wanted = _narrowed_to_open(f)
+    else:
+        column = sort.column if sort.column in SORT_COLUMNS else "urgent"
+        wanted = column in ("urgent", "status") or (column != "topic" and not _narrowed_to_open(f))
+    match = _fts_match(f.search)
+    return wanted and match is not None and _common_search(match)
 
 
 def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offset: int = 0,
@@ -271,7 +362,7 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
     ``with_clocks=False`` leaves ``clock`` empty: the rows come back in a few milliseconds and the
     caller asks ``current_clocks`` for the page's clocks afterwards (they cost most of the time).
     """
-    base = _filtered(actor, f)
+    base = _filtered(actor, f, _search_by_index(f, sort))
     raw: list[dict] = []
     skip, need = offset, limit + 1
     undated = Incident.select(Incident.id).where(Incident.due_at.is_null(True)).exists()

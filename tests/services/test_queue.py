@@ -104,3 +104,38 @@ def test_overdue_preset_lists_open_incidents_past_their_deadline(world: World) -
     world.clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=MSK))
     overdue = ids(queue.fetch_page(world.actor("kurator"), QueueFilter(preset="overdue")))
     assert sorted(overdue) == sorted([refs[0].id, refs[1].id, refs[2].id])
+
+
+def test_a_common_search_led_by_an_index_finds_the_same_pages(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite a search matching many incidents is read in index order: same rows, same order, same count."""
+    w = world
+    refs = []
+    for n in range(12):
+        refs.append(workflow.register_incident(
+            w.actor("kurator"), link=f"https://vk.com/wall-1_{n}", author=f"Житель {n}",
+            text=("Не горят фонари у дома " if n % 3 else "Яма у дома ") + str(n), detected_at=w.clock.moment,
+            priority=Priority.HIGH if n % 4 == 0 else Priority.NORMAL))
+        w.clock.work(7)
+    k = w.actor("kurator")
+    for ref in refs[:5]:
+        workflow.route(k, ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    workflow.close_without_answer(k, refs[6].id, refs[6].version, reason=NoAnswerReason.INSULT)
+    filters = [QueueFilter(search="фонарей"), QueueFilter(preset="new", search="фонарь"),
+               QueueFilter(search="фонари", statuses=(IncidentStatus.ROUTED.value,)),
+               QueueFilter(search="фонари", priority=Priority.HIGH.value)]
+    sorts = [QueueSort(c, d) for c in queue.SORT_COLUMNS for d in (False, True)]
+
+    def pages(f: QueueFilter, s: QueueSort) -> list[list[int]]:
+        return [ids(queue.fetch_page(k, f, s, offset, 3, with_clocks=False)) for offset in (0, 3, 6)]
+
+    monkeypatch.setattr(queue, "_common_search", lambda match: False)
+    expected = {(f, s): pages(f, s) for f in filters for s in sorts}
+    counts = {f: queue.count(k, f) for f in filters}
+    assert counts[filters[0]] == 8 and expected[(filters[0], QueueSort("number"))][0] == [refs[1].id, refs[2].id,
+                                                                                        refs[4].id]
+    monkeypatch.setattr(queue, "_common_search", lambda match: True)
+    queue._matches.clear()
+    for f in filters:
+        assert queue.count(k, f) == counts[f]
+        for s in sorts:
+            assert pages(f, s) == expected[(f, s)], (f, s)
