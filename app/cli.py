@@ -5,6 +5,7 @@ import argparse
 import getpass
 import importlib
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -236,6 +237,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Прервано", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of our output went away (``… | head``): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     finally:
         from app.services.database import close_database
 

@@ -95,3 +95,16 @@ def test_without_a_display_the_gui_explains_offscreen_and_exits_nonzero(tmp_path
 def test_smoke_test_opens_the_main_window_and_exits_zero() -> None:
     result = run("--smoke-test", env={"QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
+
+
+def test_output_cut_short_by_the_reader_ends_quietly_without_a_traceback() -> None:
+    """``python main.py calendar 2026 | head -1``: the reader leaves, the command stops without noise."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "INCIDENTS_DB")}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "calendar", "2026"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=300) == 141
+    assert "Traceback" not in errors
+    proc.stderr.close()
