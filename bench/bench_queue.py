@@ -315,7 +315,28 @@ def measure(path: Path) -> list[tuple[str, float, int]]:
     _change(app, win, search, "поиск «фонари» (после паузы в наборе)", results)
     _change(app, win, bar.reset, "сброс поиска", results)
 
-    model = win.queue_model
+    # sorting by a column header on all 1 000 000 (each click reloads from the first page on the server)
+    from PySide6.QtCore import Qt
+
+    from app.ui.queue_model import HEADERS, Column
+
+    view = win.queue_view
+    for column, order in ((Column.AUTHOR, Qt.SortOrder.AscendingOrder), (Column.TOPIC, Qt.SortOrder.AscendingOrder),
+                          (Column.STATUS, Qt.SortOrder.DescendingOrder), (Column.DETECTED, Qt.SortOrder.AscendingOrder),
+                          (Column.NETWORK, Qt.SortOrder.AscendingOrder), (Column.PRIORITY, Qt.SortOrder.DescendingOrder),
+                          (Column.NUMBER, Qt.SortOrder.DescendingOrder)):
+        _change(app, win, lambda c=column, o=order: view.sortByColumn(int(c), o),
+                f"сортировка: {HEADERS[column]}{' ↓' if order == Qt.SortOrder.DescendingOrder else ''}", results)
+    _change(app, win, lambda: view.sortByColumn(int(Column.TOPIC), Qt.SortOrder.AscendingOrder),
+            "сортировка: Тема (перед поиском)", results)
+    _change(app, win, search, "поиск «фонари», сортировка по теме", results)
+    _change(app, win, lambda: win.tab_bar.setCurrentIndex(tab["overdue"]), "  + вкладка «Просроченные»", results)
+    _change(app, win, lambda: view.sortByColumn(int(Column.AUTHOR), Qt.SortOrder.AscendingOrder),
+            "  + сортировка по автору", results)
+    _change(app, win, lambda: win.tab_bar.setCurrentIndex(tab["new"]), "  + вкладка «Новые»", results)
+    _change(app, win, bar.reset, "сброс поиска и фильтров", results)
+    _change(app, win, lambda: win.tab_bar.setCurrentIndex(tab["all"]), "вкладка «Все»", results)
+
     for n in range(3):
         _change(app, win, win.queue_view.scrollToBottom, f"прокрутка вниз: следующие 200 строк ({n + 1})", results)
     win.close()

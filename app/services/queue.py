@@ -12,6 +12,7 @@ import time as _time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from typing import Any
 
 from peewee import Case, Expression, JOIN, NodeList, PostgresqlDatabase, SQL, fn
 
@@ -256,7 +257,10 @@ def _only_search(actor: Actor, f: QueueFilter) -> bool:
             and f == QueueFilter(preset="all", search=f.search))
 
 
-def _ordering(sort: QueueSort, preset: str) -> list:
+def _ordering(sort: QueueSort, preset: str, few: bool = False) -> list:
+    """The ORDER BY of the queue. ``few``: the filter keeps a thin slice (open incidents only), so on
+    SQLite the sort column is wrapped in a unary plus — its index cannot lead, the filter's index
+    does, and the few matching rows are sorted (instead of walking a million-row index)."""
     column = sort.column if sort.column in SORT_COLUMNS else "urgent"
     if column == "urgent":
         if preset in ("all", "unit_all"):
@@ -269,8 +273,18 @@ def _ordering(sort: QueueSort, preset: str) -> list:
         "author": Incident.author, "topic": Topic.name, "status": Incident.status, "due": Incident.due_at,
         "priority": Case(None, [(Incident.priority == Priority.HIGH, 0)], 1),
     }[column]
-    primary = expr.desc() if sort.descending else expr.asc()
-    return [primary, Incident.id.desc() if sort.descending else Incident.id.asc()]
+    tie: Any = Incident.id
+    if few and column != "topic" and not isinstance(db.obj, PostgresqlDatabase):
+        expr, tie = _unindexed(expr), _unindexed(Incident.id)
+    # incidents without a topic go after every topic (before them when descending), on both databases
+    nulls = {"nulls": "FIRST" if sort.descending else "LAST"} if column == "topic" else {}
+    primary = expr.desc(**nulls) if sort.descending else expr.asc(**nulls)
+    return [primary, tie.desc() if sort.descending else tie.asc()]
+
+
+def _unindexed(expr: Any) -> Any:
+    """``+expr``: the same value, but SQLite will not read it from an index."""
+    return NodeList((SQL("+"), expr), glue="")
 
 
 def _few(condition: Expression) -> Expression:
@@ -285,7 +299,8 @@ def _few(condition: Expression) -> Expression:
     return fn.likelihood(condition, SQL("0.001"))  # a literal: SQLite refuses a bound parameter here
 
 
-def _segments(sort: QueueSort, preset: str, undated: bool = True) -> list[tuple[list[Expression], list]]:
+def _segments(sort: QueueSort, preset: str, undated: bool = True, few: bool = False,
+              searching: bool = False) -> list[tuple[list[Expression], list]]:
     """``_ordering`` as consecutive parts, each with an ORDER BY an index can deliver.
 
     «Closed ones last» and «high priority first» (CASE expressions) and «NULLS LAST» make a
@@ -295,6 +310,10 @@ def _segments(sort: QueueSort, preset: str, undated: bool = True) -> list[tuple[
     the parts of incidents without a deadline (there are none when the database says so).
     """
     column = sort.column if sort.column in SORT_COLUMNS else "urgent"
+    if column != "urgent" and few:
+        return [([], _ordering(sort, preset, few=True))]
+    if column == "topic" and not searching:
+        return _topic_segments(sort)
     if column == "priority":
         high = Incident.priority == Priority.HIGH
         other = (Incident.priority != Priority.HIGH) | Incident.priority.is_null()
@@ -320,6 +339,31 @@ def _segments(sort: QueueSort, preset: str, undated: bool = True) -> list[tuple[
         if undated:
             parts.append((conditions + [Incident.due_at.is_null(True)], [tie]))
     return parts
+
+
+def _topic_segments(sort: QueueSort) -> list[tuple[list[Expression], list]]:
+    """The sort by topic name as one part per name, each read from the ``(topic_id, id)`` index.
+
+    Sorting a million incidents by the name of a joined topic means sorting them all before the
+    first row; topics are few, so the queue reads the incidents of the first topic in name order,
+    then of the next one, until the page is full. Incidents without a topic come last (first when
+    descending), as in ``_ordering``.
+    """
+    by_name: dict[str, list[int]] = {}
+    for topic_id, name in Topic.select(Topic.id, Topic.name).order_by(Topic.name, Topic.id).tuples():
+        by_name.setdefault(name, []).append(topic_id)
+    tie = Incident.id.desc() if sort.descending else Incident.id.asc()
+    parts: list[tuple[list[Expression], list]] = [
+        ([Incident.topic == ids[0]] if len(ids) == 1 else [Incident.topic.in_(ids)], [tie])
+        for ids in by_name.values()]
+    parts.append(([Incident.topic.is_null(True)], [tie]))
+    return parts[::-1] if sort.descending else parts
+
+
+def _few_rows(f: QueueFilter) -> bool:
+    """The tab or the status filter keeps only open incidents (a thin slice of a big database)."""
+    open_values = {s.value for s in OPEN_STATUSES}
+    return f.preset not in ("all", "unit_all") or (bool(f.statuses) and set(f.statuses) <= open_values)
 
 
 def count(actor: Actor, f: QueueFilter) -> int:
@@ -350,7 +394,8 @@ def _search_by_index(f: QueueFilter, sort: QueueSort | None) -> bool:
         wanted = _narrowed_to_open(f)
     else:
         column = sort.column if sort.column in SORT_COLUMNS else "urgent"
-        wanted = column in ("urgent", "status") or (column != "topic" and not _narrowed_to_open(f))
+        wanted = (column in ("urgent", "status") or (column != "topic" and not _narrowed_to_open(f))
+                  or (_few_rows(f) and column != "topic"))
     match = _fts_match(f.search)
     return wanted and match is not None and _common_search(match)
 
@@ -366,7 +411,7 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
     raw: list[dict] = []
     skip, need = offset, limit + 1
     undated = Incident.select(Incident.id).where(Incident.due_at.is_null(True)).exists()
-    for conditions, order in _segments(sort, f.preset, undated):
+    for conditions, order in _segments(sort, f.preset, undated, few=_few_rows(f), searching=bool(f.search.strip())):
         if need <= 0:
             break
         part = base.where(*conditions) if conditions else base

@@ -139,3 +139,70 @@ def test_a_common_search_led_by_an_index_finds_the_same_pages(world: World, monk
         assert queue.count(k, f) == counts[f]
         for s in sorts:
             assert pages(f, s) == expected[(f, s)], (f, s)
+
+
+def test_sorting_by_topic_reads_topic_after_topic_and_pages_without_gaps(world: World) -> None:
+    """Topics by name (the same name in two groups counts as one), incidents without a topic after
+    them — before them when descending — on both databases; pages join up without gaps."""
+    from app.services import catalog
+
+    w = world
+    k = w.actor("kurator")
+    topics = [w.topic_id,
+              catalog.create_topic("Дороги", "Ямочный ремонт").id,
+              catalog.create_topic("ЖКХ", "Вывоз мусора").id,
+              catalog.create_topic("Дороги", "Вывоз мусора").id]  # the same name in another group
+    names = {w.topic_id: "Уличное освещение", topics[1]: "Ямочный ремонт", topics[2]: "Вывоз мусора",
+             topics[3]: "Вывоз мусора"}
+    expected_topic: dict[int, str | None] = {}
+    for n in range(14):
+        ref = workflow.register_incident(k, link=f"https://vk.com/wall-7_{n}", author=f"Житель {n}",
+                                         text=f"Обращение номер {n}", detected_at=w.clock.moment)
+        w.clock.work(3)
+        if n % 5 != 4:  # every fifth stays without a topic
+            topic = topics[n % 4]
+            workflow.route(k, ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=topic)
+            expected_topic[ref.id] = names[topic]
+        else:
+            expected_topic[ref.id] = None
+
+    def key(incident_id: int) -> tuple[int, str, int]:
+        name = expected_topic[incident_id]
+        return (1, "", incident_id) if name is None else (0, name, incident_id)
+
+    ascending = sorted(expected_topic, key=key)
+    descending = ([i for i in sorted(expected_topic, reverse=True) if expected_topic[i] is None]
+                  + sorted((i for i in expected_topic if expected_topic[i] is not None),
+                           key=lambda i: (expected_topic[i], i), reverse=True))
+    for sort, expected in ((QueueSort("topic"), ascending), (QueueSort("topic", descending=True), descending)):
+        pages = [queue.fetch_page(k, QueueFilter(), sort, offset, 4, with_clocks=False) for offset in range(0, 16, 4)]
+        assert [i for p in pages for i in ids(p)] == expected, sort
+        assert [p.has_more for p in pages] == [True, True, True, False]
+        shown = [bool(r.topic) for p in pages for r in p.rows]
+        without = [False] * 2  # the two incidents without a topic
+        assert (shown[-2:] if not sort.descending else shown[:2]) == without
+
+
+def test_a_narrow_tab_in_any_order_gives_the_same_rows_as_sorting_them_here(world: World) -> None:
+    """«Новые» and «Просроченные» sorted by any column: the thin-slice plan returns what a plain sort would."""
+    w = world
+    k = w.actor("kurator")
+    refs = []
+    for n in range(9):
+        refs.append(workflow.register_incident(
+            k, link=f"https://ok.ru/group/1/topic/{n}", author=f"Автор {(n * 7) % 9}", text=f"Текст {n}",
+            detected_at=w.clock.moment, priority=Priority.HIGH if n % 3 == 0 else Priority.NORMAL))
+        w.clock.work(4)
+    for ref in refs[:4]:
+        workflow.route(k, ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    new = [r.id for r in refs[4:]]
+    authors = {r.id: f"Автор {(n * 7) % 9}" for n, r in enumerate(refs)}
+    by_author = ids(queue.fetch_page(k, QueueFilter(preset="new"), QueueSort("author"), with_clocks=False))
+    assert by_author == sorted(new, key=lambda i: (authors[i], i))
+    by_number = ids(queue.fetch_page(k, QueueFilter(preset="new"), QueueSort("number", descending=True)))
+    assert by_number == sorted(new, reverse=True)
+    high_first = ids(queue.fetch_page(k, QueueFilter(preset="new"), QueueSort("priority")))
+    assert high_first == [refs[6].id, refs[4].id, refs[5].id, refs[7].id, refs[8].id]
+    w.clock.work(60 * 24)
+    overdue = ids(queue.fetch_page(k, QueueFilter(preset="overdue"), QueueSort("author", descending=True)))
+    assert overdue == sorted((r.id for r in refs), key=lambda i: (authors[i], i), reverse=True)
