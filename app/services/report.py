@@ -1547,8 +1547,10 @@ def _sample(rows: Sequence[Any], limit: int = 2000) -> Sequence[Any]:
 
 def _fit(rows: Iterable[Sequence[Any]], names: Sequence[str], maximum: Sequence[float],
          minimum: Sequence[float] | None = None) -> list[float]:
-    """Column widths that fit the content (up to ``maximum``); headers wrap by words."""
-    widths = [max(6.0, max((len(w) for w in n.split()), default=4) * 1.15 + 2) for n in names]
+    """Column widths that fit the content (up to ``maximum``); headers wrap by words, and a column is
+    never narrower than the longest word of its header (a word is not broken in the middle)."""
+    words = [max(6.0, max((len(w) for w in n.split()), default=4) * 1.15 + 2) for n in names]
+    widths = list(words)
     if minimum is not None:
         widths = [max(w, m) for w, m in zip(widths, minimum, strict=False)]
     for row in rows:
@@ -1569,7 +1571,7 @@ def _fit(rows: Iterable[Sequence[Any]], names: Sequence[str], maximum: Sequence[
                 width = len(str(value)) + 2.0
             if width > widths[i]:
                 widths[i] = width
-    return [min(w, m) for w, m in zip(widths, maximum, strict=False)]
+    return [min(w, max(m, word)) for w, m, word in zip(widths, maximum, words, strict=False)]
 
 
 def _umask() -> int:
