@@ -394,8 +394,7 @@ def _search_by_index(f: QueueFilter, sort: QueueSort | None) -> bool:
         wanted = _narrowed_to_open(f)
     else:
         column = sort.column if sort.column in SORT_COLUMNS else "urgent"
-        wanted = (column in ("urgent", "status") or (column != "topic" and not _narrowed_to_open(f))
-                  or (_few_rows(f) and column != "topic"))
+        wanted = column in ("urgent", "status") or (column != "topic" and (_few_rows(f) or not _narrowed_to_open(f)))
     match = _fts_match(f.search)
     return wanted and match is not None and _common_search(match)
 
