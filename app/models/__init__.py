@@ -10,6 +10,7 @@ from app.models.incidents import (
     ClarificationRequest,
     Incident,
     Publication,
+    StoredClocks,
 )
 from app.models.org import Absence, Unit, User
 from app.models.pages import BlacklistEntry, ModerationEntry, OfficialPage, PagePublication
@@ -21,7 +22,7 @@ ALL_MODELS = [
     Unit, User, Absence,
     TopicGroup, Topic, Location, AnswerTemplate,
     Incident, Assignment, Answer, Attachment, ApprovalDecision, ClarificationRequest, Publication,
-    AuditEvent,
+    StoredClocks, AuditEvent,
     CalendarYear, CalendarDay, WorkPeriod,
     OfficialPage, PagePublication, ModerationEntry, BlacklistEntry,
     Setting, NotificationLog,

@@ -134,3 +134,18 @@ class Publication(BaseModel):
     acting_for = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     published_at = UtcDateTimeField()
     url = CharField(max_length=1024, default="")
+
+
+class StoredClocks(BaseModel):
+    """The clocks of a finished incident as they were computed when it finished.
+
+    A finished incident's clocks no longer depend on the present moment, only on its history,
+    the calendar, the limits and the unit names; the row carries the incident's version and a
+    digest of the rest (``basis``), and is used only while both still match
+    (``app.services.clock_store``).
+    """
+
+    incident = ForeignKeyField(Incident, primary_key=True, backref="+", on_delete="CASCADE")
+    version = IntegerField()
+    basis = CharField(max_length=64)
+    clocks = BlobField()

@@ -15,7 +15,7 @@ from peewee import CharField, Database, IntegerField, PostgresqlDatabase, Sqlite
 
 from app.models.base import BaseModel, UtcDateTimeField, db, utcnow
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class SchemaInfo(BaseModel):
@@ -106,12 +106,20 @@ def _topic_sort_index(database: Database) -> None:
     database.execute_sql("ANALYZE incident")
 
 
+def _stored_clocks(database: Database) -> None:
+    """The table of finished incidents' clocks (``StoredClocks``); it fills as incidents finish."""
+    from app.models import StoredClocks
+
+    database.create_tables([StoredClocks])
+
+
 #: step number → the function that brings the schema from number-1 to number
 STEPS: dict[int, Callable[[Database], None]] = {
     1: _create_tables,
     2: _search_structures,
     3: _queue_indexes,
     4: _topic_sort_index,
+    5: _stored_clocks,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

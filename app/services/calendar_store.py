@@ -40,6 +40,11 @@ def _revision() -> tuple[str, str]:
             or settings.DEFAULT_TIMEZONE)
 
 
+def calendar_revision() -> tuple[str, str]:
+    """The calendar's revision token (changes with every change of days or schedule) and time zone."""
+    return _revision()
+
+
 def _bump() -> None:
     # A fresh random token, not a counter: two PCs bumping at once, or a database emptied and
     # changed again, must never produce a revision that a cached calendar already carries.

@@ -48,16 +48,15 @@ from app.models.enums import (
     VerificationState,
 )
 from app.services import clock as clock_source
-from app.services import settings
+from app.services import clock_store, settings
 from app.services.calendar_store import current_calendar
-from app.services.deadlines import STATE_LABELS, Clock, ClockState, clocks_for_many, raw_rows
+from app.services.deadlines import STATE_LABELS, Clock, ClockState, raw_rows
 from app.services.errors import ValidationError
 from app.services.worktime import WorkCalendar
 
 Progress = Callable[[int, str], None]
 
 REPORT_TITLE = "Работа с сообщениями в социальных сетях"
-CLOCK_BATCH = 2000
 LOCAL_DT_FORMAT = "DD.MM.YYYY HH:MM"
 PERCENT_FORMAT = "0.0%"
 MAX_TEXT_IN_REGISTER = 500
@@ -469,16 +468,6 @@ def _incident_rows(first: datetime, after: datetime, with_text: bool) -> list[tu
     return list(raw_rows(query, moments=(_I_DETECTED, _I_ROUTED, _I_CLOSED)))
 
 
-def _load_clocks(ids: Sequence[int], now: datetime, progress: Callable[[float], None] | None = None
-                 ) -> dict[int, list[Clock]]:
-    result: dict[int, list[Clock]] = {}
-    for start in range(0, len(ids), CLOCK_BATCH):
-        result.update(clocks_for_many(ids[start:start + CLOCK_BATCH], now, explanations=False))
-        if progress is not None:
-            progress(min(1.0, (start + CLOCK_BATCH) / max(1, len(ids))))
-    return result
-
-
 def _outcome_clocks(rows: list[tuple[Any, ...]], first: datetime, after: datetime, now: datetime,
                     cal: WorkCalendar) -> dict[int, list[Clock]]:
     """Only the outcome clocks (answer, clauses 9/17; final answer, clause 18) of many incidents.
@@ -488,6 +477,8 @@ def _outcome_clocks(rows: list[tuple[Any, ...]], first: datetime, after: datetim
     history — by the same rules as :mod:`app.services.deadlines` (a test keeps the two equal:
     a period's figures equal the «previous period» column of the report for the period after it).
     """
+    if not rows:
+        return {}
     lim = settings.limits()
     published: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
     for inc_id, at, kind in raw_rows(Publication.select(Publication.incident, Publication.published_at, Answer.kind)
@@ -610,7 +601,7 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     def clock_progress(share: float) -> None:
         _progress(progress, 5 + share * 45, "Расчёт сроков по регламенту")
 
-    clocks = _load_clocks(ids, now, clock_progress)
+    clocks = clock_store.clocks_of(ids, now, progress=clock_progress)
     watch.mark("clocks")
     current = _figures(period_start, period_end, rows, clocks, cal)
 
@@ -618,7 +609,10 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     _progress(progress, 52, "Предыдущий период для сравнения")
     p_first, p_after = _bounds(prev_start, prev_end, cal)
     prev_rows = _incident_rows(p_first, p_after, with_text=False)
-    prev_clocks = _outcome_clocks(prev_rows, p_first, p_after, now, cal)
+    # the outcome clocks of finished incidents are stored; the rest come from two queries
+    prev_clocks = clock_store.stored_clocks([r[_I_ID] for r in prev_rows], codes=OUTCOME_CODES)
+    prev_clocks.update(_outcome_clocks([r for r in prev_rows if r[_I_ID] not in prev_clocks], p_first, p_after,
+                                       now, cal))
     previous = _figures(prev_start, prev_end, prev_rows, prev_clocks, cal)
     del prev_rows, prev_clocks
     watch.mark("previous")

@@ -27,7 +27,7 @@ from app.models.enums import (
     AnswerKind, AnswerState, AssignmentState, IncidentKind, IncidentStatus, Network, NoAnswerReason,
     Priority, ReturnReason,
 )
-from app.services import audit, clock, events, settings
+from app.services import audit, clock, clock_store, events, settings
 from app.services.calendar_store import current_calendar
 from app.services.errors import (
     ConflictError, InvalidTransition, NotFound, ValidationError,
@@ -369,6 +369,7 @@ def close_without_answer(actor: Actor, incident_id: int, expected_version: int, 
         audit.record("incident.no_answer", actor=actor.user_id, incident=incident,
                      from_state=old, to_state=IncidentStatus.NO_ANSWER,
                      comment=comment or NO_ANSWER_REASON_LABELS[reason], payload={"reason": reason})
+        clock_store.remember([incident.id], now)  # its clocks are final now: the report reads them
     events.publish([_ev("closed", incident, f"Инцидент № {incident.id} закрыт без ответа", units=units)])
     return Ref(incident.id, incident.version)
 
@@ -744,6 +745,8 @@ def publish(actor: Actor, incident_id: int, expected_version: int, *, url: str,
                      payload={"url": url, "kind": answer.kind, "answer_due": overall_due,
                               "answer_in_time": when <= overall_due if overall_due else None},
                      **_timed("publication", incident, approved_at, when))
+        if incident.status == IncidentStatus.ANSWERED:
+            clock_store.remember([incident.id], now)  # its clocks are final now: the report reads them
     events.publish([_ev("published", incident, f"Ответ по инциденту № {incident.id} размещён", curators=True)])
     return Ref(incident.id, incident.version)
 
