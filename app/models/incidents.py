@@ -142,10 +142,14 @@ class StoredClocks(BaseModel):
     A finished incident's clocks no longer depend on the present moment, only on its history,
     the calendar, the limits and the unit names; the row carries the incident's version and a
     digest of the rest (``basis``), and is used only while both still match
-    (``app.services.clock_store``).
+    (``app.services.clock_store``). The outcome columns repeat what a report's comparison with
+    the previous period needs, so that it reads them without unpacking ``clocks``.
     """
 
     incident = ForeignKeyField(Incident, primary_key=True, backref="+", on_delete="CASCADE")
     version = IntegerField()
     basis = CharField(max_length=64)
     clocks = BlobField()
+    answer_state = CharField(max_length=16, null=True)   # the answer clock (clauses 9/17), if any
+    answer_minutes = IntegerField(null=True)             # working minutes to the answer
+    final_state = CharField(max_length=16, null=True)    # the final-answer clock (clause 18), if any

@@ -8,6 +8,10 @@ a report computes them; a stored row is used only while the incident's version a
 of everything else (:func:`basis`) are what they were. A change of the calendar, the limits, a
 unit's name or the program makes every row stale at once; a change of the incident makes its
 row stale. Stale rows are recomputed, and written again, by the next report that needs them.
+
+A report reads thousands of clocks and needs only a few of their fields, so it gets them as
+*clock rows* — plain lists in the stored layout (the ``CODE`` … ``WORKED`` positions below,
+moments and durations in whole microseconds) — instead of :class:`Clock` objects.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
+from typing import Any
 
 from peewee import DatabaseError
 
@@ -33,9 +38,18 @@ log = logging.getLogger(__name__)
 
 #: bump when the way clocks are computed changes within one program version
 RULES = 1
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_US = timedelta(microseconds=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+US = timedelta(microseconds=1)
+US_PER_MINUTE = 60_000_000
 _BATCH = 500
+
+#: positions in a clock row: the fields of :class:`Clock` but the explanation; ``STARTED``, ``DUE``
+#: and ``ENDED`` (None while running) are microseconds since 1970-01-01 UTC, ``LEFT`` and ``WORKED``
+#: microseconds, ``STATE`` a :class:`ClockState` value, ``OPTIONAL`` 0 or 1
+CODE, CLAUSE, TITLE, SUBJECT, STARTED, DUE, ENDED, LIMIT_TEXT, STATE, LEFT, SHARE, OPTIONAL, WORKED = range(13)
+ClockRow = list[Any]
+#: (state of the answer clock, working minutes to the answer, state of the final-answer clock)
+Outcome = tuple[str | None, int | None, str | None]
 
 
 @lru_cache(maxsize=1)
@@ -55,109 +69,159 @@ def basis() -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def finished(clocks: Sequence[Clock]) -> bool:
+def finished(rows: Sequence[ClockRow]) -> bool:
     """True when every clock has ended: nothing about them changes with time any more."""
-    return bool(clocks) and all(c.ended_at is not None for c in clocks)
+    return bool(rows) and all(r[ENDED] is not None for r in rows)
 
 
-def _us(moment: datetime) -> int:
-    return (moment - _EPOCH) // _US
+def minutes(us: int) -> int:
+    """Whole working minutes of a duration in microseconds (rounded down, as everywhere)."""
+    return us // US_PER_MINUTE
 
 
-def encode(clocks: Sequence[Clock]) -> bytes:
-    """The clocks (without their explanations) as compressed JSON: moments in microseconds."""
-    rows = [[c.code, c.clause, c.title, c.subject, _us(c.started_at), _us(c.due_at),
-             None if c.ended_at is None else _us(c.ended_at), c.limit_text, c.state.value, c.left // _US,
-             c.used_share, int(c.optional), c.worked // _US] for c in clocks]
+def moment(us: int | None) -> datetime | None:
+    """A row's moment as an aware UTC datetime."""
+    return None if us is None else EPOCH + US * us
+
+
+def outcome(rows: Iterable[ClockRow]) -> Outcome:
+    """What the regulation's outcome figures need of an incident: the state of its answer clock
+    (clauses 9/17), the working minutes to the answer once given, the state of its final-answer
+    clock (clause 18) — None where there is no such clock."""
+    answer_state = answer_minutes = final_state = None
+    for r in rows:
+        code = r[CODE]
+        if code == "answer":
+            answer_state = r[STATE]
+            if r[ENDED] is not None:
+                answer_minutes = max(0, r[WORKED] // US_PER_MINUTE)
+        elif code == "final_answer":
+            final_state = r[STATE]
+    return answer_state, answer_minutes, final_state
+
+
+def _us(value: datetime) -> int:
+    return (value - EPOCH) // US
+
+
+_STATE_VALUES = {s: s.value for s in ClockState}
+
+
+def row_of(c: Clock) -> ClockRow:
+    """A clock as a clock row (its explanation left out)."""
+    return [c.code, c.clause, c.title, c.subject, _us(c.started_at), _us(c.due_at),
+            None if c.ended_at is None else _us(c.ended_at), c.limit_text, _STATE_VALUES[c.state], c.left // US,
+            c.used_share, int(c.optional), c.worked // US]
+
+
+def clock_of(r: ClockRow) -> Clock:
+    """A clock row as a :class:`Clock` (without an explanation)."""
+    return Clock(r[CODE], r[CLAUSE], r[TITLE], r[SUBJECT], EPOCH + US * r[STARTED], EPOCH + US * r[DUE],
+                 moment(r[ENDED]), r[LIMIT_TEXT], ClockState(r[STATE]), US * r[LEFT], r[SHARE], (), r[OPTIONAL] == 1,
+                 US * r[WORKED])
+
+
+def encode(rows: Sequence[ClockRow]) -> bytes:
+    """Clock rows as compressed JSON."""
     return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode(), 6)
 
 
-def decode(blob: bytes, codes: frozenset[str] | None = None) -> list[Clock]:
-    """The clocks of :func:`encode` (only those of ``codes`` if given)."""
-    states, epoch, us = _STATES, _EPOCH, _US
-    result = []
-    for (code, clause, title, subject, started, due, ended, limit_text, state, left, share, optional,
-         worked) in json.loads(zlib.decompress(blob)):
-        if codes is None or code in codes:
-            result.append(Clock(code, clause, title, subject, epoch + us * started, epoch + us * due,
-                                None if ended is None else epoch + us * ended, limit_text, states[state],
-                                us * left, share, (), optional == 1, us * worked))
-    return result
+def decode(blob: bytes) -> list[ClockRow]:
+    """The clock rows of :func:`encode`."""
+    return _json_decode(zlib.decompress(blob).decode())[0]
 
 
-_STATES = {s.value: s for s in ClockState}
+_json_decode = json.JSONDecoder().raw_decode
+
+_FIELDS = [StoredClocks.incident, StoredClocks.version, StoredClocks.basis, StoredClocks.clocks,
+           StoredClocks.answer_state, StoredClocks.answer_minutes, StoredClocks.final_state]
+_Stored = tuple[int, int, str, bytes, str | None, int | None, str | None]
 
 
-def _save(rows: list[tuple[int, int, str, bytes]]) -> None:
-    """Insert or replace rows (incident, version, basis, clocks); a database that cannot be
-    written to (a read-only copy) only loses the speed-up, never the report."""
+def _stored_row(incident_id: int, version: int, digest: str, rows: Sequence[ClockRow]) -> _Stored:
+    return (incident_id, version, digest, encode(rows), *outcome(rows))
+
+
+def _save(rows: list[_Stored]) -> None:
+    """Insert or replace rows; a database that cannot be written to (a read-only copy) only
+    loses the speed-up, never the report."""
     if not rows:
         return
     try:
         with db.atomic():
             for start in range(0, len(rows), _BATCH):
-                (StoredClocks.insert_many(rows[start:start + _BATCH], fields=[
-                    StoredClocks.incident, StoredClocks.version, StoredClocks.basis, StoredClocks.clocks])
-                 .on_conflict(conflict_target=[StoredClocks.incident],
-                              preserve=[StoredClocks.version, StoredClocks.basis, StoredClocks.clocks])
+                (StoredClocks.insert_many(rows[start:start + _BATCH], fields=_FIELDS)
+                 .on_conflict(conflict_target=[StoredClocks.incident], preserve=_FIELDS[1:])
                  .execute())
-    except DatabaseError as exc:  # pragma: no cover - depends on the file system
+    except DatabaseError as exc:
         log.warning("Сроки завершённых инцидентов не сохранены: %s", exc)
+
+
+def _computed(ids: Sequence[int], now: datetime | None) -> Iterable[tuple[int, int, list[ClockRow]]]:
+    for start in range(0, len(ids), _BATCH):
+        for incident_id, (version, clocks) in versioned_clocks(ids[start:start + _BATCH], now,
+                                                               explanations=False).items():
+            yield incident_id, version, [row_of(c) for c in clocks]
 
 
 def remember(incident_ids: Iterable[int], now: datetime | None = None) -> int:
     """Compute and store the clocks of those incidents that are finished; returns how many."""
     digest = basis()
-    rows = [(i, version, digest, encode(clocks))
-            for i, (version, clocks) in versioned_clocks(incident_ids, now, explanations=False).items()
-            if finished(clocks)]
-    _save(rows)
-    return len(rows)
+    stored = [_stored_row(i, version, digest, rows)
+              for i, version, rows in _computed(list(dict.fromkeys(incident_ids)), now) if finished(rows)]
+    _save(stored)
+    return len(stored)
 
 
-def stored_clocks(incident_ids: Sequence[int], codes: frozenset[str] | None = None) -> dict[int, list[Clock]]:
-    """The stored clocks of those incidents whose stored row is still valid (only of ``codes`` if given)."""
-    return _stored(list(dict.fromkeys(incident_ids)), basis(), codes)
-
-
-def _stored(ids: Sequence[int], digest: str, codes: frozenset[str] | None) -> dict[int, list[Clock]]:
-    result: dict[int, list[Clock]] = {}
+def _valid(ids: Sequence[int], digest: str) -> dict[int, list[ClockRow]]:
+    result: dict[int, list[ClockRow]] = {}
     for start in range(0, len(ids), _BATCH):
-        chunk = ids[start:start + _BATCH]
         query = (StoredClocks.select(StoredClocks.incident, StoredClocks.clocks)
                  .join(Incident, on=(StoredClocks.incident == Incident.id))
-                 .where(ids_in(StoredClocks.incident, chunk) & (StoredClocks.basis == digest)
+                 .where(ids_in(StoredClocks.incident, ids[start:start + _BATCH]) & (StoredClocks.basis == digest)
                         & (StoredClocks.version == Incident.version)))
         for incident_id, blob in db.execute_sql(*query.sql()):
-            result[incident_id] = decode(bytes(blob), codes)
+            result[incident_id] = decode(bytes(blob))
     return result
 
 
-def clocks_of(incident_ids: Sequence[int], now: datetime, *, codes: frozenset[str] | None = None,
-              progress: Callable[[float], None] | None = None) -> dict[int, list[Clock]]:
-    """The clocks of many incidents as at ``now`` (without explanations): stored ones where they
-    are still valid, the rest computed — and stored if their incident has finished.
+def stored_rows(incident_ids: Iterable[int]) -> dict[int, list[ClockRow]]:
+    """The stored clock rows of those incidents whose stored row is still valid."""
+    return _valid(list(dict.fromkeys(incident_ids)), basis())
 
-    ``codes`` limits the result to clocks of those codes (incidents computed anew still cost a
-    full computation). The result is the same as :func:`deadlines.clocks_for_many` gives.
-    """
+
+def stored_outcomes(period: Any) -> dict[int, Outcome]:
+    """The stored outcomes (:func:`outcome`) of the incidents matching ``period`` (a condition on
+    ``Incident``) whose stored row is still valid."""
+    query = (StoredClocks.select(StoredClocks.incident, StoredClocks.answer_state, StoredClocks.answer_minutes,
+                                 StoredClocks.final_state)
+             .join(Incident, on=(StoredClocks.incident == Incident.id))
+             .where(period & (StoredClocks.basis == basis()) & (StoredClocks.version == Incident.version)))
+    return {row[0]: row[1:] for row in db.execute_sql(*query.sql())}
+
+
+def rows_of(incident_ids: Sequence[int], now: datetime,
+            progress: Callable[[float], None] | None = None) -> dict[int, list[ClockRow]]:
+    """The clock rows of many incidents as at ``now``: stored ones where they are still valid,
+    the rest computed (:func:`deadlines.clocks_for_many`) — and stored if their incident has
+    finished."""
     ids = list(dict.fromkeys(incident_ids))
     digest = basis()
-    result = _stored(ids, digest, codes)
-    if progress is not None:
-        progress(len(result) / max(1, len(ids)))
+    result = _valid(ids, digest)
     missing = [i for i in ids if i not in result]
-    rows: list[tuple[int, int, str, bytes]] = []
-    for start in range(0, len(missing), _BATCH):
-        for incident_id, (version, clocks) in versioned_clocks(missing[start:start + _BATCH], now,
-                                                               explanations=False).items():
-            if finished(clocks):
-                rows.append((incident_id, version, digest, encode(clocks)))
-            result[incident_id] = clocks if codes is None else [c for c in clocks if c.code in codes]
-        if progress is not None:
-            progress(len(result) / max(1, len(ids)))
-    _save(rows)
+    stored: list[_Stored] = []
+    for done, (incident_id, version, rows) in enumerate(_computed(missing, now), 1):
+        if finished(rows):
+            stored.append(_stored_row(incident_id, version, digest, rows))
+        result[incident_id] = rows
+        if progress is not None and done % _BATCH == 0:
+            progress(len(result) / len(ids))
+    _save(stored)
     return result
 
 
-__all__ = ["RULES", "basis", "clocks_of", "decode", "encode", "finished", "remember", "stored_clocks"]
+__all__ = [
+    "CLAUSE", "CODE", "DUE", "ENDED", "EPOCH", "LEFT", "LIMIT_TEXT", "OPTIONAL", "RULES", "SHARE", "STARTED", "STATE",
+    "SUBJECT", "TITLE", "US", "US_PER_MINUTE", "WORKED", "ClockRow", "Outcome", "basis", "clock_of", "decode", "encode", "finished",
+    "minutes", "moment", "outcome", "remember", "row_of", "rows_of", "stored_outcomes", "stored_rows",
+]

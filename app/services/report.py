@@ -50,7 +50,10 @@ from app.models.enums import (
 from app.services import clock as clock_source
 from app.services import clock_store, settings
 from app.services.calendar_store import current_calendar
-from app.services.deadlines import STATE_LABELS, Clock, ClockState, raw_rows
+from app.services.clock_store import (
+    CLAUSE, CODE, DUE, ENDED, EPOCH, LEFT, OPTIONAL, STARTED, STATE, SUBJECT, TITLE, US, US_PER_MINUTE, WORKED, ClockRow,
+)
+from app.services.deadlines import STATE_LABELS, ClockState, raw_rows
 from app.services.errors import ValidationError
 from app.services.worktime import WorkCalendar
 
@@ -468,9 +471,9 @@ def _incident_rows(first: datetime, after: datetime, with_text: bool) -> list[tu
     return list(raw_rows(query, moments=(_I_DETECTED, _I_ROUTED, _I_CLOSED)))
 
 
-def _outcome_clocks(rows: list[tuple[Any, ...]], first: datetime, after: datetime, now: datetime,
-                    cal: WorkCalendar) -> dict[int, list[Clock]]:
-    """Only the outcome clocks (answer, clauses 9/17; final answer, clause 18) of many incidents.
+def _outcomes(rows: list[tuple[Any, ...]], first: datetime, after: datetime, now: datetime,
+              cal: WorkCalendar) -> dict[int, clock_store.Outcome]:
+    """The outcomes (answer, clauses 9/17; final answer, clause 18) of many incidents, computed.
 
     The comparison column needs nothing else, and these two follow from detection, priority and
     the publications alone, so they are computed here from two queries instead of the whole
@@ -486,59 +489,57 @@ def _outcome_clocks(rows: list[tuple[Any, ...]], first: datetime, after: datetim
                                      .where((Incident.detected_at >= first) & (Incident.detected_at < after))
                                      .order_by(Publication.published_at), moments=(1,)):
         published[inc_id].append((at, kind))
-    result: dict[int, list[Clock]] = {}
+    result: dict[int, clock_store.Outcome] = {}
     for row in rows:
         inc_id, detected = row[_I_ID], row[_I_DETECTED]
         closed_no_answer = row[_I_CLOSED] if row[_I_STATUS] == IncidentStatus.NO_ANSWER else None
         pubs = published.get(inc_id, [])
-        answers = [at for at, kind in pubs if kind != AnswerKind.CONTRIBUTION]
-        clocks = []
+        answer_state = answer_minutes = final_state = None
         if closed_no_answer is None:
-            minutes = lim.answer_high if row[_I_PRIORITY] == Priority.HIGH else lim.answer
-            due = cal.add_working_time(detected, timedelta(minutes=minutes))
-            ended = answers[0] if answers else None
-            worked = cal.working_time_between(detected, ended) if ended is not None and ended > detected \
-                else timedelta(0)
-            clocks.append(_outcome("answer", detected, due, ended, now, worked))
+            limit = lim.answer_high if row[_I_PRIORITY] == Priority.HIGH else lim.answer
+            due = cal.add_working_time(detected, timedelta(minutes=limit))
+            ended = next((at for at, kind in pubs if kind != AnswerKind.CONTRIBUTION), None)
+            answer_state = _state(due, ended, now)
+            if ended is not None:
+                answer_minutes = max(0, _minutes(cal.working_time_between(detected, ended)))
         interim = next((at for at, kind in pubs if kind == AnswerKind.INTERIM), None)
         if interim is not None:
-            finals = [at for at, kind in pubs if at > interim and kind not in (AnswerKind.INTERIM,
-                                                                                AnswerKind.CONTRIBUTION)]
-            due = cal.add_working_days(interim, lim.final_answer_days)
-            clocks.append(_outcome("final_answer", interim, due, finals[0] if finals else closed_no_answer, now))
-        result[inc_id] = clocks
+            final = next((at for at, kind in pubs if at > interim and kind not in (AnswerKind.INTERIM,
+                                                                                   AnswerKind.CONTRIBUTION)), None)
+            final_state = _state(cal.add_working_days(interim, lim.final_answer_days), final or closed_no_answer, now)
+        result[inc_id] = (answer_state, answer_minutes, final_state)
     return result
 
 
-def _outcome(code: str, started: datetime, due: datetime, ended: datetime | None, now: datetime,
-             worked: timedelta = timedelta(0)) -> Clock:
+def _state(due: datetime, ended: datetime | None, now: datetime) -> str:
     if ended is not None:
-        state = ClockState.MET if ended <= due else ClockState.MISSED
-    else:
-        state = ClockState.RUNNING if now <= due else ClockState.OVERDUE
-    return Clock(code, "", "", "", started, due, ended, "", state, timedelta(0), 0.0, worked=worked)
+        return ClockState.MET if ended <= due else ClockState.MISSED
+    return ClockState.RUNNING if now <= due else ClockState.OVERDUE
 
 
-def _answer_clock(clocks: Iterable[Clock]) -> Clock | None:
+def _answer_clock(clocks: Iterable[ClockRow]) -> ClockRow | None:
     for c in clocks:
-        if c.code == "answer":
+        if c[CODE] == "answer":
             return c
     return None
 
 
-def _spent(c: Clock) -> int | None:
-    """Working minutes a finished step took (``Clock.worked`` is the working time from its
-    start to its end, zero if the end is not later), None while it runs."""
-    return None if c.ended_at is None else max(0, _minutes(c.worked))
+def _spent(c: ClockRow) -> int | None:
+    """Working minutes a finished step took (``WORKED`` is the working time from its start to
+    its end, zero if the end is not later), None while it runs."""
+    return None if c[ENDED] is None else max(0, c[WORKED] // US_PER_MINUTE)
 
 
-def _lateness(c: Clock) -> int:
+_LATE_STATES = frozenset({ClockState.MISSED.value, ClockState.OVERDUE.value})
+
+
+def _lateness(c: ClockRow) -> int:
     """Working minutes past the due moment (0 if not late)."""
-    return max(0, _minutes(-c.left)) if c.state in (ClockState.MISSED, ClockState.OVERDUE) else 0
+    return max(0, -c[LEFT] // US_PER_MINUTE) if c[STATE] in _LATE_STATES else 0
 
 
-def _figures(start: date, end: date, rows: list[tuple[Any, ...]], clocks: dict[int, list[Clock]],
-             cal: WorkCalendar) -> PeriodFigures:
+def _figures(start: date, end: date, rows: list[tuple[Any, ...]], outcomes: dict[int, clock_store.Outcome]
+             ) -> PeriodFigures:
     by_kind = Counter({k.value: 0 for k in IncidentKind})
     by_priority = Counter({p.value: 0 for p in Priority})
     answer_states: dict[str, dict[str, int]] = {
@@ -558,24 +559,38 @@ def _figures(start: date, end: date, rows: list[tuple[Any, ...]], clocks: dict[i
             still_open += 1
         if status == IncidentStatus.NO_ANSWER:
             no_answer[row[_I_REASON] or NoAnswerReason.NOT_ABOUT_ADMINISTRATION] += 1
-        for c in clocks.get(row[_I_ID], ()):
-            if c.code == "answer":
-                answer_states.setdefault(priority, {})
-                answer_states[priority][c.state] = answer_states[priority].get(c.state, 0) + 1
-                if c.ended_at is not None:
-                    minutes.append(max(0, _minutes(c.worked)))
-            elif c.code == "final_answer":
-                interim += 1
-                final_states[c.state] = final_states.get(c.state, 0) + 1
+        answer_state, answer_minutes, final_state = outcomes.get(row[_I_ID], _NO_OUTCOME)
+        if answer_state is not None:
+            states = answer_states.setdefault(priority, {})
+            states[answer_state] = states.get(answer_state, 0) + 1
+            if answer_minutes is not None:
+                minutes.append(answer_minutes)
+        if final_state is not None:
+            interim += 1
+            final_states[final_state] = final_states.get(final_state, 0) + 1
     minutes.sort()
     return PeriodFigures(start, end, period_label(start, end), len(rows), dict(by_kind), dict(by_priority),
                          answer_states, dict(no_answer), still_open, interim, final_states, tuple(minutes))
+
+
+_NO_OUTCOME: clock_store.Outcome = (None, None, None)
 
 
 def _local(value: datetime | None, tz: Any) -> datetime | None:
     if value is None:
         return None
     return value.astimezone(tz).replace(tzinfo=None)
+
+
+def _local_us(value: int | None, tz: Any) -> datetime | None:
+    """A clock row's moment as a local naive datetime."""
+    if value is None:
+        return None
+    return (EPOCH + US * value).astimezone(tz).replace(tzinfo=None)
+
+
+def _us(value: datetime) -> int:
+    return (value - EPOCH) // US
 
 
 def _chunks(items: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
@@ -601,20 +616,19 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     def clock_progress(share: float) -> None:
         _progress(progress, 5 + share * 45, "Расчёт сроков по регламенту")
 
-    clocks = clock_store.clocks_of(ids, now, progress=clock_progress)
+    clocks = clock_store.rows_of(ids, now, progress=clock_progress)
     watch.mark("clocks")
-    current = _figures(period_start, period_end, rows, clocks, cal)
+    current = _figures(period_start, period_end, rows, {i: clock_store.outcome(c) for i, c in clocks.items()})
 
     prev_start, prev_end = previous_period(period_start, period_end)
     _progress(progress, 52, "Предыдущий период для сравнения")
     p_first, p_after = _bounds(prev_start, prev_end, cal)
     prev_rows = _incident_rows(p_first, p_after, with_text=False)
-    # the outcome clocks of finished incidents are stored; the rest come from two queries
-    prev_clocks = clock_store.stored_clocks([r[_I_ID] for r in prev_rows], codes=OUTCOME_CODES)
-    prev_clocks.update(_outcome_clocks([r for r in prev_rows if r[_I_ID] not in prev_clocks], p_first, p_after,
-                                       now, cal))
-    previous = _figures(prev_start, prev_end, prev_rows, prev_clocks, cal)
-    del prev_rows, prev_clocks
+    # the outcomes of finished incidents are stored; the rest are computed from two queries
+    outcomes = clock_store.stored_outcomes((Incident.detected_at >= p_first) & (Incident.detected_at < p_after))
+    outcomes.update(_outcomes([r for r in prev_rows if r[_I_ID] not in outcomes], p_first, p_after, now, cal))
+    previous = _figures(prev_start, prev_end, prev_rows, outcomes)
+    del prev_rows, outcomes
     watch.mark("previous")
 
     _progress(progress, 62, "Исполнители, этапы, темы")
@@ -630,7 +644,7 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     # answers (non-contribution versions): submission moments → unit, first submission per incident
     answer_unit: dict[int, int | None] = {}
     answer_incident: dict[int, int] = {}
-    submission_unit: dict[tuple[int, datetime], int | None] = {}
+    submission_unit: dict[tuple[int, int], int | None] = {}  # (incident, submitted µs) → unit
     first_submission: dict[int, datetime] = {}
     for ans_id, inc_id, a_id, kind, submitted in raw_rows(Answer.select(Answer.id, Answer.incident,
                                                                         Answer.assignment, Answer.kind,
@@ -641,10 +655,10 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
         answer_incident[ans_id] = inc_id
         if kind == AnswerKind.CONTRIBUTION or submitted is None:
             continue
-        submission_unit[(inc_id, submitted)] = unit_id
+        submission_unit[(inc_id, _us(submitted))] = unit_id
         if inc_id not in first_submission or submitted < first_submission[inc_id]:
             first_submission[inc_id] = submitted
-    decision_unit: dict[tuple[int, datetime], int | None] = {}
+    decision_unit: dict[tuple[int, int], int | None] = {}  # (incident, decided µs) → unit
     first_approval: dict[int, datetime] = {}
     returns_by_unit: dict[int, Counter[str]] = defaultdict(Counter)
     return_count: Counter[int] = Counter()
@@ -658,7 +672,7 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
         if inc_id is None:
             continue
         unit_id = answer_unit.get(ans_id)
-        decision_unit[(inc_id, decided)] = unit_id
+        decision_unit[(inc_id, _us(decided))] = unit_id
         if approved:
             if inc_id not in first_approval or decided < first_approval[inc_id]:
                 first_approval[inc_id] = decided
@@ -718,25 +732,26 @@ def _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return
         for unit_id in working_units:
             executed[unit_id] += 1
             if answer is not None:
-                outcome[unit_id][answer.state] += 1
+                outcome[unit_id][answer[STATE]] += 1
         for c in incident_clocks:
-            if c.code in OUTCOME_CODES or c.optional:
+            code = c[CODE]
+            if code in OUTCOME_CODES or c[OPTIONAL]:
                 continue
-            if c.subject:
-                unit_id = by_short.get(c.subject)
-            elif c.code == "approval":
-                unit_id = submission_unit.get((inc_id, c.started_at))
-            elif c.code in ("revision", "publication"):
-                unit_id = decision_unit.get((inc_id, c.started_at))
+            if c[SUBJECT]:
+                unit_id = by_short.get(c[SUBJECT])
+            elif code == "approval":
+                unit_id = submission_unit.get((inc_id, c[STARTED]))
+            elif code in ("revision", "publication"):
+                unit_id = decision_unit.get((inc_id, c[STARTED]))
             else:
                 unit_id = None
             if unit_id is None:
                 continue
-            if c.state in (ClockState.MISSED, ClockState.OVERDUE) and c.code != "approval":
+            if c[STATE] in _LATE_STATES and code != "approval":
                 missed_steps[unit_id] += 1
             minutes = measure(c)
             if minutes is not None:
-                spent[unit_id][c.code].append(minutes)
+                spent[unit_id][code].append(minutes)
     result = []
     for unit_id in sorted(received, key=lambda u: (-received[u], units.get(u, ""))):
         steps = spent.get(unit_id, {})
@@ -750,17 +765,18 @@ def _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return
     return result
 
 
-def _stage_rows(clocks: dict[int, list[Clock]], measure: Callable[[Clock], int | None]) -> list[StageRow]:
+def _stage_rows(clocks: dict[int, list[ClockRow]], measure: Callable[[ClockRow], int | None]) -> list[StageRow]:
     states: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     spent: dict[tuple[str, str], list[int]] = defaultdict(list)
     lost: Counter[tuple[str, str]] = Counter()
     for incident_clocks in clocks.values():
         for c in incident_clocks:
-            key = (c.code, c.clause if c.code == "answer" else "")
-            if c.optional:
-                states[key]["unused" if c.state == ClockState.UNUSED else "window"] += 1
+            code = c[CODE]
+            key = (code, c[CLAUSE] if code == "answer" else "")
+            if c[OPTIONAL]:
+                states[key]["unused" if c[STATE] == ClockState.UNUSED else "window"] += 1
                 continue
-            states[key][c.state] += 1
+            states[key][c[STATE]] += 1
             minutes = measure(c)
             if minutes is not None:
                 spent[key].append(minutes)
@@ -785,7 +801,8 @@ def _stage_rows(clocks: dict[int, list[Clock]], measure: Callable[[Clock], int |
     return result
 
 
-def _topic_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[Clock]]) -> tuple[list[GroupRow], list[GroupRow]]:
+def _topic_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[ClockRow]]
+                ) -> tuple[list[GroupRow], list[GroupRow]]:
     groups = dict(TopicGroup.select(TopicGroup.id, TopicGroup.name).tuples())
     by_group: dict[int | None, Counter[str]] = defaultdict(Counter)
     by_net: dict[str, Counter[str]] = defaultdict(Counter)
@@ -797,9 +814,9 @@ def _topic_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[Clock]]) -> 
             bucket[f"net:{network}"] += 1
             if row[_I_STATUS] == IncidentStatus.NO_ANSWER:
                 bucket["no_answer"] += 1
-            elif answer is not None and answer.state == ClockState.MET:
+            elif answer is not None and answer[STATE] == ClockState.MET:
                 bucket["in_time"] += 1
-            elif answer is not None and answer.state == ClockState.MISSED:
+            elif answer is not None and answer[STATE] == ClockState.MISSED:
                 bucket["late"] += 1
 
     def make(key: str, label: str, counts: Counter[str]) -> GroupRow:
@@ -816,21 +833,21 @@ def _topic_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[Clock]]) -> 
     return topic_rows, network_rows
 
 
-def _late_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[Clock]], unit_names: dict[int, str],
+def _late_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[ClockRow]], unit_names: dict[int, str],
                tz: Any) -> list[LateRow]:
     result = []
     for row in rows:
         inc_id = row[_I_ID]
         for c in clocks.get(inc_id, ()):
-            if c.optional or c.state not in (ClockState.MISSED, ClockState.OVERDUE):
+            if c[OPTIONAL] or c[STATE] not in _LATE_STATES:
                 continue
             result.append(LateRow(
                 inc_id, _local(row[_I_DETECTED], tz), row[_I_LINK],
                 NETWORK_LABELS.get(row[_I_NETWORK], row[_I_NETWORK]),
                 PRIORITY_LABELS.get(row[_I_PRIORITY], row[_I_PRIORITY]),
                 STATUS_LABELS.get(row[_I_STATUS], row[_I_STATUS]),
-                unit_names.get(inc_id, ""), c.title, c.clause, c.code, c.subject, _local(c.due_at, tz),
-                _local(c.ended_at, tz), STATE_LABELS[c.state], _lateness(c)))
+                unit_names.get(inc_id, ""), c[TITLE], c[CLAUSE], c[CODE], c[SUBJECT], _local_us(c[DUE], tz),
+                _local_us(c[ENDED], tz), STATE_LABELS[c[STATE]], _lateness(c)))
     return result
 
 
@@ -851,11 +868,11 @@ def _register_rows(rows, clocks, unit_names, first_submission, first_approval, t
     for row in rows:
         inc_id = row[_I_ID]
         answer = _answer_clock(clocks.get(inc_id, ()))
-        published = answer.ended_at if answer is not None else None
-        minutes = _minutes(answer.worked) if published else None
+        published = answer[ENDED] if answer is not None else None
+        minutes = answer[WORKED] // US_PER_MINUTE if published is not None else None
         result.append((
             inc_id, _local(row[_I_DETECTED], tz), _local(row[_I_ROUTED], tz),
-            _local(first_submission.get(inc_id), tz), _local(first_approval.get(inc_id), tz), _local(published, tz),
+            _local(first_submission.get(inc_id), tz), _local(first_approval.get(inc_id), tz), _local_us(published, tz),
             _local(row[_I_CLOSED], tz),
             status_labels.get(row[_I_STATUS], row[_I_STATUS]), kind_labels.get(row[_I_KIND], row[_I_KIND]),
             priority_labels.get(row[_I_PRIORITY], row[_I_PRIORITY]),
@@ -864,7 +881,7 @@ def _register_rows(rows, clocks, unit_names, first_submission, first_approval, t
             topics.get(row[_I_TOPIC]) if row[_I_TOPIC] else None,
             locations.get(row[_I_LOCATION]) if row[_I_LOCATION] else None,
             unit_names.get(inc_id) or None,
-            state_labels.get(answer.state) if answer is not None
+            state_labels.get(answer[STATE]) if answer is not None
             else NO_ANSWER_REASON_LABELS.get(row[_I_REASON], "Без ответа") if row[_I_REASON] else None,
             max(0, minutes) if minutes is not None else None,
             row[_I_LINK], row[_I_TEXT],
@@ -1014,10 +1031,29 @@ class _Writer:
         c = self.text(label if label is not None else url, font=LINK_FONT)
         if isinstance(c, str):  # pragma: no cover - text() returns a cell when styled
             c = self.cell(c)
-        if url.lower().startswith(("https://", "http://")) and len(url) < 2000 and self.links < MAX_LINKS:
+        if self._linkable(url):
             c.hyperlink = url
             self.links += 1
         return c
+
+    def _linkable(self, url: str) -> bool:
+        return url.lower().startswith(("https://", "http://")) and len(url) < 2000 and self.links < MAX_LINKS
+
+    def link_prototype(self) -> Callable[[str | None], Any]:
+        """``link`` for a column of links: one styled cell refilled row by row (see register()),
+        a fresh cell only for the rare text that needs the formula guard."""
+        c = self.cell(None, font=LINK_FONT)
+
+        def link(url: str | None) -> Any:
+            url = clean_text(url)
+            if not url or needs_text_guard(url):
+                return self.link(url)
+            c._value, c.data_type, c._hyperlink = url, "s", None
+            if self._linkable(url):
+                c.hyperlink = url  # a new hyperlink object: the sheet keeps one per cell
+                self.links += 1
+            return c
+        return link
 
     def dt(self, value: datetime | None, **style: Any) -> Any:
         if value is None:
@@ -1365,11 +1401,12 @@ class _Writer:
         ws.append([])
         ws.append(self.header(names))
         detected, due, ended = (_datetime_prototype(ws) for _ in range(3))
+        link = self.link_prototype()
 
         def cells(r: LateRow) -> Iterator[Any]:  # pulled cell by cell: see register()
             yield r.incident_id
             yield _stamp(detected, r.detected)
-            yield self.link(r.link)
+            yield link(r.link)
             yield from (r.network, r.priority, r.status, r.units, r.clock_title, r.clause, r.subject or None)
             yield _stamp(due, r.due)
             yield _stamp(ended, r.ended)

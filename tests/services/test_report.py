@@ -490,9 +490,11 @@ def test_late_sheet_lists_every_missed_clock_with_its_link_and_lateness(built) -
     got = Counter((row[0], row[header.index("Пункт")], row[header.index("Опоздание, рабочих мин")]) for row in body)
     expected = Counter((s.id, clause, minutes) for s in november for clause, minutes in s.late)
     assert got == expected
-    first = ws.cell(row=5, column=3)
-    assert first.hyperlink is not None and first.hyperlink.target == first.value
-    assert first.value.startswith(("https://vk.com/", "https://ok.ru/", "https://t.me/"))
+    links = [ws.cell(row=5 + i, column=3) for i in range(len(body))]
+    assert len({c.value for c in links}) > 1
+    for c in links:  # every row its own clickable link, in the link style
+        assert c.hyperlink is not None and c.hyperlink.target == c.value and c.font.underline == "single"
+        assert c.value.startswith(("https://vk.com/", "https://ok.ru/", "https://t.me/"))
 
 
 def test_register_has_every_incident_of_the_month_with_local_timestamps(built) -> None:  # noqa: ANN001

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QDialog, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.models.enums import Priority, ReturnReason
@@ -147,6 +147,9 @@ def card_status(win: MainWindow) -> str:
 
 
 def page_text(page: QWidget) -> str:
+    # a widget added to a shown layout is shown from the event loop: let it run, as it would
+    # before anyone could look at the page
+    QApplication.processEvents()
     return "\n".join(label.text() for label in page.findChildren(QLabel) if not label.isHidden())
 
 
