@@ -164,13 +164,25 @@ def _computed(ids: Sequence[int], now: datetime | None) -> Iterable[tuple[int, i
             yield incident_id, version, [row_of(c) for c in clocks]
 
 
+def _save_if_unchanged(rows: list[_Stored], digest: str) -> int:
+    """Store rows computed under ``digest`` — unless the calendar, the limits or a unit's name
+    changed meanwhile (on another PC): then the clocks may mix the two, and nothing is stored."""
+    if not rows:
+        return 0
+    if basis() != digest:
+        log.info("Сроки не сохранены: календарь, сроки регламента или подразделения изменились во время расчёта")
+        return 0
+    _save(rows)
+    return len(rows)
+
+
 def remember(incident_ids: Iterable[int], now: datetime | None = None) -> int:
     """Compute and store the clocks of those incidents that are finished; returns how many."""
-    digest = basis()
-    stored = [_stored_row(i, version, digest, rows)
-              for i, version, rows in _computed(list(dict.fromkeys(incident_ids)), now) if finished(rows)]
-    _save(stored)
-    return len(stored)
+    with settings.snapshot():  # the limits and the calendar read once, for the digest and the clocks alike
+        digest = basis()
+        stored = [_stored_row(i, version, digest, rows)
+                  for i, version, rows in _computed(list(dict.fromkeys(incident_ids)), now) if finished(rows)]
+    return _save_if_unchanged(stored, digest)
 
 
 def _valid(ids: Sequence[int], digest: str) -> dict[int, list[ClockRow]]:
@@ -206,17 +218,18 @@ def rows_of(incident_ids: Sequence[int], now: datetime,
     the rest computed (:func:`deadlines.clocks_for_many`) — and stored if their incident has
     finished."""
     ids = list(dict.fromkeys(incident_ids))
-    digest = basis()
-    result = _valid(ids, digest)
-    missing = [i for i in ids if i not in result]
     stored: list[_Stored] = []
-    for done, (incident_id, version, rows) in enumerate(_computed(missing, now), 1):
-        if finished(rows):
-            stored.append(_stored_row(incident_id, version, digest, rows))
-        result[incident_id] = rows
-        if progress is not None and done % _BATCH == 0:
-            progress(len(result) / len(ids))
-    _save(stored)
+    with settings.snapshot():  # the limits and the calendar read once, for the digest and the clocks alike
+        digest = basis()
+        result = _valid(ids, digest)
+        missing = [i for i in ids if i not in result]
+        for done, (incident_id, version, rows) in enumerate(_computed(missing, now), 1):
+            if finished(rows):
+                stored.append(_stored_row(incident_id, version, digest, rows))
+            result[incident_id] = rows
+            if progress is not None and done % _BATCH == 0:
+                progress(len(result) / len(ids))
+    _save_if_unchanged(stored, digest)
     return result
 
 

@@ -292,6 +292,9 @@ class _Builder:
     def build(self) -> list[Clock]:
         h, inc, cal = self.h, self.h.incident, self.cal
         closed_no_answer = inc.closed_at if inc.status == IncidentStatus.NO_ANSWER else None
+        # a closed incident (answered or closed without an answer) ends every step still waiting:
+        # a contribution never sent, a re-routing never needed — its clocks stop with it
+        closed = inc.closed_at if inc.status in (IncidentStatus.ANSWERED, IncidentStatus.NO_ANSWER) else None
         kinds = {a.id: a for a in h.answers}
         answered = [p for p in h.publications if kinds[p.answer_id].kind != AnswerKind.CONTRIBUTION]
         first_answer = answered[0].published_at if answered else None
@@ -308,16 +311,16 @@ class _Builder:
         # clause 10: routing
         first_route = min((a.assigned_at for a in h.assignments), default=None)
         self.add("routing", "п. 10", "Направление исполнителю", inc.detected_at,
-                 minutes=self.limits.routing, ended=first_route or closed_no_answer)
+                 minutes=self.limits.routing, ended=first_route or closed)
 
         contributing = [a for a in h.assignments if a.state not in (AssignmentState.CANCELLED, AssignmentState.NOT_COMPETENT)]
         several = len(contributing) > 1
         for a in h.assignments:
-            self._assignment_clocks(a, a.unit_name, several, answer_due, closed_no_answer)
+            self._assignment_clocks(a, a.unit_name, several, answer_due, closed)
 
         for c in h.clarifications:
             self.add("clarification_reply", "п. 14", "Ответ куратора на запрос", c.asked_at,
-                     minutes=self.limit("approval", c.asked_at), ended=c.replied_at or closed_no_answer)
+                     minutes=self.limit("approval", c.asked_at), ended=c.replied_at or closed)
 
         # clauses 14–16 for every submitted version
         decisions_by_answer: dict[int, list[_DecisionRow]] = defaultdict(list)
@@ -329,18 +332,18 @@ class _Builder:
             decision = decisions_by_answer.get(ans.id, [None])[0]
             self.add("approval", "п. 14", f"Согласование версии {ans.number}", ans.submitted_at,
                      minutes=self.limit("approval", ans.submitted_at),
-                     ended=decision.decided_at if decision else closed_no_answer)
+                     ended=decision.decided_at if decision else closed)
             if decision is None:
                 continue
             if decision.approved:
                 pub = publications.get(ans.id)
                 self.add("publication", "п. 16", "Размещение согласованного ответа", decision.decided_at,
                          minutes=self.limit("publication", decision.decided_at),
-                         ended=pub.published_at if pub else closed_no_answer)
+                         ended=pub.published_at if pub else closed)
             else:
                 later = submitted[index + 1].submitted_at if index + 1 < len(submitted) else None
                 self.add("revision", "п. 15", f"Доработка версии {ans.number}", decision.decided_at,
-                         minutes=self.limit("revision", decision.decided_at), ended=later or closed_no_answer)
+                         minutes=self.limit("revision", decision.decided_at), ended=later or closed)
 
         # clause 18: the final answer after an interim one
         if self.interim_at is not None:
@@ -355,7 +358,7 @@ class _Builder:
                                f"{_days_text(days)} считаются со следующего дня",
                                f"Срок: конец рабочего дня {due.astimezone(cal.tz):%d.%m.%Y %H:%M}"]
             self.add("final_answer", "п. 18", "Окончательный ответ после промежуточного", self.interim_at, due=due,
-                     ended=finals[0] if finals else closed_no_answer, limit_text=_days_text(days),
+                     ended=finals[0] if finals else closed, limit_text=_days_text(days),
                      explanation=explanation)
         return self.clocks
 

@@ -506,7 +506,8 @@ def _outcomes(rows: list[tuple[Any, ...]], first: datetime, after: datetime, now
         if interim is not None:
             final = next((at for at, kind in pubs if at > interim and kind not in (AnswerKind.INTERIM,
                                                                                    AnswerKind.CONTRIBUTION)), None)
-            final_state = _state(cal.add_working_days(interim, lim.final_answer_days), final or closed_no_answer, now)
+            closed = row[_I_CLOSED] if row[_I_STATUS] in (IncidentStatus.ANSWERED, IncidentStatus.NO_ANSWER) else None
+            final_state = _state(cal.add_working_days(interim, lim.final_answer_days), final or closed, now)
         result[inc_id] = (answer_state, answer_minutes, final_state)
     return result
 
