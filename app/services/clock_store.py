@@ -144,12 +144,13 @@ def _stored_row(incident_id: int, version: int, digest: str, rows: Sequence[Cloc
 
 def _save(rows: list[_Stored]) -> None:
     """Insert or replace rows; a database that cannot be written to (a read-only copy) only
-    loses the speed-up, never the report."""
+    loses the speed-up, never the report. Each batch is its own short transaction (every row
+    stands alone), so that a user's action on another PC never waits for a whole month of them."""
     if not rows:
         return
     try:
-        with db.atomic():
-            for start in range(0, len(rows), _BATCH):
+        for start in range(0, len(rows), _BATCH):
+            with db.atomic():
                 (StoredClocks.insert_many(rows[start:start + _BATCH], fields=_FIELDS)
                  .on_conflict(conflict_target=[StoredClocks.incident], preserve=_FIELDS[1:])
                  .execute())
