@@ -8,7 +8,7 @@ from peewee import fn
 from app.models import (
     Absence, Answer, ApprovalDecision, Assignment, Attachment, AuditEvent, BlacklistEntry,
     CalendarDay, ClarificationRequest, Incident, Location, ModerationEntry, OfficialPage,
-    PagePublication, Publication, Topic, TopicGroup, Unit, User,
+    PagePublication, Publication, StoredClocks, Topic, TopicGroup, Unit, User,
 )
 from app.models.enums import STATUS_LABELS, IncidentStatus
 from app.models.migrations import current_version
@@ -27,6 +27,7 @@ COUNTED = [
     ("Решения о согласовании", ApprovalDecision),
     ("Запросы (уточнения)", ClarificationRequest),
     ("Размещения ответов", Publication),
+    ("Сохранённые сроки завершённых инцидентов", StoredClocks),
     ("События журнала", AuditEvent),
     ("Дни производственного календаря", CalendarDay),
     ("Официальные страницы", OfficialPage),
