@@ -74,11 +74,6 @@ def finished(rows: Sequence[ClockRow]) -> bool:
     return bool(rows) and all(r[ENDED] is not None for r in rows)
 
 
-def minutes(us: int) -> int:
-    """Whole working minutes of a duration in microseconds (rounded down, as everywhere)."""
-    return us // US_PER_MINUTE
-
-
 def moment(us: int | None) -> datetime | None:
     """A row's moment as an aware UTC datetime."""
     return None if us is None else EPOCH + US * us
@@ -237,5 +232,5 @@ def rows_of(incident_ids: Sequence[int], now: datetime,
 __all__ = [
     "CLAUSE", "CODE", "DUE", "ENDED", "EPOCH", "LEFT", "LIMIT_TEXT", "OPTIONAL", "RULES", "SHARE", "STARTED", "STATE",
     "SUBJECT", "TITLE", "US", "US_PER_MINUTE", "WORKED", "ClockRow", "Outcome", "basis", "clock_of", "decode", "encode", "finished",
-    "minutes", "moment", "outcome", "remember", "row_of", "rows_of", "stored_outcomes", "stored_rows",
+    "moment", "outcome", "remember", "row_of", "rows_of", "stored_outcomes", "stored_rows",
 ]
