@@ -32,17 +32,13 @@ _cache_lock = threading.Lock()
 _cache: dict[str, object] = {}
 
 
-def _revision() -> tuple[str, str]:
+def calendar_revision() -> tuple[str, str]:
+    """The calendar's revision token (changes with every change of days or schedule) and time zone."""
     # one query for both (none inside ``settings.snapshot()`` once the action has read them)
     values = settings.raw_values(REVISION_KEY, settings.TIMEZONE_KEY)
     zone = values.get(settings.TIMEZONE_KEY)
     return (values.get(REVISION_KEY, "0"), (json.loads(zone) if zone is not None else None)
             or settings.DEFAULT_TIMEZONE)
-
-
-def calendar_revision() -> tuple[str, str]:
-    """The calendar's revision token (changes with every change of days or schedule) and time zone."""
-    return _revision()
 
 
 def _bump() -> None:
@@ -90,7 +86,7 @@ def current_calendar() -> WorkCalendar:
     Cached per open database and revision: a change made here or on another PC (which bumps
     the revision), a change of time zone or opening another database rebuilds it.
     """
-    key = _revision()
+    key = calendar_revision()
     database = db.obj
     with _cache_lock:
         if (_cache.get("database") is database and _cache.get("key") == key

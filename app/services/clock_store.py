@@ -79,6 +79,17 @@ def moment(us: int | None) -> datetime | None:
     return None if us is None else EPOCH + US * us
 
 
+def micros(value: datetime) -> int:
+    """An aware moment as microseconds since 1970-01-01 UTC, as clock rows keep moments."""
+    return (value - EPOCH) // US
+
+
+def spent_minutes(r: ClockRow) -> int | None:
+    """Whole working minutes a clock ran from its start to its end (``WORKED``, zero if the end is
+    not later), None while it runs."""
+    return None if r[ENDED] is None else max(0, r[WORKED] // US_PER_MINUTE)
+
+
 def outcome(rows: Iterable[ClockRow]) -> Outcome:
     """What the regulation's outcome figures need of an incident: the state of its answer clock
     (clauses 9/17), the working minutes to the answer once given, the state of its final-answer
@@ -88,15 +99,10 @@ def outcome(rows: Iterable[ClockRow]) -> Outcome:
         code = r[CODE]
         if code == "answer":
             answer_state = r[STATE]
-            if r[ENDED] is not None:
-                answer_minutes = max(0, r[WORKED] // US_PER_MINUTE)
+            answer_minutes = spent_minutes(r)
         elif code == "final_answer":
             final_state = r[STATE]
     return answer_state, answer_minutes, final_state
-
-
-def _us(value: datetime) -> int:
-    return (value - EPOCH) // US
 
 
 _STATE_VALUES = {s: s.value for s in ClockState}
@@ -104,8 +110,8 @@ _STATE_VALUES = {s: s.value for s in ClockState}
 
 def row_of(c: Clock) -> ClockRow:
     """A clock as a clock row (its explanation left out)."""
-    return [c.code, c.clause, c.title, c.subject, _us(c.started_at), _us(c.due_at),
-            None if c.ended_at is None else _us(c.ended_at), c.limit_text, _STATE_VALUES[c.state], c.left // US,
+    return [c.code, c.clause, c.title, c.subject, micros(c.started_at), micros(c.due_at),
+            None if c.ended_at is None else micros(c.ended_at), c.limit_text, _STATE_VALUES[c.state], c.left // US,
             c.used_share, int(c.optional), c.worked // US]
 
 
@@ -232,5 +238,5 @@ def rows_of(incident_ids: Sequence[int], now: datetime,
 __all__ = [
     "CLAUSE", "CODE", "DUE", "ENDED", "EPOCH", "LEFT", "LIMIT_TEXT", "OPTIONAL", "RULES", "SHARE", "STARTED", "STATE",
     "SUBJECT", "TITLE", "US", "US_PER_MINUTE", "WORKED", "ClockRow", "Outcome", "basis", "clock_of", "decode", "encode", "finished",
-    "moment", "outcome", "remember", "row_of", "rows_of", "stored_outcomes", "stored_rows",
+    "micros", "moment", "outcome", "remember", "row_of", "rows_of", "spent_minutes", "stored_outcomes", "stored_rows",
 ]

@@ -51,7 +51,8 @@ from app.services import clock as clock_source
 from app.services import clock_store, settings
 from app.services.calendar_store import current_calendar
 from app.services.clock_store import (
-    CLAUSE, CODE, DUE, ENDED, EPOCH, LEFT, OPTIONAL, STARTED, STATE, SUBJECT, TITLE, US, US_PER_MINUTE, WORKED, ClockRow,
+    CLAUSE, CODE, DUE, ENDED, LEFT, OPTIONAL, STARTED, STATE, SUBJECT, TITLE, US_PER_MINUTE, ClockRow, micros, moment,
+    spent_minutes,
 )
 from app.services.deadlines import STATE_LABELS, ClockState, raw_rows
 from app.services.errors import ValidationError
@@ -525,12 +526,6 @@ def _answer_clock(clocks: Iterable[ClockRow]) -> ClockRow | None:
     return None
 
 
-def _spent(c: ClockRow) -> int | None:
-    """Working minutes a finished step took (``WORKED`` is the working time from its start to
-    its end, zero if the end is not later), None while it runs."""
-    return None if c[ENDED] is None else max(0, c[WORKED] // US_PER_MINUTE)
-
-
 _LATE_STATES = frozenset({ClockState.MISSED.value, ClockState.OVERDUE.value})
 
 
@@ -581,17 +576,6 @@ def _local(value: datetime | None, tz: Any) -> datetime | None:
     if value is None:
         return None
     return value.astimezone(tz).replace(tzinfo=None)
-
-
-def _local_us(value: int | None, tz: Any) -> datetime | None:
-    """A clock row's moment as a local naive datetime."""
-    if value is None:
-        return None
-    return (EPOCH + US * value).astimezone(tz).replace(tzinfo=None)
-
-
-def _us(value: datetime) -> int:
-    return (value - EPOCH) // US
 
 
 def _chunks(items: Sequence[int], size: int = 900) -> Iterator[Sequence[int]]:
@@ -656,7 +640,7 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
         answer_incident[ans_id] = inc_id
         if kind == AnswerKind.CONTRIBUTION or submitted is None:
             continue
-        submission_unit[(inc_id, _us(submitted))] = unit_id
+        submission_unit[(inc_id, micros(submitted))] = unit_id
         if inc_id not in first_submission or submitted < first_submission[inc_id]:
             first_submission[inc_id] = submitted
     decision_unit: dict[tuple[int, int], int | None] = {}  # (incident, decided µs) → unit
@@ -673,7 +657,7 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
         if inc_id is None:
             continue
         unit_id = answer_unit.get(ans_id)
-        decision_unit[(inc_id, _us(decided))] = unit_id
+        decision_unit[(inc_id, micros(decided))] = unit_id
         if approved:
             if inc_id not in first_approval or decided < first_approval[inc_id]:
                 first_approval[inc_id] = decided
@@ -686,8 +670,8 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     watch.mark("history")
 
     unit_rows = _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return_count,
-                           returns_by_unit, units, short_names, _spent)
-    stages = _stage_rows(clocks, _spent)
+                           returns_by_unit, units, short_names, spent_minutes)
+    stages = _stage_rows(clocks, spent_minutes)
     topics, networks = _topic_rows(rows, clocks)
     watch.mark("tables")
 
@@ -847,8 +831,8 @@ def _late_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[ClockRow]], u
                 NETWORK_LABELS.get(row[_I_NETWORK], row[_I_NETWORK]),
                 PRIORITY_LABELS.get(row[_I_PRIORITY], row[_I_PRIORITY]),
                 STATUS_LABELS.get(row[_I_STATUS], row[_I_STATUS]),
-                unit_names.get(inc_id, ""), c[TITLE], c[CLAUSE], c[CODE], c[SUBJECT], _local_us(c[DUE], tz),
-                _local_us(c[ENDED], tz), STATE_LABELS[c[STATE]], _lateness(c)))
+                unit_names.get(inc_id, ""), c[TITLE], c[CLAUSE], c[CODE], c[SUBJECT], _local(moment(c[DUE]), tz),
+                _local(moment(c[ENDED]), tz), STATE_LABELS[c[STATE]], _lateness(c)))
     return result
 
 
@@ -869,11 +853,11 @@ def _register_rows(rows, clocks, unit_names, first_submission, first_approval, t
     for row in rows:
         inc_id = row[_I_ID]
         answer = _answer_clock(clocks.get(inc_id, ()))
-        published = answer[ENDED] if answer is not None else None
-        minutes = answer[WORKED] // US_PER_MINUTE if published is not None else None
+        published = moment(answer[ENDED]) if answer is not None else None
+        minutes = spent_minutes(answer) if answer is not None else None
         result.append((
             inc_id, _local(row[_I_DETECTED], tz), _local(row[_I_ROUTED], tz),
-            _local(first_submission.get(inc_id), tz), _local(first_approval.get(inc_id), tz), _local_us(published, tz),
+            _local(first_submission.get(inc_id), tz), _local(first_approval.get(inc_id), tz), _local(published, tz),
             _local(row[_I_CLOSED], tz),
             status_labels.get(row[_I_STATUS], row[_I_STATUS]), kind_labels.get(row[_I_KIND], row[_I_KIND]),
             priority_labels.get(row[_I_PRIORITY], row[_I_PRIORITY]),
@@ -884,7 +868,7 @@ def _register_rows(rows, clocks, unit_names, first_submission, first_approval, t
             unit_names.get(inc_id) or None,
             state_labels.get(answer[STATE]) if answer is not None
             else NO_ANSWER_REASON_LABELS.get(row[_I_REASON], "Без ответа") if row[_I_REASON] else None,
-            max(0, minutes) if minutes is not None else None,
+            minutes,
             row[_I_LINK], row[_I_TEXT],
         ))
     return result
