@@ -7,7 +7,8 @@ from app.models.incidents import (
     ApprovalDecision,
     Assignment,
     Attachment,
-    ClarificationRequest,
+    AuthorReply,
+    Comment,
     Incident,
     Publication,
     StoredClocks,
@@ -21,7 +22,7 @@ from app.models.worktime import CalendarDay, CalendarYear, WorkPeriod
 ALL_MODELS = [
     Unit, User, Absence,
     TopicGroup, Topic, Location, AnswerTemplate,
-    Incident, Assignment, Answer, Attachment, ApprovalDecision, ClarificationRequest, Publication,
+    Incident, Assignment, Answer, Attachment, ApprovalDecision, Publication, AuthorReply, Comment,
     StoredClocks, AuditEvent,
     CalendarYear, CalendarDay, WorkPeriod,
     OfficialPage, PagePublication, ModerationEntry, BlacklistEntry,

@@ -60,7 +60,7 @@ PRIORITY_LABELS = {Priority.NORMAL: "Обычный", Priority.HIGH: "Повыш
 class IncidentStatus(StrEnum):
     NEW = "new"                      # registered, waiting for triage (clause 10)
     ROUTED = "routed"                # sent to unit(s), executors work on it
-    CLARIFICATION = "clarification"  # an executor asked what the question is (clause 13)
+    CLARIFICATION = "clarification"  # a clarification request is posted, the author's reply awaited (13)
     ON_APPROVAL = "on_approval"      # a draft waits for the curator (clause 14)
     RETURNED = "returned"            # the draft went back for revision (clause 15)
     APPROVED = "approved"            # approved, waiting for publication (clause 16)
@@ -72,7 +72,7 @@ class IncidentStatus(StrEnum):
 STATUS_LABELS = {
     IncidentStatus.NEW: "Новый",
     IncidentStatus.ROUTED: "В работе",
-    IncidentStatus.CLARIFICATION: "Уточнение",
+    IncidentStatus.CLARIFICATION: "Ждёт ответа автора",
     IncidentStatus.ON_APPROVAL: "На согласовании",
     IncidentStatus.RETURNED: "На доработке",
     IncidentStatus.APPROVED: "К размещению",
@@ -87,7 +87,6 @@ OPEN_STATUSES = frozenset(set(IncidentStatus) - {IncidentStatus.ANSWERED, Incide
 class AssignmentState(StrEnum):
     ASSIGNED = "assigned"
     NOT_COMPETENT = "not_competent"  # clause 11 notice sent to the curator
-    CLARIFICATION = "clarification"
     CONTRIBUTED = "contributed"      # clause 19: information for the consolidated answer sent
     ON_APPROVAL = "on_approval"
     RETURNED = "returned"
@@ -102,7 +101,12 @@ class AnswerKind(StrEnum):
     FINAL = "final"
     CONSOLIDATED = "consolidated"
     CONTRIBUTION = "contribution"
+    #: clause 13: a public question to the incident's author, approved and posted like an answer
+    REQUEST = "request"
 
+
+#: kinds that answer the incident (not a contribution to another unit's answer, not a request)
+ANSWERING_KINDS = frozenset({AnswerKind.DRAFT, AnswerKind.INTERIM, AnswerKind.FINAL, AnswerKind.CONSOLIDATED})
 
 ANSWER_KIND_LABELS = {
     AnswerKind.DRAFT: "Проект ответа",
@@ -110,6 +114,24 @@ ANSWER_KIND_LABELS = {
     AnswerKind.FINAL: "Окончательный ответ",
     AnswerKind.CONSOLIDATED: "Сводный ответ",
     AnswerKind.CONTRIBUTION: "Информация для сводного ответа",
+    AnswerKind.REQUEST: "Запрос (уточнение) автору",
+}
+
+
+class RequestState(StrEnum):
+    """Where the incident's clarification request (clause 13) is now; none when there is none."""
+
+    SUBMITTED = "submitted"   # waits for the curator (clause 14)
+    RETURNED = "returned"     # returned for revision (clause 15)
+    APPROVED = "approved"     # to be posted in the network (clause 16)
+    WAITING = "waiting"       # posted; the author's reply is awaited
+
+
+REQUEST_STATE_LABELS = {
+    RequestState.SUBMITTED: "запрос на согласовании",
+    RequestState.RETURNED: "запрос на доработке",
+    RequestState.APPROVED: "запрос к размещению",
+    RequestState.WAITING: "ждёт ответа автора",
 }
 
 
@@ -139,6 +161,13 @@ RETURN_REASON_LABELS = {
 
 
 class NoAnswerReason(StrEnum):
+    """Why an incident is closed without an answer.
+
+    The first four are exactly the grounds of clause 21. «Not about the administration» is not
+    one of them: such a message is not an incident at all (clause 2), and it is closed and
+    reported on its own line.
+    """
+
     HARM_INTENT = "harm_intent"
     OBSCENE = "obscene"
     INSULT = "insult"
@@ -146,12 +175,16 @@ class NoAnswerReason(StrEnum):
     NOT_ABOUT_ADMINISTRATION = "not_about_administration"
 
 
+#: the grounds of clause 21, in the order of its text
+CLAUSE21_REASONS = (NoAnswerReason.HARM_INTENT, NoAnswerReason.OBSCENE, NoAnswerReason.INSULT,
+                    NoAnswerReason.THREAT)
+
 NO_ANSWER_REASON_LABELS = {
     NoAnswerReason.HARM_INTENT: "Намерение причинить вред другому лицу (п. 21)",
     NoAnswerReason.OBSCENE: "Нецензурные выражения (п. 21)",
     NoAnswerReason.INSULT: "Оскорбительные выражения (п. 21)",
-    NoAnswerReason.THREAT: "Угрозы жизни, здоровью, имуществу должностного лица или его семьи (п. 21)",
-    NoAnswerReason.NOT_ABOUT_ADMINISTRATION: "Не касается деятельности администрации",
+    NoAnswerReason.THREAT: "Угрозы жизни, здоровью, имуществу должностного лица или членам его семьи (п. 21)",
+    NoAnswerReason.NOT_ABOUT_ADMINISTRATION: "Не касается деятельности администрации — не инцидент (п. 2)",
 }
 
 
@@ -169,6 +202,21 @@ ABSENCE_KIND_LABELS = {
     AbsenceKind.TRIP: "Командировка",
     AbsenceKind.STUDY: "Учёба",
     AbsenceKind.OTHER: "Иная причина",
+}
+
+
+class CommentKind(StrEnum):
+    COMMENT = "comment"                  # a note or a plain question on the card (no regulated clock)
+    LEGACY_QUESTION = "legacy_question"  # before schema 6: an executor's question to the curator
+    LEGACY_REPLY = "legacy_reply"        # before schema 6: the curator's reply to it
+    SYSTEM = "system"                    # written by the program (an upgrade that changed the incident)
+
+
+COMMENT_KIND_LABELS = {
+    CommentKind.COMMENT: "Комментарий",
+    CommentKind.LEGACY_QUESTION: "Вопрос куратору (до обновления программы)",
+    CommentKind.LEGACY_REPLY: "Ответ куратора (до обновления программы)",
+    CommentKind.SYSTEM: "Запись программы",
 }
 
 

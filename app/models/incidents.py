@@ -33,6 +33,8 @@ class Incident(BaseModel):
     topic_group = ForeignKeyField(TopicGroup, null=True, backref="+", on_delete="SET NULL")
     topic = ForeignKeyField(Topic, null=True, backref="incidents", on_delete="SET NULL")
     location = ForeignKeyField(Location, null=True, backref="incidents", on_delete="SET NULL")
+    #: clause 10: the curator decided that the message has no place («без привязки к месту»)
+    no_location = BooleanField(default=False)
     status = CharField(max_length=16, default=IncidentStatus.NEW)
     #: the overall deadline of clauses 9/17 (or 18 after an interim answer), for sorting
     due_at = UtcDateTimeField(null=True)
@@ -42,6 +44,12 @@ class Incident(BaseModel):
     consolidating_unit = ForeignKeyField(Unit, null=True, backref="+", on_delete="SET NULL")
     #: clause 18: step limits for the final-answer stage set by the curator (JSON)
     step_limits = TextField(null=True)
+    #: where the clarification request of clause 13 is (``RequestState``), None without one
+    request_state = CharField(max_length=16, null=True)
+    #: the earliest due moment of the incident's open clocks and that clock's code, kept by the
+    #: workflow: an incident is overdue exactly when this moment has passed
+    next_due_at = UtcDateTimeField(null=True, index=True)
+    next_due_code = CharField(max_length=32, null=True)
     version = IntegerField(default=1)
     updated_at = UtcDateTimeField(default=utcnow)
     updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
@@ -65,6 +73,8 @@ class Assignment(BaseModel):
     assigned_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
     executor = ForeignKeyField(User, null=True, backref="assignments", on_delete="SET NULL")
     is_consolidating = BooleanField(default=False)
+    #: clause 19: when the curator appointed this unit to write the consolidated answer
+    consolidating_since = UtcDateTimeField(null=True)
     competence_reason = TextField(null=True)
     closed_at = UtcDateTimeField(null=True)
 
@@ -111,18 +121,32 @@ class ApprovalDecision(BaseModel):
     comment = TextField(default="")
 
 
-class ClarificationRequest(BaseModel):
-    """An executor's question about what the incident asks (clause 13) and the reply."""
+class AuthorReply(BaseModel):
+    """The author's reply to a posted clarification request (clause 13), as recorded on the card."""
 
-    incident = ForeignKeyField(Incident, backref="clarifications", on_delete="CASCADE")
-    assignment = ForeignKeyField(Assignment, null=True, backref="clarifications", on_delete="SET NULL")
-    asked_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    incident = ForeignKeyField(Incident, backref="author_replies", on_delete="CASCADE")
+    request = ForeignKeyField(Answer, backref="author_replies", on_delete="CASCADE")
+    text = TextField()
+    url = CharField(max_length=1024, default="")
+    replied_at = UtcDateTimeField()          # when the author replied in the network
+    recorded_by = ForeignKeyField(User, backref="+", on_delete="RESTRICT")
     acting_for = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
-    asked_at = UtcDateTimeField(default=utcnow)
-    question = TextField()
-    reply = TextField(null=True)
-    replied_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
-    replied_at = UtcDateTimeField(null=True)
+    recorded_at = UtcDateTimeField(default=utcnow)
+
+
+class Comment(BaseModel):
+    """A note on the incident card: a plain question to the curator and its reply, with no
+    regulated clock; also the questions kept from before schema 6 (``CommentKind``)."""
+
+    incident = ForeignKeyField(Incident, backref="comments", on_delete="CASCADE")
+    kind = CharField(max_length=24, default="comment")
+    author = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")  # None: the program
+    acting_for = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")
+    created_at = UtcDateTimeField(default=utcnow)
+    text = TextField()
+
+    class Meta:
+        indexes = ((("incident", "id"), False),)
 
 
 class Publication(BaseModel):

@@ -15,7 +15,7 @@ from peewee import CharField, Database, IntegerField, PostgresqlDatabase, Sqlite
 
 from app.models.base import BaseModel, UtcDateTimeField, db, utcnow
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class SchemaInfo(BaseModel):
@@ -113,6 +113,71 @@ def _stored_clocks(database: Database) -> None:
     database.create_tables([StoredClocks])
 
 
+def _clarification_requests(database: Database) -> None:
+    """Schema 6: the clarification request of clause 13 as the regulation means it.
+
+    Before, a «запрос (уточнение)» was an executor's question to the curator, answered by the
+    curator. Now it is a question to the incident's author that goes the way of a draft answer
+    (an answer version of kind ``request``), and the author's reply is recorded
+    (``AuthorReply``). The old questions and replies are kept as card comments of their own kind
+    (``CommentKind.LEGACY_*``) and the old table goes. An incident still waiting for the curator's
+    reply goes back to the state it had before the question, with a note from the program saying
+    so. New columns: the «без привязки к месту» decision (clause 10), the request's state, the
+    moment the next open clock is due (the «Просроченные» tab reads it), and the moment a unit was
+    appointed to write the consolidated answer (clause 19, taken from the audit trail).
+    """
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    from app.models import Assignment, AuthorReply, Comment, Incident
+
+    migrator = PostgresqlMigrator(database) if isinstance(database, PostgresqlDatabase) else SqliteMigrator(database)
+    columns = {c.name for c in database.get_columns("incident")}
+    operations = [migrator.add_column("incident", name, field) for name, field in (
+        ("no_location", Incident.no_location), ("request_state", Incident.request_state),
+        ("next_due_at", Incident.next_due_at), ("next_due_code", Incident.next_due_code)) if name not in columns]
+    if "consolidating_since" not in {c.name for c in database.get_columns("assignment")}:
+        operations.append(migrator.add_column("assignment", "consolidating_since", Assignment.consolidating_since))
+    if operations:
+        migrate(*operations)
+    database.execute_sql("CREATE INDEX IF NOT EXISTS incident_next_due_at ON incident (next_due_at)")
+    database.create_tables([AuthorReply, Comment])
+    database.execute_sql(
+        "UPDATE assignment SET consolidating_since = (SELECT max(e.at) FROM audit_event e "
+        "WHERE e.action = 'incident.consolidator' AND e.entity = 'assignment' AND e.entity_id = assignment.id) "
+        "WHERE is_consolidating AND consolidating_since IS NULL")
+    if "clarification_request" not in database.get_tables():
+        return
+    database.execute_sql(
+        "INSERT INTO comment (incident_id, kind, author_id, acting_for_id, created_at, text) "
+        "SELECT incident_id, 'legacy_question', asked_by_id, acting_for_id, asked_at, question "
+        "FROM clarification_request ORDER BY id")
+    database.execute_sql(
+        "INSERT INTO comment (incident_id, kind, author_id, acting_for_id, created_at, text) "
+        "SELECT incident_id, 'legacy_reply', replied_by_id, NULL, replied_at, reply "
+        "FROM clarification_request WHERE reply IS NOT NULL AND replied_at IS NOT NULL ORDER BY id")
+    # incidents that still wait for the curator's reply: back to where they were before the question
+    waiting = database.execute_sql("SELECT id FROM incident WHERE status = 'clarification'").fetchall()
+    for (incident_id,) in waiting:
+        row = database.execute_sql(
+            "SELECT from_state FROM audit_event WHERE incident_id = %s AND action = 'clarification.ask' "
+            "ORDER BY id DESC LIMIT 1".replace("%s", database.param), (incident_id,)).fetchone()
+        back = row[0] if row and row[0] in ("routed", "returned", "interim") else "routed"
+        database.execute_sql(f"UPDATE incident SET status = {database.param}, version = version + 1 "
+                             f"WHERE id = {database.param}", (back, incident_id))
+        database.execute_sql(
+            f"UPDATE assignment SET state = {database.param} WHERE incident_id = {database.param} "
+            "AND state = 'clarification'", ("returned" if back == "returned" else "assigned", incident_id))
+        database.execute_sql(
+            "INSERT INTO comment (incident_id, kind, author_id, acting_for_id, created_at, text) "
+            f"VALUES ({database.param}, 'system', NULL, NULL, {database.param}, {database.param})",
+            (incident_id, utcnow().strftime("%Y-%m-%d %H:%M:%S"),
+             "Программа обновлена: запрос (уточнение) по п. 13 теперь направляется автору сообщения. "
+             "Вопрос куратору, оставшийся без ответа, сохранён в комментариях; статус «Уточнение» "
+             "заменён на прежний статус инцидента."))
+    database.execute_sql("UPDATE assignment SET state = 'assigned' WHERE state = 'clarification'")
+    database.execute_sql("DROP TABLE clarification_request")
+
+
 #: step number → the function that brings the schema from number-1 to number
 STEPS: dict[int, Callable[[Database], None]] = {
     1: _create_tables,
@@ -120,6 +185,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     3: _queue_indexes,
     4: _topic_sort_index,
     5: _stored_clocks,
+    6: _clarification_requests,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

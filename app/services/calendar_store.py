@@ -48,6 +48,9 @@ def _bump() -> None:
     settings.forget_snapshot()
     Setting.insert(key=REVISION_KEY, value=value).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: value}).execute()
+    from app.services import due_index  # every open clock moves with the calendar
+
+    due_index.refresh_open()
 
 
 def stored_years() -> dict[int, YearCalendar]:

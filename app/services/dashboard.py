@@ -18,6 +18,22 @@ from app.services.deadlines import ClockState, clocks_for_many
 from app.services.permissions import Actor
 from app.services.workflow import ACTIVE_ASSIGNMENT
 
+#: clock code → the step as the dashboard names it
+STEP_LABELS = {
+    "routing": "Направление исполнителю (п. 10)",
+    "competence_notice": "Сообщение о некомпетентности (п. 11)",
+    "rerouting": "Перенаправление (п. 11)",
+    "clarification": "Запрос (уточнение) на согласование (п. 13)",
+    "draft": "Проект ответа на согласование (п. 12)",
+    "final_draft": "Окончательный ответ на согласование (п. 18)",
+    "contribution": "Информация для сводного ответа (п. 19)",
+    "approval": "Согласование (п. 14)",
+    "revision": "Доработка (п. 15)",
+    "publication": "Размещение (п. 16)",
+    "answer": "Ответ (п. 9/17)",
+    "final_answer": "Окончательный ответ (п. 18)",
+}
+
 MONTHS_PREPOSITIONAL = ("январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре",
                         "октябре", "ноябре", "декабре")
 
@@ -70,6 +86,8 @@ class Dashboard:
     open_now: int
     answers: tuple[AnswerShare, ...]
     units: tuple[UnitLoad, ...] = field(default=())
+    #: the overdue incidents by the clock that ran out first: (Russian step label, count)
+    overdue_by_step: tuple[tuple[str, int], ...] = field(default=())
 
 
 class AnswerOutcomes:
@@ -123,12 +141,17 @@ def summary(actor: Actor, now: datetime | None = None, outcomes: AnswerOutcomes 
 
     open_query = _visible(actor, Incident.select()).where(Incident.status.in_(open_statuses))
     open_now = open_query.count()
-    overdue_now = open_query.where(Incident.due_at < now).count()
+    # overdue: some open clock has passed its due moment (the red rows of the queue), by that clock
+    overdue_steps = dict(_visible(actor, Incident.select(Incident.next_due_code, fn.COUNT(Incident.id)))
+                         .where(Incident.next_due_at < now).group_by(Incident.next_due_code).tuples())
+    overdue_now = sum(overdue_steps.values())
 
     answers = _answer_shares(actor, today, now, outcomes if outcomes is not None else AnswerOutcomes())
     month_label = f"в {MONTHS_PREPOSITIONAL[today.month - 1]} {today.year} г."
+    steps = tuple(sorted(((STEP_LABELS.get(code or "", code or ""), int(n)) for code, n in overdue_steps.items()),
+                         key=lambda item: (-item[1], item[0])))
     return Dashboard(now, today, month_label, by_status, sum(c.count for c in by_status), overdue_now, open_now,
-                     answers, _unit_loads(actor, now))
+                     answers, _unit_loads(actor, now), steps)
 
 
 def _answer_shares(actor: Actor, today: date, now: datetime, outcomes: AnswerOutcomes) -> tuple[AnswerShare, ...]:
@@ -175,7 +198,7 @@ def _unit_loads(actor: Actor, now: datetime) -> tuple[UnitLoad, ...]:
         base = base.where(Assignment.unit.in_(own))
         units_query = units_query.where(Unit.id.in_(own))
     totals = dict(base.group_by(Assignment.unit).tuples())
-    overdue = dict(base.where(Incident.due_at < now).group_by(Assignment.unit).tuples())
+    overdue = dict(base.where(Incident.next_due_at < now).group_by(Assignment.unit).tuples())
     loads = [UnitLoad(uid, name, short or name, int(totals.get(uid, 0)), int(overdue.get(uid, 0)))
              for uid, name, short in units_query.tuples()]
     loads.sort(key=lambda u: (-u.open_assignments, -u.overdue, u.unit_name))

@@ -179,6 +179,8 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True) -> Ope
             applied = migrations.upgrade(database, program=__version__)
             if applied:
                 log.info("Схема базы данных обновлена: шаги %s", applied)
+            if applied and found > 0:
+                _after_upgrade(found, applied)
     except migrations.NotOurDatabase:
         database.close()
         raise DatabaseUnavailable(
@@ -195,6 +197,18 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True) -> Ope
             raise DatabaseUnavailable(f"База данных {target.display()} доступна только для чтения") from None
         raise
     return OpenedDatabase(target, database, migrations.SCHEMA_VERSION, applied)
+
+
+def _after_upgrade(found: int, applied: list[int]) -> None:
+    """What an upgrade of a database in use needs beyond its schema: the next-due column of every
+    open incident recomputed by today's rules, and an event in the trail that says it happened."""
+    from app.services import audit, due_index, settings
+
+    with settings.snapshot():
+        changed = due_index.refresh_open()
+    audit.record("db.upgrade", actor=None, entity="schema", comment=f"Схема базы данных обновлена: {found} → {applied[-1]}",
+                 payload={"from": found, "to": applied[-1], "steps": applied, "program": __version__,
+                          "next_due_changed": changed})
 
 
 def connection_message(target: DatabaseTarget, exc: Exception) -> str:

@@ -7,7 +7,7 @@ from peewee import fn
 
 from app.models import (
     Absence, Answer, ApprovalDecision, Assignment, Attachment, AuditEvent, BlacklistEntry,
-    CalendarDay, ClarificationRequest, Incident, Location, ModerationEntry, OfficialPage,
+    AuthorReply, CalendarDay, Comment, Incident, Location, ModerationEntry, OfficialPage,
     PagePublication, Publication, StoredClocks, Topic, TopicGroup, Unit, User,
 )
 from app.models.enums import STATUS_LABELS, IncidentStatus
@@ -25,7 +25,8 @@ COUNTED = [
     ("Версии ответов", Answer),
     ("Вложения", Attachment),
     ("Решения о согласовании", ApprovalDecision),
-    ("Запросы (уточнения)", ClarificationRequest),
+    ("Ответы авторов на запросы (уточнения)", AuthorReply),
+    ("Комментарии", Comment),
     ("Размещения ответов", Publication),
     ("Сохранённые сроки завершённых инцидентов", StoredClocks),
     ("События журнала", AuditEvent),

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from peewee import SQL
+from peewee import JOIN, SQL
 
-from app.models import Answer, ApprovalDecision, Assignment, ClarificationRequest, Incident, Publication, Unit, db
-from app.models.enums import AnswerKind, AssignmentState, IncidentStatus, Priority
+from app.models import Answer, ApprovalDecision, Assignment, AuthorReply, Incident, Publication, Unit, db
+from app.models.enums import ANSWERING_KINDS, AnswerKind, AssignmentState, IncidentStatus, Priority
 from app.services import clock as clock_source
 from app.services import formatting, settings
 from app.services.calendar_store import current_calendar
@@ -71,6 +71,12 @@ class Clock:
         return self.state in (ClockState.RUNNING, ClockState.OVERDUE)
 
     @property
+    def limit(self) -> timedelta:
+        """The working time from the start to the due moment (negative when the window was gone
+        before the step began, as a clause-12 draft routed after its deadline)."""
+        return self.worked + self.left
+
+    @property
     def warning(self) -> bool:
         """Past 75 % of the limit and still running (the amber zone)."""
         return self.state == ClockState.RUNNING and self.used_share >= WARNING_SHARE and not self.optional
@@ -100,6 +106,7 @@ class _AssignmentRow(NamedTuple):
     assigned_at: datetime
     closed_at: datetime | None
     is_consolidating: bool
+    consolidating_since: datetime | None
     unit_name: str
 
 
@@ -119,13 +126,6 @@ class _DecisionRow(NamedTuple):
     approved: bool
 
 
-class _ClarificationRow(NamedTuple):
-    incident_id: int
-    assignment_id: int | None
-    asked_at: datetime
-    replied_at: datetime | None
-
-
 class _PublicationRow(NamedTuple):
     answer_id: int
     incident_id: int
@@ -138,7 +138,6 @@ class _History:
     assignments: list[_AssignmentRow] = field(default_factory=list)
     answers: list[_AnswerRow] = field(default_factory=list)
     decisions: list[_DecisionRow] = field(default_factory=list)
-    clarifications: list[_ClarificationRow] = field(default_factory=list)
     publications: list[_PublicationRow] = field(default_factory=list)
 
 
@@ -196,8 +195,10 @@ def _load(incident_ids: list[int]) -> dict[int, _History]:
         return histories
     ids = list(histories)
     rows = list(raw_rows(Assignment.select(Assignment.id, Assignment.incident, Assignment.unit, Assignment.state,
-                                           Assignment.assigned_at, Assignment.closed_at, Assignment.is_consolidating)
-                         .where(ids_in(Assignment.incident, ids)).order_by(Assignment.id), moments=(4, 5), flags=(6,)))
+                                           Assignment.assigned_at, Assignment.closed_at, Assignment.is_consolidating,
+                                           Assignment.consolidating_since)
+                         .where(ids_in(Assignment.incident, ids)).order_by(Assignment.id), moments=(4, 5, 7),
+                         flags=(6,)))
     units = list({row[2] for row in rows})
     names = dict(Unit.select(Unit.id, Unit.short_name).where(Unit.id.in_(units)).tuples()) if units else {}
     for row in rows:
@@ -214,11 +215,6 @@ def _load(incident_ids: list[int]) -> dict[int, _History]:
                             .where(ids_in(ApprovalDecision.answer, answer_incident)).order_by(ApprovalDecision.id),
                             moments=(1,), flags=(2,)):
             histories[answer_incident[row[0]]].decisions.append(_DecisionRow(*row))
-    for row in raw_rows(ClarificationRequest.select(ClarificationRequest.incident, ClarificationRequest.assignment,
-                                                    ClarificationRequest.asked_at, ClarificationRequest.replied_at)
-                        .where(ids_in(ClarificationRequest.incident, ids)).order_by(ClarificationRequest.id),
-                        moments=(2, 3)):
-        histories[row[0]].clarifications.append(_ClarificationRow(*row))
     for row in raw_rows(Publication.select(Publication.answer, Publication.incident, Publication.published_at)
                         .where(ids_in(Publication.incident, ids)).order_by(Publication.published_at), moments=(2,)):
         histories[row[1]].publications.append(_PublicationRow(*row))
@@ -236,6 +232,29 @@ def _days_text(days: int) -> str:
     return formatting.plural(days, formatting.WORKING_DAYS)
 
 
+#: the steps whose limits the curator sets for the final-answer stage (clause 18): the clocks of
+#: clauses 11–16 and the final draft, which otherwise is due 3 working hours before the final answer
+STAGE_STEPS = ("competence_notice", "rerouting", "clarification", "final_draft", "approval", "revision",
+               "publication")
+STAGE_STEP_LABELS = {
+    "competence_notice": "Сообщение о некомпетентности (п. 11)",
+    "rerouting": "Перенаправление после такого сообщения (п. 11)",
+    "clarification": "Запрос (уточнение) автору на согласование (п. 13)",
+    "final_draft": "Окончательный ответ на согласование (п. 12)",
+    "approval": "Согласование куратором (п. 14)",
+    "revision": "Доработка и повторное направление (п. 15)",
+    "publication": "Размещение согласованного текста (п. 16)",
+}
+
+
+def _version_titles(kind: str, number: int) -> tuple[str, str, str]:
+    """The titles of the approval, revision and publication clocks of one version."""
+    if kind == AnswerKind.REQUEST:
+        return (f"Согласование запроса (уточнения), версия {number}", f"Доработка запроса, версия {number}",
+                "Размещение согласованного запроса (уточнения)")
+    return f"Согласование версии {number}", f"Доработка версии {number}", "Размещение согласованного ответа"
+
+
 class _Builder:
     def __init__(self, h: _History, cal: WorkCalendar, limits: settings.Limits, now: datetime,
                  explanations: bool = True) -> None:
@@ -251,9 +270,13 @@ class _Builder:
         self.stage_limits = json.loads(h.incident.step_limits) if h.incident.step_limits else {}
 
     def limit(self, step: str, start: datetime) -> int:
+        """The limit of a step that starts at ``start``: the curator's own in the final-answer stage."""
         if self.interim_at is not None and start >= self.interim_at and self.stage_limits.get(step):
             return int(self.stage_limits[step])
         return int(getattr(self.limits, step))
+
+    def in_first_stage(self, moment: datetime) -> bool:
+        return self.interim_at is None or moment < self.interim_at
 
     def add(self, code: str, clause: str, title: str, start: datetime, *, minutes: int | None = None,
             due: datetime | None = None, ended: datetime | None, subject: str = "", optional: bool = False,
@@ -280,13 +303,38 @@ class _Builder:
         elapsed = used if reference > start else timedelta(0)
         share = elapsed / total if total > timedelta(0) else (1.0 if reference >= due else 0.0)
         if ended is not None:
-            state = ClockState.MET if ended <= due else ClockState.MISSED
+            # the limit is working time: a step done after the due moment but before the next working
+            # minute (Friday 18:20 for a step due at 18:00) took no more working time than allowed
+            in_time = ended <= due or cal.working_time_between(due, ended) <= timedelta(0)
+            state = ClockState.MET if in_time else ClockState.MISSED
         elif optional and self.now > due:
             state = ClockState.UNUSED
         else:
             state = ClockState.RUNNING if self.now <= due else ClockState.OVERDUE
         self.clocks.append(Clock(code, clause, title, subject, start, due, ended, limit_text, state, left,
                                  float(share), tuple(explanation or ()), optional, elapsed))
+
+    def stop(self, a: _AssignmentRow, closed: datetime | None) -> datetime | None:
+        """When the steps still waiting on this unit end without being done: the incident closed,
+        or the assignment was withdrawn (re-routing) or declined (clause 11)."""
+        ends = [t for t in (closed, a.closed_at if a.state in (AssignmentState.CANCELLED,
+                                                                AssignmentState.NOT_COMPETENT) else None) if t]
+        return min(ends) if ends else None
+
+    def back_from(self, due: datetime, before: int, what: str) -> tuple[datetime, list[str] | None]:
+        """Clause 12: ``before`` working minutes before ``due`` — the moment to act on, explained."""
+        cal = self.cal
+        raw = cal.add_working_time(due, -timedelta(minutes=before))
+        latest = cal.settle(raw)
+        if not self.explanations:
+            return latest, None
+        lines = [f"{what}: {_local(due, cal)}",
+                 f"Направить на согласование — не позднее чем за {_duration_text(before)} до него:"
+                 f" {_local(latest, cal)}"]
+        if latest != raw:
+            lines.append(f"Отсчёт назад приходится на {_local(raw, cal)} — начало рабочего времени; это тот же "
+                         f"рабочий момент, что и конец предыдущего рабочего периода, {_local(latest, cal)}")
+        return latest, lines
 
     # --- the clocks ---------------------------------------------------------------------
     def build(self) -> list[Clock]:
@@ -296,7 +344,7 @@ class _Builder:
         # a contribution never sent, a re-routing never needed — its clocks stop with it
         closed = inc.closed_at if inc.status in (IncidentStatus.ANSWERED, IncidentStatus.NO_ANSWER) else None
         kinds = {a.id: a for a in h.answers}
-        answered = [p for p in h.publications if kinds[p.answer_id].kind != AnswerKind.CONTRIBUTION]
+        answered = [p for p in h.publications if kinds[p.answer_id].kind in ANSWERING_KINDS]
         first_answer = answered[0].published_at if answered else None
 
         # clauses 9 / 17: the answer itself
@@ -316,34 +364,35 @@ class _Builder:
         contributing = [a for a in h.assignments if a.state not in (AssignmentState.CANCELLED, AssignmentState.NOT_COMPETENT)]
         several = len(contributing) > 1
         for a in h.assignments:
-            self._assignment_clocks(a, a.unit_name, several, answer_due, closed)
+            self._assignment_clocks(a, several, answer_due, closed)
 
-        for c in h.clarifications:
-            self.add("clarification_reply", "п. 14", "Ответ куратора на запрос", c.asked_at,
-                     minutes=self.limit("approval", c.asked_at), ended=c.replied_at or closed)
-
-        # clauses 14–16 for every submitted version
+        # clauses 14–16 for every submitted version: a draft, an interim or final answer, a request
         decisions_by_answer: dict[int, list[_DecisionRow]] = defaultdict(list)
         for d in h.decisions:
             decisions_by_answer[d.answer_id].append(d)
+        units = {a.id: a for a in h.assignments}
         submitted = [a for a in h.answers if a.submitted_at and a.kind != AnswerKind.CONTRIBUTION]
         publications = {p.answer_id: p for p in h.publications}
         for index, ans in enumerate(submitted):
+            unit = units.get(ans.assignment_id) if ans.assignment_id else None
+            stop = self.stop(unit, closed) if unit else closed
+            approval_title, revision_title, publication_title = _version_titles(ans.kind, ans.number)
             decision = decisions_by_answer.get(ans.id, [None])[0]
-            self.add("approval", "п. 14", f"Согласование версии {ans.number}", ans.submitted_at,
+            self.add("approval", "п. 14", approval_title, ans.submitted_at,
                      minutes=self.limit("approval", ans.submitted_at),
-                     ended=decision.decided_at if decision else closed)
+                     ended=decision.decided_at if decision else stop)
             if decision is None:
                 continue
             if decision.approved:
                 pub = publications.get(ans.id)
-                self.add("publication", "п. 16", "Размещение согласованного ответа", decision.decided_at,
+                self.add("publication", "п. 16", publication_title, decision.decided_at,
                          minutes=self.limit("publication", decision.decided_at),
-                         ended=pub.published_at if pub else closed)
+                         ended=pub.published_at if pub else stop)
             else:
-                later = submitted[index + 1].submitted_at if index + 1 < len(submitted) else None
-                self.add("revision", "п. 15", f"Доработка версии {ans.number}", decision.decided_at,
-                         minutes=self.limit("revision", decision.decided_at), ended=later or closed)
+                later = next((x.submitted_at for x in submitted[index + 1:]
+                              if x.assignment_id == ans.assignment_id), None)
+                self.add("revision", "п. 15", revision_title, decision.decided_at,
+                         minutes=self.limit("revision", decision.decided_at), ended=later or stop)
 
         # clause 18: the final answer after an interim one
         if self.interim_at is not None:
@@ -362,57 +411,179 @@ class _Builder:
                      explanation=explanation)
         return self.clocks
 
-    def _assignment_clocks(self, a: _AssignmentRow, name: str, several: bool, answer_due: datetime,
+    def _assignment_clocks(self, a: _AssignmentRow, several: bool, answer_due: datetime,
                            closed: datetime | None) -> None:
         h = self.h
+        name = a.unit_name
+        stop = self.stop(a, closed)
         notice = a.closed_at if a.state == AssignmentState.NOT_COMPETENT else None
         own = [x for x in h.answers if x.assignment_id == a.id]
-        began_work = min((x.submitted_at for x in own if x.submitted_at), default=None)
-        asked = [c for c in h.clarifications if c.assignment_id == a.id]
+        sent = [x for x in own if x.submitted_at]
+        first_stage = self.in_first_stage(a.assigned_at)
+
+        def first(kinds: Iterable[str], stage_one: bool) -> datetime | None:
+            return min((x.submitted_at for x in sent if x.kind in kinds
+                        and self.in_first_stage(x.submitted_at) == stage_one), default=None)
+
+        began_work = min((x.submitted_at for x in sent if self.in_first_stage(x.submitted_at)), default=None)
         active = a.state not in (AssignmentState.CANCELLED, AssignmentState.DONE, AssignmentState.NOT_COMPETENT)
+        windows_open = active and began_work is None and self.interim_at is None
         # clause 11: the executor's notice (an optional window unless it was used)
         if notice is not None:
-            self.add("competence_notice", "п. 11", "Сообщение о некомпетентности", a.assigned_at,
-                     minutes=self.limit("competence_notice", a.assigned_at), ended=notice, subject=name)
+            start = a.assigned_at if self.in_first_stage(notice) else max(a.assigned_at, self.interim_at)
+            self.add("competence_notice", "п. 11", "Сообщение о некомпетентности", start,
+                     minutes=self.limit("competence_notice", start), ended=notice, subject=name)
             rerouted = min((b.assigned_at for b in h.assignments if b.assigned_at >= notice and b.id != a.id),
                            default=None)
             self.add("rerouting", "п. 11", "Перенаправление после сообщения", notice,
                      minutes=self.limit("rerouting", notice), ended=rerouted or closed, subject=name)
-        elif active and began_work is None:
+        elif windows_open:
             self.add("competence_notice", "п. 11", "Можно сообщить о некомпетентности", a.assigned_at,
                      minutes=self.limit("competence_notice", a.assigned_at), ended=None, subject=name, optional=True)
-        # clause 13: the clarification request window
-        if asked:
-            self.add("clarification", "п. 13", "Запрос (уточнение)", a.assigned_at,
-                     minutes=self.limit("clarification", a.assigned_at), ended=asked[0].asked_at, subject=name)
-        elif active and began_work is None:
-            self.add("clarification", "п. 13", "Можно направить запрос (уточнение)", a.assigned_at,
+        # clause 13: a clarification request to the author, sent to the curator within the hour
+        request = first((AnswerKind.REQUEST,), True)
+        if request is not None:
+            self.add("clarification", "п. 13", "Запрос (уточнение) автору на согласование", a.assigned_at,
+                     minutes=self.limit("clarification", a.assigned_at), ended=request, subject=name)
+        elif windows_open:
+            self.add("clarification", "п. 13", "Можно подготовить запрос (уточнение) автору", a.assigned_at,
                      minutes=self.limit("clarification", a.assigned_at), ended=None, subject=name, optional=True)
         if notice is not None or a.state == AssignmentState.CANCELLED and not own:
             return
-        # clause 19: contribution to a consolidated answer
+        # clause 19: contribution to a consolidated answer; a unit appointed to write the
+        # consolidated answer before contributing stops this clock then — a lapse stays a lapse
         if several:
-            contribution = next((x.submitted_at for x in own if x.kind == AnswerKind.CONTRIBUTION and x.submitted_at),
-                                None)
-            if contribution is not None or not a.is_consolidating:
-                self.add("contribution", "п. 19", "Информация для сводного ответа", a.assigned_at,
-                         minutes=self.limits.contribution, ended=contribution or closed, subject=name)
+            contribution = first((AnswerKind.CONTRIBUTION,), True) or first((AnswerKind.CONTRIBUTION,), False)
+            ends = [t for t in (contribution, a.consolidating_since) if t is not None]
+            explanation = None
+            if self.explanations and contribution is None and a.consolidating_since is not None:
+                explanation = [f"Отдел назначен исполнителем сводного ответа "
+                               f"{_local(a.consolidating_since, self.cal)}: с этого момента информация "
+                               "для сводного ответа не нужна"]
+            self.add("contribution", "п. 19", "Информация для сводного ответа", a.assigned_at,
+                     minutes=self.limits.contribution, ended=min(ends) if ends else stop, subject=name,
+                     explanation=explanation if explanation else None)
             if not a.is_consolidating:
                 return
         # clause 12: the draft (or interim) goes to the curator no later than deadline − 3 h
-        first_draft = min((x.submitted_at for x in own if x.submitted_at and x.kind != AnswerKind.CONTRIBUTION
-                           and (self.interim_at is None or x.submitted_at < self.interim_at)), default=None)
-        latest = self.cal.add_working_time(answer_due, -timedelta(minutes=self.limits.draft_before_deadline))
-        before = _duration_text(self.limits.draft_before_deadline)
-        explanation = None
-        if self.explanations:
-            local_due = answer_due.astimezone(self.cal.tz)
-            explanation = [f"Срок ответа по п. 9/17: {local_due:%d.%m.%Y %H:%M}",
-                           f"Проект — не позднее чем за {before} рабочего времени до него:"
-                           f" {latest.astimezone(self.cal.tz):%d.%m.%Y %H:%M}"]
-        self.add("draft", "п. 12", "Проект ответа на согласование", a.assigned_at, due=max(latest, a.assigned_at),
-                 ended=first_draft or closed, subject=name, limit_text=f"за {before} до срока",
-                 explanation=explanation)
+        if first_stage:
+            before = self.limits.draft_before_deadline
+            latest, explanation = self.back_from(answer_due, before, "Срок ответа по п. 9/17")
+            if explanation is not None and latest < a.assigned_at:
+                explanation.append(f"Инцидент направлен позже — {_local(a.assigned_at, self.cal)}: "
+                                   "срок этого шага истёк до его начала")
+            self.add("draft", "п. 12", "Проект ответа на согласование", a.assigned_at, due=latest,
+                     ended=first(ANSWERING_KINDS, True) or stop, subject=name,
+                     limit_text=f"за {_duration_text(before)} до срока", explanation=explanation)
+        # clause 18: the steps of the final-answer stage, each from its own start within the stage
+        if self.interim_at is not None and (active or a.state == AssignmentState.DONE):
+            self._stage_clocks(a, first, active, stop)
+
+    def _stage_clocks(self, a: _AssignmentRow, first: Callable[[Iterable[str], bool], datetime | None],
+                      active: bool, stop: datetime | None) -> None:
+        assert self.interim_at is not None
+        cal, name = self.cal, a.unit_name
+        start = max(a.assigned_at, self.interim_at)
+        request = first((AnswerKind.REQUEST,), False)
+        final = first(ANSWERING_KINDS, False)
+        if request is not None:
+            self.add("clarification", "п. 13, 18", "Запрос (уточнение) автору на согласование — окончательный ответ",
+                     start, minutes=self.limit("clarification", start), ended=request, subject=name)
+        elif active and final is None:
+            self.add("clarification", "п. 13, 18", "Можно подготовить запрос (уточнение) автору", start,
+                     minutes=self.limit("clarification", start), ended=None, subject=name, optional=True)
+        own = self.stage_limits.get("final_draft")
+        title = "Окончательный ответ на согласование"
+        if own:
+            self.add("final_draft", "п. 12, 18", title, start, minutes=int(own), ended=final or stop, subject=name)
+            return
+        days = self.limits.final_answer_days
+        before = self.limits.draft_before_deadline
+        latest, explanation = self.back_from(cal.add_working_days(self.interim_at, days), before,
+                                             "Срок окончательного ответа по п. 18")
+        if explanation is not None:
+            explanation.append("Куратор может установить свой срок этого шага (п. 18)")
+        self.add("final_draft", "п. 12, 18", title, start, due=latest, ended=final or stop, subject=name,
+                 limit_text=f"за {_duration_text(before)} до срока", explanation=explanation)
+
+
+def _local(moment: datetime, cal: WorkCalendar) -> str:
+    return f"{moment.astimezone(cal.tz):%d.%m.%Y %H:%M}"
+
+
+def next_due(clocks: Iterable[Clock]) -> tuple[datetime | None, str | None]:
+    """The earliest due moment among the open clocks that must be kept, and that clock's code.
+
+    An incident is overdue exactly when this moment has passed: the queue paints such a row red,
+    and the «Просроченные» tab and the dashboard count it (``Incident.next_due_at``).
+    """
+    best: Clock | None = None
+    for c in clocks:
+        if c.is_open and not c.optional and (best is None or c.due_at < best.due_at):
+            best = c
+    return (best.due_at, best.code) if best else (None, None)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorWait:
+    """How long the incident waited for its author's reply to a posted clarification request.
+
+    The regulation names no pause: the answer clock runs on meanwhile. This is shown so that the
+    head sees why an answer came late.
+    """
+
+    request_number: int
+    unit: str
+    posted_at: datetime
+    replied_at: datetime | None   # when the author replied in the network, as recorded
+    ended_at: datetime | None     # the reply, or the incident's closure; None while waiting
+    worked: timedelta             # working time from posting to the end (or to now)
+
+    @property
+    def waiting(self) -> bool:
+        return self.ended_at is None
+
+
+def author_waits_for_many(incident_ids: Iterable[int], now: datetime | None = None) -> dict[int, list[AuthorWait]]:
+    """The author waits of each incident that has a posted clarification request (others are absent)."""
+    ids = list(dict.fromkeys(incident_ids))
+    if not ids:
+        return {}
+    now = now or clock_source.now()
+    cal = current_calendar()
+    result: dict[int, list[AuthorWait]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        posted = list(raw_rows(
+            Publication.select(Publication.incident, Answer.id, Answer.number, Publication.published_at,
+                               Unit.short_name, Incident.status, Incident.closed_at)
+            .join(Answer, on=(Publication.answer == Answer.id))
+            .join(Incident, on=(Publication.incident == Incident.id))
+            .switch(Answer).join(Assignment, JOIN.LEFT_OUTER, on=(Answer.assignment == Assignment.id))
+            .join(Unit, JOIN.LEFT_OUTER, on=(Assignment.unit == Unit.id))
+            .where(ids_in(Publication.incident, chunk) & (Answer.kind == AnswerKind.REQUEST))
+            .order_by(Publication.published_at), moments=(3, 6)))
+        if not posted:
+            continue
+        replies: dict[int, datetime] = {}
+        for request_id, replied_at in raw_rows(
+                AuthorReply.select(AuthorReply.request, AuthorReply.replied_at)
+                .where(ids_in(AuthorReply.request, [p[1] for p in posted])).order_by(AuthorReply.id), moments=(1,)):
+            replies.setdefault(request_id, replied_at)
+        for incident_id, request_id, number, posted_at, unit, status, closed_at in posted:
+            closed = closed_at if status in (IncidentStatus.ANSWERED, IncidentStatus.NO_ANSWER) else None
+            replied = replies.get(request_id)
+            ends = [t for t in (replied, closed) if t is not None]
+            ended = min(ends) if ends else None
+            worked = cal.working_time_between(posted_at, ended or now)
+            result.setdefault(incident_id, []).append(
+                AuthorWait(number, unit or "", posted_at, replied, ended, max(worked, timedelta(0))))
+    return result
+
+
+def author_wait_total(waits: Iterable[AuthorWait]) -> timedelta:
+    """The working time an incident spent waiting for its author, all requests together."""
+    return sum((w.worked for w in waits), timedelta(0))
 
 
 def clocks_for_many(incident_ids: Iterable[int], now: datetime | None = None, *,
@@ -443,18 +614,20 @@ def versioned_clocks(incident_ids: Iterable[int], now: datetime | None = None, *
     return result
 
 
-def clocks_for(incident_id: int, now: datetime | None = None) -> list[Clock]:
-    return clocks_for_many([incident_id], now).get(incident_id, [])
+def clocks_for(incident_id: int, now: datetime | None = None, *, explanations: bool = True) -> list[Clock]:
+    return clocks_for_many([incident_id], now, explanations=explanations).get(incident_id, [])
 
 
 def current_clock(clocks: list[Clock]) -> Clock | None:
-    """The clock that matters now: the open mandatory one closest to (or furthest past) its due.
+    """The clock that matters now: the open mandatory one due first (the one furthest past its
+    due when several are late) — the same clock as :func:`next_due`, so a row is red exactly
+    when its incident is counted as overdue.
 
     When nothing runs any more, the answer clock (or the final-answer clock) tells the outcome.
     """
     running = [c for c in clocks if c.is_open and not c.optional]
     if running:
-        return min(running, key=lambda c: c.left)
+        return min(running, key=lambda c: c.due_at)
     for code in ("final_answer", "answer"):
         found = [c for c in clocks if c.code == code]
         if found:

@@ -128,6 +128,15 @@ def _link(network: Network, rnd: random.Random, n: int) -> str:
     return f"https://t.me/korenovsk_chat/{n}"
 
 
+def _reply_link(network: Network, link: str, k: int) -> str:
+    """A reply under the incident's own post (clause 16: the same network, the same post)."""
+    return f"{link}?reply={k}" if network is Network.VK else f"{link}?comment={k}"
+
+
+REQUEST = ("Здравствуйте! Подскажите, пожалуйста, точный адрес: номер дома или ближайший ориентир? "
+           "Так мы быстрее направим бригаду.")
+
+
 class _Story:
     """Drives one incident through the workflow at chosen moments of working time."""
 
@@ -248,12 +257,20 @@ def _incident(s: _Story, n: int, recent: bool, topics, locations, units) -> None
     if abusive:
         text += " Вы там все идиоты и дебилы!"
     s.moment = detected
-    s.ref = workflow.register_incident(s.curator, link=_link(network, rnd, 1000 + n), author=rnd.choice(AUTHORS),
+    link = _link(network, rnd, 1000 + n)
+    s.ref = workflow.register_incident(s.curator, link=link, author=rnd.choice(AUTHORS),
                                        text=text, detected_at=detected, kind=kind, priority=priority)
     if abusive:
         if s.later(5, 25):
             s.do(workflow.close_without_answer, s.curator, reason=NoAnswerReason.INSULT)
         return
+    if not recent and rnd.random() < 0.02:
+        # clause 2: a message about something else than the administration is not an incident
+        if s.later(5, 25):
+            s.do(workflow.close_without_answer, s.curator, reason=NoAnswerReason.NOT_ABOUT_ADMINISTRATION)
+        return
+    # clause 10: the place is a decision — a street, or «без привязки к месту» for a general remark
+    place = {"no_location": True} if rnd.random() < 0.05 else {"location_id": locations[street]}
 
     stage = rnd.choice(["new", "routed", "clarification", "on_approval", "returned", "approved", "answered"]) \
         if recent else "answered"
@@ -264,14 +281,14 @@ def _incident(s: _Story, n: int, recent: bool, topics, locations, units) -> None
     chosen = candidates if several else candidates[:1]
     if not several and not recent and rnd.random() < 0.04 and len(candidates) > 1:
         # clause 11: the first unit says it is not theirs, the curator re-routes
-        s.do(workflow.route, s.curator, unit_ids=[candidates[1]], topic_id=topic.id, location_id=locations[street])
+        s.do(workflow.route, s.curator, unit_ids=[candidates[1]], topic_id=topic.id, **place)
         if not s.later(10, 40):
             return
         s.do(workflow.declare_not_competent, s.executors[candidates[1]],
              reason="Вопрос не относится к полномочиям учреждения")
         if not s.later(10, 45):
             return
-    s.do(workflow.route, s.curator, unit_ids=chosen, topic_id=topic.id, location_id=locations[street])
+    s.do(workflow.route, s.curator, unit_ids=chosen, topic_id=topic.id, **place)
     main = s.executors[chosen[0]]
     if several:
         for unit_id in chosen[1:]:
@@ -284,12 +301,30 @@ def _incident(s: _Story, n: int, recent: bool, topics, locations, units) -> None
             return
         s.do(workflow.appoint_consolidator, s.curator, unit_id=chosen[0])
     if stage == "clarification" or (not recent and rnd.random() < 0.07):
+        # clause 13: a question to the author, approved and posted like an answer; then the reply
         if not s.later(10, 70):
             return
-        s.do(workflow.ask_clarification, main, question="Уточните, пожалуйста, точный адрес: какой дом?")
-        if stage == "clarification" or not s.later(5, 40):
+        s.do(workflow.save_request, main, text=REQUEST)
+        s.do(workflow.submit_request, main)
+        if not s.later(5, 35):
             return
-        s.do(workflow.reply_clarification, s.curator, reply="Дом 12, со стороны двора.")
+        if rnd.random() < 0.25:
+            s.do(workflow.return_for_revision, s.curator, reasons=[ReturnReason.SPELLING],
+                 comment="Поправьте, пожалуйста, запятые.")
+            if not s.later(10, 55):
+                return
+            s.do(workflow.save_request, main, text=REQUEST)
+            s.do(workflow.submit_request, main)
+            if not s.later(5, 30):
+                return
+        s.do(workflow.approve, s.curator)
+        if not s.later(3, 30):
+            return
+        s.do(workflow.publish, main, url=_reply_link(network, link, 9))
+        if stage == "clarification" or not s.later(20, 240):
+            return
+        s.do(workflow.record_author_reply, main, text="Дом 12, со стороны двора, фонарь у второго подъезда.",
+             url=_reply_link(network, link, 10), replied_at=s.moment)
     interim = awaiting_final or (not recent and rnd.random() < 0.1)
     answer_kind = AnswerKind.INTERIM if interim else (AnswerKind.CONSOLIDATED if several else AnswerKind.DRAFT)
     returns = 1 if stage == "returned" else (rnd.choice([0, 0, 0, 0, 1, 2]) if not recent else 0)
@@ -308,8 +343,7 @@ def _incident(s: _Story, n: int, recent: bool, topics, locations, units) -> None
     s.do(workflow.approve, s.curator)
     if stage == "approved" or not s.later(3, 40):
         return
-    s.do(workflow.publish, main, url=f"https://vk.com/wall-1_{n}?reply=1" if network is Network.VK
-         else f"https://t.me/korenovsk_chat/{n}?comment=1")
+    s.do(workflow.publish, main, url=_reply_link(network, link, 1))
     if not interim or awaiting_final:
         return
     # clause 18: the final answer, usually within the seven working days
@@ -321,4 +355,4 @@ def _incident(s: _Story, n: int, recent: bool, topics, locations, units) -> None
         return
     s.do(workflow.approve, s.curator)
     if s.later(3, 30):
-        s.do(workflow.publish, main, url=f"https://vk.com/wall-1_{n}?reply=2")
+        s.do(workflow.publish, main, url=_reply_link(network, link, 2))

@@ -17,9 +17,8 @@ log = logging.getLogger(__name__)
 class Event:
     """Something a user should learn about.
 
-    ``kind``: assigned, returned, approved, submitted, clarification_asked,
-    clarification_replied, not_competent, contribution, published, closed, clock_warning,
-    clock_overdue.
+    ``kind``: registered, assigned, returned, approved, submitted, author_replied, comment,
+    not_competent, contribution, published, closed, clock_warning, clock_overdue.
     """
 
     kind: str
@@ -27,6 +26,7 @@ class Event:
     message: str
     unit_ids: frozenset[int] = field(default_factory=frozenset)  # executors of these units
     to_curators: bool = False
+    to_responsible: bool = False  # the responsible official: a curator's own text to approve (cl. 8, 14)
 
 
 Listener = Callable[[Event], None]

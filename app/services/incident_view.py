@@ -4,29 +4,31 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from peewee import JOIN
 
 from app.models import (
-    Answer, ApprovalDecision, Assignment, Attachment, AuditEvent, ClarificationRequest, Incident, Location,
+    Answer, ApprovalDecision, Assignment, Attachment, AuditEvent, AuthorReply, Comment, Incident, Location,
     Publication, Topic, TopicGroup, Unit, User,
 )
 from app.models.enums import (
-    ANSWER_KIND_LABELS, INCIDENT_KIND_LABELS, NETWORK_LABELS, NO_ANSWER_REASON_LABELS, PRIORITY_LABELS,
-    RETURN_REASON_LABELS, STATUS_LABELS, AnswerKind, AnswerState, AssignmentState, IncidentStatus, Network,
-    NoAnswerReason, Priority, ReturnReason,
+    ANSWER_KIND_LABELS, COMMENT_KIND_LABELS, INCIDENT_KIND_LABELS, NETWORK_LABELS, NO_ANSWER_REASON_LABELS,
+    PRIORITY_LABELS, REQUEST_STATE_LABELS, RETURN_REASON_LABELS, STATUS_LABELS, AnswerKind, AnswerState,
+    AssignmentState, CommentKind, IncidentStatus, Network, NoAnswerReason, Priority, RequestState, ReturnReason,
+    Role,
 )
 from app.services import answer_checks, clause21
-from app.services.deadlines import Clock, clocks_for
+from app.services.deadlines import AuthorWait, Clock, author_waits_for_many, clocks_for
 from app.services.errors import NotFound, PermissionDenied
 from app.services.permissions import Actor
-from app.services.workflow import ACTIVE_ASSIGNMENT, allowed_answer_kinds
+from app.services.workflow import (
+    ACTIVE_ASSIGNMENT, ANSWER_STATUSES, allowed_answer_kinds, request_possible,
+)
 
 ASSIGNMENT_STATE_LABELS = {
     AssignmentState.ASSIGNED: "В работе",
     AssignmentState.NOT_COMPETENT: "Не в компетенции (п. 11)",
-    AssignmentState.CLARIFICATION: "Запрос (уточнение)",
     AssignmentState.CONTRIBUTED: "Информация для сводного ответа направлена",
     AssignmentState.ON_APPROVAL: "На согласовании",
     AssignmentState.RETURNED: "На доработке",
@@ -46,12 +48,19 @@ ACTION_LABELS = {
     "incident.route": "Направлен исполнителям (п. 10)",
     "incident.reroute": "Перенаправлен (п. 11)",
     "incident.no_answer": "Закрыт без ответа (п. 21)",
+    "incident.not_ours": "Закрыт: не касается деятельности администрации (п. 2)",
+    "incident.comment": "Комментарий",
     "incident.priority": "Изменена важность (п. 17)",
     "incident.consolidator": "Назначен исполнитель сводного ответа (п. 19)",
     "incident.stage_limits": "Установлены сроки этапа окончательного ответа (п. 18)",
     "assignment.not_competent": "Сообщено о некомпетентности (п. 11)",
-    "clarification.ask": "Запрос (уточнение) куратору (п. 13)",
-    "clarification.reply": "Куратор ответил на запрос",
+    "clarification.ask": "Вопрос куратору (прежний порядок, до обновления программы)",
+    "clarification.reply": "Ответ куратора на вопрос (прежний порядок)",
+    "request.submit": "Запрос (уточнение) автору направлен на согласование (п. 13)",
+    "request.approve": "Запрос (уточнение) согласован (п. 14)",
+    "request.return": "Запрос (уточнение) возвращён на доработку (п. 14)",
+    "request.publish": "Запрос (уточнение) размещён в соцсети (п. 16)",
+    "request.author_reply": "Записан ответ автора на запрос (п. 13)",
     "answer.create": "Начата новая версия ответа",
     "answer.edit": "Ответ сохранён",
     "answer.submit": "Ответ направлен на согласование (п. 12)",
@@ -66,16 +75,18 @@ ACTIONS = {
     "route": "Направить",
     "close_no_answer": "Без ответа",
     "change_priority": "Изменить важность",
-    "reply_clarification": "Ответить на запрос",
+    "record_author_reply": "Ответ автора",
     "approve": "Согласовать",
     "return": "Вернуть на доработку",
     "appoint_consolidator": "Назначить исполнителя сводного ответа",
     "set_stage_limits": "Сроки этапа (п. 18)",
     "not_competent": "Не наша компетенция",
-    "ask_clarification": "Запрос (уточнение)",
+    "edit_request": "Запрос (уточнение) автору",
+    "submit_request": "Запрос на согласование",
     "edit_answer": "Подготовить ответ",
     "submit": "На согласование",
     "publish": "Отметить размещение",
+    "comment": "Комментарий",
 }
 
 
@@ -121,13 +132,31 @@ class AnswerView:
 
 
 @dataclass(frozen=True)
-class ClarificationView:
-    id: int
-    asked_at: datetime
-    asked_by: str
-    question: str
+class RequestView:
+    """A posted clarification request (clause 13) and the author's reply, if recorded."""
+
+    answer_id: int
+    number: int
+    unit_name: str
+    text: str
+    posted_at: datetime
+    posted_url: str
     reply: str
+    reply_url: str
     replied_at: datetime | None
+    recorded_by: str
+    wait: AuthorWait | None
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: int
+    kind: str
+    kind_label: str
+    author: str
+    acting_for: str
+    created_at: datetime
+    text: str
 
 
 @dataclass(frozen=True)
@@ -169,7 +198,8 @@ class IncidentCard:
     no_answer_reason: str
     assignments: tuple[AssignmentView, ...]
     answers: tuple[AnswerView, ...]
-    clarifications: tuple[ClarificationView, ...]
+    requests: tuple[RequestView, ...]
+    comments: tuple[CommentView, ...]
     events: tuple[EventView, ...]
     clocks: tuple[Clock, ...]
     actions: frozenset[str]
@@ -177,10 +207,35 @@ class IncidentCard:
     clause21: clause21.Clause21Assessment
     updated_by: str
     updated_at: datetime
+    no_location: bool = False
+    request_state: str = ""
+    request_state_label: str = ""
+    #: clause 14 with clause 8: who decides on the submitted version, when it is not the curator
+    approver_note: str = ""
+
+    @property
+    def location_text(self) -> str:
+        """The place as the curator decided it (clause 10)."""
+        return self.location or ("без привязки к месту" if self.no_location else "")
+
+    @property
+    def author_wait(self) -> timedelta:
+        """Working time the incident waited for its author, every request together."""
+        return sum((r.wait.worked for r in self.requests if r.wait is not None), timedelta(0))
+
+    @property
+    def waiting_for_author(self) -> bool:
+        return any(r.wait is not None and r.wait.waiting for r in self.requests)
 
     @property
     def editing_answer(self) -> AnswerView | None:
-        return next((a for a in reversed(self.answers) if a.state == AnswerState.EDITING), None)
+        return next((a for a in reversed(self.answers) if a.state == AnswerState.EDITING
+                     and a.kind != AnswerKind.REQUEST), None)
+
+    @property
+    def editing_request(self) -> AnswerView | None:
+        return next((a for a in reversed(self.answers) if a.state == AnswerState.EDITING
+                     and a.kind == AnswerKind.REQUEST), None)
 
     @property
     def submitted_answer(self) -> AnswerView | None:
@@ -250,15 +305,18 @@ def load_card(actor: Actor, incident_id: int) -> IncidentCard:
                   e.comment, e.working_minutes, e.limit_minutes, e.within_limit)
         for e in AuditEvent.select().where(AuditEvent.incident == incident_id).order_by(AuditEvent.id)
     )
-    clarifications = tuple(
-        ClarificationView(c.id, c.asked_at, names.get(c.asked_by_id, ""), c.question, c.reply or "", c.replied_at)
-        for c in ClarificationRequest.select().where(ClarificationRequest.incident == incident_id)
-        .order_by(ClarificationRequest.id)
+    requests = _requests(incident_id, answers, publications, names, units, unit_of)
+    comments = tuple(
+        CommentView(c.id, c.kind, COMMENT_KIND_LABELS.get(CommentKind(c.kind), c.kind) if c.kind in set(CommentKind)
+                    else c.kind, names.get(c.author_id, "") if c.author_id else "программа",
+                    names.get(c.acting_for_id, "") if c.acting_for_id else "", c.created_at, c.text)
+        for c in Comment.select().where(Comment.incident == incident_id).order_by(Comment.id)
     )
     topic = Topic.get_or_none(Topic.id == incident.topic_id) if incident.topic_id else None
     group = TopicGroup.get_or_none(TopicGroup.id == incident.topic_group_id) if incident.topic_group_id else None
     location = Location.get_or_none(Location.id == incident.location_id) if incident.location_id else None
     actions, kinds = _actions(actor, incident, assignments, answers)
+    approver_note = _approver_note(incident, answers, names)
     return IncidentCard(
         id=incident.id, version=incident.version, link=incident.link, network=incident.network,
         network_label=NETWORK_LABELS[Network(incident.network)], author=incident.author,
@@ -272,12 +330,50 @@ def load_card(actor: Actor, incident_id: int) -> IncidentCard:
         assignments=tuple(AssignmentView(a.id, a.unit_id, units.get(a.unit_id, ""), a.state,
                                          ASSIGNMENT_STATE_LABELS[AssignmentState(a.state)], a.is_consolidating,
                                          a.assigned_at, a.competence_reason or "") for a in assignments),
-        answers=answer_views, clarifications=clarifications, events=events,
+        answers=answer_views, requests=requests, comments=comments, events=events,
         clocks=tuple(clocks_for(incident_id)), actions=actions, answer_kinds=kinds,
         clause21=clause21.assess_incoming(incident.text),
         updated_by=names.get(incident.updated_by_id, "") if incident.updated_by_id else "",
-        updated_at=incident.updated_at,
+        updated_at=incident.updated_at, no_location=bool(incident.no_location),
+        request_state=incident.request_state or "",
+        request_state_label=REQUEST_STATE_LABELS[RequestState(incident.request_state)] if incident.request_state else "",
+        approver_note=approver_note,
     )
+
+
+def _requests(incident_id: int, answers: list[Answer], publications: dict[int, Publication], names: dict[int, str],
+              units: dict[int, str], unit_of: dict[int, int]) -> tuple[RequestView, ...]:
+    posted = [a for a in answers if a.kind == AnswerKind.REQUEST and a.id in publications]
+    if not posted:
+        return ()
+    replies = {r.request_id: r for r in AuthorReply.select().where(AuthorReply.incident == incident_id)
+               .order_by(AuthorReply.id.desc())}
+    waits = {w.request_number: w for w in author_waits_for_many([incident_id]).get(incident_id, [])}
+    views = []
+    for a in posted:
+        reply = replies.get(a.id)
+        views.append(RequestView(
+            a.id, a.number, units.get(unit_of.get(a.assignment_id), ""), a.text, publications[a.id].published_at,
+            publications[a.id].url, reply.text if reply else "", reply.url if reply else "",
+            reply.replied_at if reply else None, names.get(reply.recorded_by_id, "") if reply else "",
+            waits.get(a.number)))
+    return tuple(views)
+
+
+def _approver_note(incident: Incident, answers: list[Answer], names: dict[int, str]) -> str:
+    """Clauses 8 and 14: a version the curator wrote is approved by the responsible official."""
+    submitted = next((a for a in reversed(answers) if a.state == AnswerState.SUBMITTED
+                      and a.kind != AnswerKind.CONTRIBUTION), None)
+    if submitted is None:
+        return ""
+    author = User.get_or_none(User.id == submitted.author_id)
+    if author is None or Role.CURATOR.value not in author.role_set:
+        return ""
+    responsible = [u.full_name for u in User.select().where(User.is_active == True)  # noqa: E712
+                   if Role.RESPONSIBLE.value in u.role_set and u.id != author.id]
+    who = ", ".join(responsible) if responsible else "ответственное должностное лицо (в программе не назначено)"
+    return (f"Текст подготовил куратор ({names.get(author.id, author.full_name)}): согласует не автор, "
+            f"а ответственное должностное лицо (п. 8, 14) — {who}")
 
 
 def _actions(actor: Actor, incident: Incident, assignments: list[Assignment],
@@ -286,31 +382,49 @@ def _actions(actor: Actor, incident: Incident, assignments: list[Assignment],
     closed = status in (IncidentStatus.ANSWERED, IncidentStatus.NO_ANSWER)
     actions: set[str] = set()
     kinds: tuple[str, ...] = ()
-    if actor.is_curator and not closed:
-        actions |= {"route", "close_no_answer", "change_priority"}
-        if status == IncidentStatus.CLARIFICATION:
-            actions.add("reply_clarification")
-        if status == IncidentStatus.ON_APPROVAL:
+    if closed:
+        return frozenset(), kinds
+    submitted = next((a for a in reversed(answers) if a.state == AnswerState.SUBMITTED
+                      and a.kind != AnswerKind.CONTRIBUTION), None)
+    if submitted is not None and status == IncidentStatus.ON_APPROVAL and submitted.author_id != actor.user_id:
+        author = User.get_or_none(User.id == submitted.author_id)
+        by_curator = author is not None and Role.CURATOR.value in author.role_set
+        if actor.is_curator or (by_curator and actor.has(Role.RESPONSIBLE)):
             actions |= {"approve", "return"}
+    if actor.is_curator or actor.has(Role.RESPONSIBLE):
+        actions.add("comment")
+    if actor.is_curator:
+        actions |= {"close_no_answer", "change_priority"}
+        if status not in (IncidentStatus.ON_APPROVAL, IncidentStatus.APPROVED):
+            actions.add("route")
+        if incident.request_state == RequestState.WAITING:
+            actions.add("record_author_reply")
         active = [a for a in assignments if a.state in ACTIVE_ASSIGNMENT]
-        if len(active) > 1 and status in (IncidentStatus.ROUTED, IncidentStatus.RETURNED):
+        if len(active) > 1 and status in (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.CLARIFICATION):
             actions.add("appoint_consolidator")
-        if status == IncidentStatus.INTERIM:
+        if any(a.kind == AnswerKind.INTERIM and a.state == AnswerState.PUBLISHED for a in answers):
             actions.add("set_stage_limits")
+    if any(a.unit_id in actor.unit_ids for a in assignments):
+        actions.add("comment")
     mine = [a for a in assignments if a.state in ACTIVE_ASSIGNMENT and a.unit_id in actor.unit_ids]
-    if mine and not closed:
+    if mine:
         own = sorted(mine, key=lambda a: (a.unit_id != actor.unit_id, a.id))[0]
-        submitted_any = any(x.assignment_id == own.id and x.state != AnswerState.EDITING for x in answers)
-        if status in (IncidentStatus.ROUTED, IncidentStatus.CLARIFICATION) and not submitted_any:
+        sent_answer = any(x.assignment_id == own.id and x.state != AnswerState.EDITING
+                          and x.kind not in (AnswerKind.REQUEST, AnswerKind.CONTRIBUTION) for x in answers)
+        if status in (IncidentStatus.ROUTED, IncidentStatus.CLARIFICATION, IncidentStatus.INTERIM) and not sent_answer:
             actions.add("not_competent")
-        if status in (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.INTERIM):
-            actions.add("ask_clarification")
-        if status in (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.INTERIM,
-                      IncidentStatus.CLARIFICATION):
+        if incident.request_state == RequestState.WAITING:
+            actions.add("record_author_reply")
+        if request_possible(incident):
+            actions.add("edit_request")
+            if any(x.assignment_id == own.id and x.state == AnswerState.EDITING and x.kind == AnswerKind.REQUEST
+                   for x in answers):
+                actions.add("submit_request")
+        if status in set(ANSWER_STATUSES):
             kinds = tuple(sorted(k.value for k in allowed_answer_kinds(incident, own)))
             actions.add("edit_answer")
-            if any(x.assignment_id == own.id and x.state == AnswerState.EDITING for x in answers) \
-                    and status != IncidentStatus.CLARIFICATION:
+            if any(x.assignment_id == own.id and x.state == AnswerState.EDITING and x.kind != AnswerKind.REQUEST
+                   for x in answers):
                 actions.add("submit")
         approved = [x for x in answers if x.state == AnswerState.APPROVED]
         if status == IncidentStatus.APPROVED and approved and approved[-1].assignment_id in {a.id for a in mine}:

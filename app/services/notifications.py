@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.models import Assignment, Incident, NotificationLog, Unit
-from app.models.enums import OPEN_STATUSES
+from app.models.enums import OPEN_STATUSES, Role
 from app.services import clock as clock_source
 from app.services import events, formatting
 from app.services.calendar_store import current_calendar
@@ -30,7 +30,7 @@ WARNING = "warning"
 OVERDUE = "overdue"
 
 #: clocks of the curator's own steps
-CURATOR_STEPS = frozenset({"routing", "rerouting", "approval", "clarification_reply"})
+CURATOR_STEPS = frozenset({"routing", "rerouting", "approval"})
 #: clocks every participant of the incident cares about
 SHARED_STEPS = frozenset({"answer", "final_answer"})
 
@@ -219,5 +219,7 @@ def for_event(actor: Actor, event: events.Event) -> str | None:
     if event.unit_ids and set(event.unit_ids) & set(actor.unit_ids):
         return event.message
     if event.to_curators and actor.is_curator:
+        return event.message
+    if event.to_responsible and actor.has(Role.RESPONSIBLE):
         return event.message
     return None

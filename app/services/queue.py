@@ -20,7 +20,7 @@ from app.models import Assignment, Incident, Topic, TopicGroup, Unit, db
 from app.models.enums import OPEN_STATUSES, STATUS_LABELS, IncidentStatus, Priority, Role
 from app.services import clock
 from app.services.calendar_store import current_calendar
-from app.services.deadlines import Clock, clocks_for_many, current_clock
+from app.services.deadlines import Clock, author_wait_total, author_waits_for_many, clocks_for_many, current_clock
 from app.services.permissions import Actor
 from app.services.workflow import ACTIVE_ASSIGNMENT
 
@@ -71,6 +71,10 @@ class QueueRow:
     priority: str
     due_at: datetime | None
     clock: Clock | None = field(compare=False)
+    #: where the clarification request of clause 13 is («ждёт ответа автора»…), "" without one
+    request_state: str = ""
+    #: working time the incident has waited for its author so far (None: no request was posted)
+    author_wait: timedelta | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -217,9 +221,11 @@ def _filtered(actor: Actor, f: QueueFilter, search_by_index: bool = False):  # n
     elif preset == "approval":
         query = query.where(Incident.status == IncidentStatus.ON_APPROVAL)
     elif preset == "clarification":
-        query = query.where(Incident.status == IncidentStatus.CLARIFICATION)
+        # a clarification request on its way (on approval, returned, to be posted) or awaiting the author
+        query = query.where(Incident.request_state.is_null(False))
     elif preset == "overdue":
-        query = query.where(Incident.status.in_(open_statuses) & (Incident.due_at < now))
+        # one definition everywhere: some open clock of the incident has passed its due moment
+        query = query.where(Incident.next_due_at < now)
     elif preset == "open":
         query = query.where(Incident.status.in_(open_statuses))
     elif preset == "mine":
@@ -417,6 +423,7 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
         rows = list(part
                     .select(Incident.id, Incident.version, Incident.detected_at, Incident.network, Incident.author,
                             Incident.text, Incident.status, Incident.priority, Incident.due_at,
+                            Incident.request_state,
                             Topic.name.alias("topic_name"), TopicGroup.name.alias("group_name"))
                     .join(Topic, JOIN.LEFT_OUTER, on=(Incident.topic == Topic.id))
                     .switch(Incident)
@@ -441,6 +448,7 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
                                   .order_by(Assignment.id).tuples()):
             units.setdefault(incident_id, []).append(name)
     clocks = clocks_for_many(ids) if ids and with_clocks else {}
+    waits = author_waits_for_many(ids) if ids else {}
     rows = []
     for r in raw:
         text = (r["text"] or "").strip()
@@ -450,6 +458,7 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
             r["id"], r["version"], _aware(r["detected_at"]), r["network"], r["author"], first_line, topic,
             ", ".join(units.get(r["id"], [])), r["status"], STATUS_LABELS[IncidentStatus(r["status"])],
             r["priority"], _aware(r["due_at"]) if r["due_at"] else None, current_clock(clocks.get(r["id"], [])),
+            r["request_state"] or "", author_wait_total(waits[r["id"]]) if r["id"] in waits else None,
         ))
     return QueuePage(rows, offset, has_more)
 

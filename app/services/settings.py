@@ -126,6 +126,9 @@ def _store(key: str, value: Any, actor: User | None, comment: str = "") -> None:
         forget_snapshot()
         audit.record("settings.change", actor=actor, entity="setting", comment=comment or key,
                      payload={"key": key, "old": old, "new": value})
+        from app.services import due_index  # the limits and the zone move every open clock
+
+        due_index.refresh_open()
 
 
 def timezone_name() -> str:

@@ -2,50 +2,53 @@
 
 Each action checks the actor's rights, checks that the incident is still at the version the
 user loaded (optimistic locking), changes the state, and appends the audit event with the
-working minutes the step took against its limit — all in one transaction. Events for the
+working minutes the step took against its limit — all in one transaction. The minutes come
+from the incident's clocks as ``deadlines`` computes them right after the change, so the audit
+trail, the card and the report judge every step by the same clock. Events for the
 notifications are published after the commit.
 """
 from __future__ import annotations
 
 import functools
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import ParamSpec, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from peewee import IntegrityError, Model, PostgresqlDatabase
 
 from app.models import (
-    Answer, AuditEvent, ApprovalDecision, Assignment, ClarificationRequest, Incident, Location, Publication,
-    Topic, TopicGroup, Unit, User, db,
+    Answer, ApprovalDecision, Assignment, AuditEvent, AuthorReply, Comment, Incident, Location, Publication, Topic,
+    TopicGroup, Unit, User, db,
 )
 from app.models.enums import (
-    ANSWER_KIND_LABELS, NO_ANSWER_REASON_LABELS, OPEN_STATUSES, PRIORITY_LABELS, RETURN_REASON_LABELS, STATUS_LABELS,
-    AnswerKind, AnswerState, AssignmentState, IncidentKind, IncidentStatus, Network, NoAnswerReason,
-    Priority, ReturnReason,
+    ANSWER_KIND_LABELS, ANSWERING_KINDS, NETWORK_LABELS, NO_ANSWER_REASON_LABELS, OPEN_STATUSES, PRIORITY_LABELS,
+    RETURN_REASON_LABELS, STATUS_LABELS, AnswerKind, AnswerState, AssignmentState, CommentKind, IncidentKind,
+    IncidentStatus, Network, NoAnswerReason, Priority, RequestState, ReturnReason, Role,
 )
-from app.services import audit, clock, clock_store, events, settings
+from app.services import audit, clock, clock_store, due_index, events, settings, validation
 from app.services.calendar_store import current_calendar
+from app.services.deadlines import STAGE_STEPS, Clock, ClockState, clocks_for
 from app.services.errors import (
-    ConflictError, InvalidTransition, NotFound, ValidationError,
+    ConflictError, InvalidTransition, NotFound, PermissionDenied, ValidationError,
 )
 from app.services.permissions import Actor, require_curator, require_executor_of
 
 P = ParamSpec("P")
 R = TypeVar("R")
-MAX_TEXT = 100_000
-ACTIVE_ASSIGNMENT = (AssignmentState.ASSIGNED, AssignmentState.CLARIFICATION, AssignmentState.CONTRIBUTED,
+MAX_TEXT = validation.MAX_TEXT
+ACTIVE_ASSIGNMENT = (AssignmentState.ASSIGNED, AssignmentState.CONTRIBUTED,
                      AssignmentState.ON_APPROVAL, AssignmentState.RETURNED, AssignmentState.APPROVED)
 NETWORK_HOSTS = {
     "vk.com": Network.VK, "vk.ru": Network.VK, "m.vk.com": Network.VK, "m.vk.ru": Network.VK,
     "ok.ru": Network.OK, "m.ok.ru": Network.OK,
     "t.me": Network.TELEGRAM, "telegram.me": Network.TELEGRAM,
 }
-#: step limits the curator may set for the final-answer stage (clause 18)
-STAGE_STEPS = ("competence_notice", "rerouting", "clarification", "approval", "revision", "publication")
+__all__ = ["STAGE_STEPS"]  # re-exported: the steps the curator may time in the final-answer stage
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,17 @@ class DuplicateIncident(ValidationError):
         self.existing_id = existing_id
 
 
+class OtherPostLink(ValidationError):
+    """Clause 16: the link leads to another post of the incident's network; the user must confirm."""
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 def detect_network(link: str) -> Network:
     """The network of a post from its link: vk.com / vk.ru, ok.ru, t.me."""
-    parts = urlsplit(link.strip())
+    link = validation.link(link, "Ссылка на сообщение")
+    parts = urlsplit(link)
     host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host:
-        raise ValidationError(f"Ссылка «{link[:80]}» не похожа на адрес сообщения (нужно https://…)")
     if host.startswith("www."):
         host = host[4:]
     network = NETWORK_HOSTS.get(host)
@@ -80,12 +86,43 @@ def detect_network(link: str) -> Network:
     return network
 
 
-def _check_url(url: str, what: str) -> str:
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(f"{what}: нужна ссылка вида https://…")
-    return url
+_VK_POST = re.compile(r"wall-?\d+_\d+")
+
+
+def _post_key(link: str) -> str:
+    """What identifies a post within its network: a VK «wall…» id wherever it is written, else the path."""
+    parts = urlsplit(link.strip())
+    found = _VK_POST.search(parts.path) or next(
+        (m for values in parse_qs(parts.query).values() for v in values for m in [_VK_POST.search(v)] if m), None)
+    if found:
+        return found.group(0)
+    return parts.path.rstrip("/").lower()
+
+
+def same_post(incident_link: str, url: str) -> bool:
+    """Whether ``url`` points into the incident's own post (a reply or comment under it)."""
+    return _post_key(incident_link) == _post_key(url)
+
+
+def _posted_link(incident: Incident, url: str, confirmed: bool, what: str) -> tuple[str, bool]:
+    """Clause 16: the text is posted in the network of the incident — under the incident itself,
+    or, confirmed by the user, in another post of that network. Returns the link and whether it
+    is another post."""
+    url = validation.link(url, what)
+    try:
+        network = detect_network(url)
+    except ValidationError as error:
+        raise ValidationError(f"{what}: {error} (п. 16: размещается в той соцсети, где размещён инцидент)") from None
+    if network != incident.network:
+        raise ValidationError(
+            f"{what}: ссылка ведёт в {NETWORK_LABELS[network]}, а инцидент размещён в "
+            f"{NETWORK_LABELS[Network(incident.network)]} — по п. 16 ответ размещается в той же соцсети")
+    other = not same_post(incident.link, url)
+    if other and not confirmed:
+        raise OtherPostLink(
+            f"{what}: ссылка ведёт на другую запись {NETWORK_LABELS[network]}, а не на сообщение автора. "
+            "Подтвердите, что текст размещён там намеренно — это будет отмечено в истории")
+    return url, other
 
 
 def _local(moment: datetime) -> str:
@@ -149,10 +186,6 @@ def _require_status(incident: Incident, allowed: Iterable[IncidentStatus], what:
         )
 
 
-def _minutes(start: datetime, end: datetime) -> int:
-    return int(current_calendar().working_time_between(start, end).total_seconds() // 60)
-
-
 def _stage_limits(incident: Incident) -> dict[str, int]:
     return json.loads(incident.step_limits) if incident.step_limits else {}
 
@@ -160,7 +193,7 @@ def _stage_limits(incident: Incident) -> dict[str, int]:
 def step_limit(incident: Incident, step: str) -> int:
     """The limit of a step in working minutes; in the final-answer stage the curator's own."""
     # the curator's own limits exist only once set (clause 18): without them no query is needed
-    if incident.step_limits and (incident.status == IncidentStatus.INTERIM or _has_interim(incident)):
+    if incident.step_limits and _has_interim(incident):
         own = _stage_limits(incident).get(step)
         if own:
             return int(own)
@@ -172,10 +205,28 @@ def _has_interim(incident: Incident) -> bool:
             .where((Publication.incident == incident.id) & (Answer.kind == AnswerKind.INTERIM)).exists())
 
 
-def _timed(step: str, incident: Incident, start: datetime, end: datetime) -> dict[str, object]:
-    limit = step_limit(incident, step)
-    spent = _minutes(start, end)
-    return {"working_minutes": spent, "limit_minutes": limit, "within_limit": spent <= limit}
+def _settle(incident: Incident, now: datetime) -> list[Clock]:
+    """The incident's clocks right after the action (read inside its transaction); keeps the
+    incident's next-due columns (``due_index``) in step with them."""
+    clocks = clocks_for(incident.id, now, explanations=False)
+    values = due_index.columns(clocks)
+    if (incident.next_due_at, incident.next_due_code) != (values["next_due_at"], values["next_due_code"]):
+        incident.next_due_at, incident.next_due_code = values["next_due_at"], values["next_due_code"]
+        _save(incident)
+    return clocks
+
+
+def _timing(clocks: list[Clock], codes: Iterable[str], ended: datetime, subject: str | None = None) -> dict[str, object]:
+    """The audit fields of the step the action ended: the clock of the first of ``codes`` that
+    ended at ``ended`` (of ``subject``'s unit where the clock is a unit's)."""
+    ended = ended.replace(microsecond=0)
+    for code in codes:
+        for c in clocks:
+            if c.code == code and c.ended_at == ended and (subject is None or not c.subject or c.subject == subject):
+                minute = timedelta(minutes=1)
+                return {"working_minutes": int(c.worked // minute), "limit_minutes": max(0, int(c.limit // minute)),
+                        "within_limit": c.state == ClockState.MET}
+    return {}
 
 
 def answer_deadline(detected_at: datetime, priority: str) -> datetime:
@@ -205,17 +256,42 @@ def _my_assignment(actor: Actor, incident: Incident, what: str) -> tuple[Assignm
     return chosen, require_executor_of(actor, chosen.unit_id, what)
 
 
-def _text(text: str, what: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError(f"{what}: текст пустой")
-    if len(text) > MAX_TEXT:
-        raise ValidationError(f"{what}: текст длиннее {MAX_TEXT:,} символов".replace(",", " "))
-    return text
+def _text(text: str, what: str, limit: int = validation.MAX_TEXT) -> str:
+    return validation.text(text, what, limit=limit)
 
 
-def _ev(kind: str, incident: Incident, message: str, *, units: Iterable[int] = (), curators: bool = False) -> events.Event:
-    return events.Event(kind, incident.id, message, frozenset(units), curators)
+def _comment(text: str | None, what: str) -> str:
+    return validation.text(text, what, limit=validation.MAX_COMMENT, required=False)
+
+
+def _ev(kind: str, incident: Incident, message: str, *, units: Iterable[int] = (), curators: bool = False,
+        responsible: bool = False) -> events.Event:
+    return events.Event(kind, incident.id, message, frozenset(units), curators, responsible)
+
+
+def _latest_version(incident_id: int, *, request: bool, assignment_ids: Iterable[int] | None = None) -> Answer | None:
+    """The newest answer version (``request=False``) or clarification request of the incident."""
+    query = Answer.select().where((Answer.incident == incident_id)
+                                  & (Answer.kind == AnswerKind.REQUEST if request
+                                     else Answer.kind.in_([k.value for k in ANSWERING_KINDS])))
+    if assignment_ids is not None:
+        query = query.where(Answer.assignment.in_(list(assignment_ids)))
+    return query.order_by(Answer.number.desc()).first()
+
+
+def _resting_status(incident: Incident) -> IncidentStatus:
+    """The status of an incident with nothing on approval: where the work on it stands."""
+    if incident.request_state == RequestState.WAITING:
+        return IncidentStatus.CLARIFICATION
+    if incident.request_state == RequestState.RETURNED:
+        return IncidentStatus.RETURNED
+    active = _active_assignments(incident.id)
+    latest = _latest_version(incident.id, request=False, assignment_ids=[a.id for a in active]) if active else None
+    if latest is not None and latest.state == AnswerState.RETURNED:
+        return IncidentStatus.RETURNED
+    if _has_interim(incident):
+        return IncidentStatus.INTERIM
+    return IncidentStatus.ROUTED if active else IncidentStatus.NEW
 
 
 # --- registration and triage ------------------------------------------------------------------
@@ -237,14 +313,15 @@ def register_incident(
     require_curator(actor, "Регистрация инцидента")
     network = detect_network(link)
     link = link.strip()
-    author = (author or "").strip()
+    author = validation.text(author, "Автор сообщения", limit=validation.MAX_LINE, required=False)
     if not author:
         raise ValidationError("Укажите автора сообщения")
+    author_link = validation.link(author_link, "Ссылка на автора", required=False)
+    external_id = validation.text(external_id, "Номер в платформе мониторинга", limit=128, required=False) or None
     text = _text(text, "Сообщение")
-    if detected_at.tzinfo is None:
-        detected_at = detected_at.replace(tzinfo=current_calendar().tz)
-    if detected_at > clock.now() + timedelta(minutes=5):
-        raise ValidationError(f"Время выявления {_local(detected_at)} ещё не наступило")
+    kind, priority = IncidentKind(kind), Priority(priority)
+    now = clock.now()
+    detected_at = validation.moment(detected_at, "Время выявления", zone=current_calendar().tz, now=now)
     with db.atomic():
         existing = Incident.get_or_none(Incident.link == link)
         if existing:
@@ -252,14 +329,15 @@ def register_incident(
         try:
             with db.atomic():
                 incident = Incident.create(
-                    network=network, link=link, author=author[:255], author_link=author_link[:1024], text=text,
-                    detected_at=detected_at, registered_at=clock.now(), registered_by=actor.user_id,
-                    external_id=external_id, updated_at=clock.now(),
+                    network=network, link=link, author=author, author_link=author_link, text=text,
+                    detected_at=detected_at, registered_at=now, registered_by=actor.user_id,
+                    external_id=external_id, updated_at=now,
                     kind=kind, priority=priority, status=IncidentStatus.NEW,
                     due_at=answer_deadline(detected_at, priority), updated_by=actor.user_id,
                 )
         except IntegrityError:  # registered by another PC a moment ago
             raise DuplicateIncident(Incident.get(Incident.link == link).id) from None
+        _settle(incident, now)
         audit.record("incident.register", actor=actor.user_id, incident=incident,
                      entity="incident", entity_id=incident.id, to_state=IncidentStatus.NEW,
                      payload={"network": network, "priority": priority, "kind": kind})
@@ -277,12 +355,17 @@ def route(
     topic_id: int | None = None,
     topic_group_id: int | None = None,
     location_id: int | None = None,
+    no_location: bool = False,
     comment: str = "",
 ) -> Ref:
     """Clause 10 (and 11, 19): topic, location, and the unit(s) that prepare the answer.
 
-    Routing again replaces the set of units: new ones get an assignment, dropped ones are
-    cancelled. Several units make it a consolidated answer (clause 19).
+    The location is a decision: a place from the list, or «без привязки к месту» (``no_location``)
+    when the message names none. Routing again replaces the set of units: new ones get an
+    assignment, dropped ones are cancelled; it keeps the earlier location decision unless a new
+    one is given. Several units make it a consolidated answer (clause 19). While a version is on
+    approval or approved for posting, re-routing is refused: the curator first returns it with
+    the reason «переадресация» (clause 14).
     """
     require_curator(actor, "Направление инцидента")
     unit_ids = list(dict.fromkeys(unit_ids))
@@ -290,10 +373,19 @@ def route(
         raise ValidationError("Выберите хотя бы один отдел или учреждение")
     if topic_id is None and topic_group_id is None:
         raise ValidationError("Укажите тему или группу тем (п. 10)")
+    if location_id is not None and no_location:
+        raise ValidationError("Укажите место или «без привязки к месту», но не то и другое")
+    comment = _comment(comment, "Комментарий")
     events_out: list[events.Event] = []
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, OPEN_STATUSES, "Направление инцидента")
+        if incident.status in (IncidentStatus.ON_APPROVAL, IncidentStatus.APPROVED):
+            pending = "на согласовании" if incident.status == IncidentStatus.ON_APPROVAL else "согласован и ждёт размещения"
+            what = "запрос (уточнение)" if incident.request_state else "проект ответа"
+            raise InvalidTransition(
+                f"Перенаправление невозможно: {what} {pending}. Сначала верните его на доработку с причиной "
+                "«Переадресация в другое подведомственное учреждение» (п. 14), затем перенаправьте")
         units = {u.id: u for u in Unit.select().where(Unit.id.in_(unit_ids) & (Unit.is_active == True))}  # noqa: E712
         missing = [u for u in unit_ids if u not in units]
         if missing:
@@ -307,16 +399,21 @@ def route(
             if TopicGroup.get_or_none(TopicGroup.id == topic_group_id) is None:
                 raise NotFound(f"Группа тем с номером {topic_group_id} не найдена")
             incident.topic, incident.topic_group = None, topic_group_id
-        if location_id is not None and Location.get_or_none(Location.id == location_id) is None:
-            raise NotFound(f"Локация с номером {location_id} не найдена")
-        incident.location = location_id
+        if location_id is not None:
+            if Location.get_or_none(Location.id == location_id) is None:
+                raise NotFound(f"Локация с номером {location_id} не найдена")
+            incident.location, incident.no_location = location_id, False
+        elif no_location:
+            incident.location, incident.no_location = None, True
+        elif incident.location_id is None and not incident.no_location:
+            raise ValidationError("Укажите место, о котором сообщение, или отметьте «без привязки к месту» (п. 10)")
         now = clock.now()
         active = _active_assignments(incident.id)
         kept = {a.unit_id for a in active}
-        for a in active:
-            if a.unit_id not in unit_ids:
-                a.state, a.closed_at = AssignmentState.CANCELLED, now
-                _save(a)
+        dropped = [a for a in active if a.unit_id not in unit_ids]
+        for a in dropped:
+            a.state, a.closed_at = AssignmentState.CANCELLED, now
+            _save(a)
         new_units = [u for u in unit_ids if u not in kept]
         for unit_id in new_units:
             Assignment.create(incident=incident, unit=unit_id, assigned_at=now, assigned_by=actor.user_id)
@@ -324,26 +421,25 @@ def route(
             incident.consolidating_unit = unit_ids[0]
         elif incident.consolidating_unit_id not in unit_ids:
             incident.consolidating_unit = None  # the curator appoints it after the contributions
+        if incident.request_state == RequestState.RETURNED:
+            returned = _latest_version(incident.id, request=True)
+            if returned is not None and returned.assignment_id in {a.id for a in dropped}:
+                incident.request_state = None  # the unit that asked is no longer on the incident
         old_status = incident.status
-        if incident.status == IncidentStatus.NEW:
-            incident.status = IncidentStatus.ROUTED
         first = incident.routed_at is None
         incident.routed_at = incident.routed_at or now
+        incident.status = _resting_status(incident)
         _save(incident)
+        clocks = _settle(incident, now)
         # the clock: from detection (clause 10) or from the latest competence notice (clause 11)
-        notice = (Assignment.select(Assignment.closed_at)
-                  .where((Assignment.incident == incident.id) & (Assignment.state == AssignmentState.NOT_COMPETENT))
-                  .order_by(Assignment.closed_at.desc()).first())
-        if first or notice is None:
-            step, start = "routing", current_calendar().next_working_moment(incident.detected_at)
-        else:
-            step, start = "rerouting", notice.closed_at
+        step = "routing" if first else "rerouting"
         audit.record("incident.route" if first else "incident.reroute", actor=actor.user_id,
                      incident=incident, from_state=old_status, to_state=incident.status, comment=comment,
                      payload={"units": [units[u].name for u in unit_ids], "added": [units[u].name for u in new_units],
+                              "removed": [a.unit.name for a in dropped],
                               "topic": incident.topic_id, "topic_group": incident.topic_group_id,
-                              "location": location_id, "step": step},
-                     **(_timed(step, incident, start, now) if new_units else {}))
+                              "location": incident.location_id, "no_location": incident.no_location, "step": step},
+                     **(_timing(clocks, (step,), now) if new_units else {}))
         if new_units:
             events_out.append(_ev("assigned", incident, f"Вам направлен инцидент № {incident.id}", units=new_units))
     events.publish(events_out)
@@ -353,21 +449,27 @@ def route(
 @_action
 def close_without_answer(actor: Actor, incident_id: int, expected_version: int, *,
                          reason: NoAnswerReason, comment: str = "") -> Ref:
-    """Clause 21 (threats, harm, obscene or insulting words) or «not about the administration»."""
+    """Clause 21 (intent to harm, obscene or insulting words, threats to an official or their
+    family) — or, on a line of its own, a message that is not about the administration at all
+    and so is not an incident (clause 2)."""
     require_curator(actor, "Закрытие без ответа")
     reason = NoAnswerReason(reason)
+    comment = _comment(comment, "Комментарий")
+    not_ours = reason == NoAnswerReason.NOT_ABOUT_ADMINISTRATION
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, OPEN_STATUSES, "Закрытие без ответа")
         now = clock.now()
         old = incident.status
         incident.status, incident.no_answer_reason, incident.closed_at = IncidentStatus.NO_ANSWER, reason, now
-        _save(incident)
+        incident.request_state = None
         units = [a.unit_id for a in _active_assignments(incident.id)]
         Assignment.update(state=AssignmentState.CANCELLED, closed_at=now).where(
             (Assignment.incident == incident.id) & Assignment.state.in_(ACTIVE_ASSIGNMENT)).execute()
-        audit.record("incident.no_answer", actor=actor.user_id, incident=incident,
-                     from_state=old, to_state=IncidentStatus.NO_ANSWER,
+        _save(incident)
+        _settle(incident, now)
+        audit.record("incident.not_ours" if not_ours else "incident.no_answer", actor=actor.user_id,
+                     incident=incident, from_state=old, to_state=IncidentStatus.NO_ANSWER,
                      comment=comment or NO_ANSWER_REASON_LABELS[reason], payload={"reason": reason})
         clock_store.remember([incident.id], now)  # its clocks are final now: the report reads them
     events.publish([_ev("closed", incident, f"Инцидент № {incident.id} закрыт без ответа", units=units)])
@@ -380,6 +482,7 @@ def change_priority(actor: Actor, incident_id: int, expected_version: int, *, pr
     """Clause 17: high priority halves the answer clock; the change is an audit event."""
     require_curator(actor, "Изменение важности")
     priority = Priority(priority)
+    comment = _comment(comment, "Комментарий")
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, OPEN_STATUSES, "Изменение важности")
@@ -387,111 +490,53 @@ def change_priority(actor: Actor, incident_id: int, expected_version: int, *, pr
             raise ValidationError(f"Важность уже «{PRIORITY_LABELS[priority]}»")
         old, old_due = incident.priority, incident.due_at
         incident.priority = priority
-        if incident.status != IncidentStatus.INTERIM:
+        if not _has_interim(incident):
             incident.due_at = answer_deadline(incident.detected_at, priority)
         _save(incident)
+        _settle(incident, clock.now())
         audit.record("incident.priority", actor=actor.user_id, incident=incident,
                      from_state=old, to_state=priority, comment=comment,
                      payload={"due_before": old_due, "due_after": incident.due_at})
     return Ref(incident.id, incident.version)
 
 
-# --- executor: competence, clarification -----------------------------------------------------
+# --- executor: competence -----------------------------------------------------------------------
 
 @_action
 def declare_not_competent(actor: Actor, incident_id: int, expected_version: int, *, reason: str) -> Ref:
     """Clause 11: the question is outside the unit's powers; the curator re-routes."""
-    reason = _text(reason, "Причина")
+    reason = _comment(reason, "Причина")
+    if not reason:
+        raise ValidationError("Причина: текст пустой")
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
-        _require_status(incident, (IncidentStatus.ROUTED, IncidentStatus.CLARIFICATION), "Сообщение о некомпетентности")
+        _require_status(incident, (IncidentStatus.ROUTED, IncidentStatus.CLARIFICATION, IncidentStatus.INTERIM),
+                        "Сообщение о некомпетентности")
         assignment, acting_for = _my_assignment(actor, incident, "Сообщение о некомпетентности")
-        if Answer.select().where((Answer.assignment == assignment.id) & (Answer.state != AnswerState.EDITING)).exists():
+        sent = Answer.select().where((Answer.assignment == assignment.id) & (Answer.state != AnswerState.EDITING)
+                                     & Answer.kind.in_([k.value for k in ANSWERING_KINDS]))
+        if sent.exists():
             raise InvalidTransition("Сообщение о некомпетентности: проект ответа уже направлялся на согласование")
         now = clock.now()
         old_state = assignment.state
         assignment.state, assignment.closed_at, assignment.competence_reason = AssignmentState.NOT_COMPETENT, now, reason
         _save(assignment)
         old = incident.status
-        if not _active_assignments(incident.id):
-            incident.status = IncidentStatus.NEW
+        incident.status = _resting_status(incident)
         _save(incident)
+        clocks = _settle(incident, now)
         audit.record("assignment.not_competent", actor=actor.user_id, acting_for=acting_for,
                      incident=incident, entity="assignment", entity_id=assignment.id,
                      from_state=old_state, to_state=AssignmentState.NOT_COMPETENT, comment=reason,
                      payload={"incident_from": old, "incident_to": incident.status, "unit": assignment.unit.name},
-                     **_timed("competence_notice", incident, assignment.assigned_at, now))
+                     **_timing(clocks, ("competence_notice",), now, assignment.unit.short_name))
     events.publish([_ev("not_competent", incident,
                         f"{assignment.unit.name}: инцидент № {incident.id} не в компетенции — перенаправьте",
                         curators=True)])
     return Ref(incident.id, incident.version)
 
 
-@_action
-def ask_clarification(actor: Actor, incident_id: int, expected_version: int, *, question: str) -> Ref:
-    """Clause 13: the executor asks the curator what the question is."""
-    question = _text(question, "Запрос")
-    with db.atomic():
-        incident = _lock(incident_id, expected_version, actor)
-        _require_status(incident, (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.INTERIM),
-                        "Запрос (уточнение)")
-        assignment, acting_for = _my_assignment(actor, incident, "Запрос (уточнение)")
-        now = clock.now()
-        request = ClarificationRequest.create(incident=incident, assignment=assignment, asked_by=actor.user_id,
-                                              acting_for=acting_for, asked_at=now, question=question)
-        old = incident.status
-        incident.status = IncidentStatus.CLARIFICATION
-        _save(incident)
-        assignment.state = AssignmentState.CLARIFICATION
-        _save(assignment)
-        audit.record("clarification.ask", actor=actor.user_id, acting_for=acting_for,
-                     incident=incident, entity="clarification", entity_id=request.id, from_state=old,
-                     to_state=IncidentStatus.CLARIFICATION, comment=question,
-                     **_timed("clarification", incident, assignment.assigned_at, now))
-    events.publish([_ev("clarification_asked", incident, f"Запрос (уточнение) по инциденту № {incident.id}",
-                        curators=True)])
-    return Ref(incident.id, incident.version)
-
-
-@_action
-def reply_clarification(actor: Actor, incident_id: int, expected_version: int, *, reply: str) -> Ref:
-    """Clause 14 applies to requests too: the curator answers within 30 minutes."""
-    require_curator(actor, "Ответ на запрос")
-    reply = _text(reply, "Ответ на запрос")
-    with db.atomic():
-        incident = _lock(incident_id, expected_version, actor)
-        _require_status(incident, (IncidentStatus.CLARIFICATION,), "Ответ на запрос")
-        request = (ClarificationRequest.select().where((ClarificationRequest.incident == incident.id)
-                   & ClarificationRequest.replied_at.is_null()).order_by(ClarificationRequest.id.desc()).first())
-        if request is None:
-            raise InvalidTransition("Ответ на запрос: открытых запросов нет")
-        now = clock.now()
-        request.reply, request.replied_by, request.replied_at = reply, actor.user_id, now
-        _save(request)
-        ask = audit_event_for(incident.id, "clarification.ask")
-        back = IncidentStatus(ask.from_state) if ask and ask.from_state else IncidentStatus.ROUTED
-        incident.status = back
-        _save(incident)
-        assignment = request.assignment
-        if assignment is not None and assignment.state == AssignmentState.CLARIFICATION:
-            assignment.state = AssignmentState.RETURNED if back == IncidentStatus.RETURNED else AssignmentState.ASSIGNED
-            _save(assignment)
-        audit.record("clarification.reply", actor=actor.user_id, incident=incident,
-                     entity="clarification", entity_id=request.id, from_state=IncidentStatus.CLARIFICATION,
-                     to_state=back, comment=reply, **_timed("approval", incident, request.asked_at, now))
-    units = [assignment.unit_id] if assignment is not None else []
-    events.publish([_ev("clarification_replied", incident, f"Куратор ответил на запрос по инциденту № {incident.id}",
-                        units=units)])
-    return Ref(incident.id, incident.version)
-
-
-def audit_event_for(incident_id: int, action: str) -> AuditEvent | None:
-    """The latest event of this kind on the incident."""
-    return (AuditEvent.select().where((AuditEvent.incident == incident_id) & (AuditEvent.action == action))
-            .order_by(AuditEvent.id.desc()).first())
-
-
-# --- answers ------------------------------------------------------------------------------------
+# --- answers and clarification requests -----------------------------------------------------------
 
 def _next_number(incident_id: int) -> int:
     last = Answer.select(Answer.number).where(Answer.incident == incident_id).order_by(Answer.number.desc()).first()
@@ -499,6 +544,7 @@ def _next_number(incident_id: int) -> int:
 
 
 def allowed_answer_kinds(incident: Incident, assignment: Assignment) -> set[AnswerKind]:
+    """The kinds of answer version this unit may write now (a clarification request aside)."""
     several = Assignment.select().where((Assignment.incident == incident.id)
                                         & Assignment.state.in_(ACTIVE_ASSIGNMENT)).count() > 1
     interim_published = _has_interim(incident)
@@ -511,23 +557,48 @@ def allowed_answer_kinds(incident: Incident, assignment: Assignment) -> set[Answ
     return {AnswerKind.DRAFT, AnswerKind.INTERIM}
 
 
+#: statuses in which an answer version may be written and sent, and in which a request may
+ANSWER_STATUSES = (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.INTERIM, IncidentStatus.CLARIFICATION)
+REQUEST_STATUSES = (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.INTERIM)
+
+
+def request_possible(incident: Incident) -> bool:
+    """Clause 13: a clarification request can be written now (none is on its way or awaited)."""
+    return (incident.status in {s.value for s in REQUEST_STATUSES}
+            and incident.request_state in (None, RequestState.RETURNED))
+
+
+def _editing(assignment: Assignment, request: bool) -> Answer | None:
+    kind = Answer.kind == AnswerKind.REQUEST if request else Answer.kind != AnswerKind.REQUEST
+    return (Answer.select().where((Answer.assignment == assignment.id) & (Answer.state == AnswerState.EDITING) & kind)
+            .order_by(Answer.number.desc()).first())
+
+
 @_action
 def save_draft(actor: Actor, incident_id: int, expected_version: int, *, text: str,
                kind: AnswerKind = AnswerKind.DRAFT) -> Ref:
-    """Save the answer being written: the open version is updated, or a new version begins."""
+    """Save the text being written: the open version is updated, or a new version begins.
+
+    A clarification request (``kind=request``, clause 13) is kept apart from the answer being
+    written: both can be open at once.
+    """
     kind = AnswerKind(kind)
-    text = _text(text, "Ответ")
+    request = kind == AnswerKind.REQUEST
+    what = "Запрос (уточнение)" if request else "Ответ"
+    text = _text(text, what)
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
-        _require_status(incident, (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.INTERIM,
-                                   IncidentStatus.CLARIFICATION), "Сохранение ответа")
-        assignment, acting_for = _my_assignment(actor, incident, "Сохранение ответа")
-        allowed = allowed_answer_kinds(incident, assignment)
-        if kind not in allowed:
-            raise InvalidTransition("Сейчас можно готовить только: "
-                                    + ", ".join(sorted(ANSWER_KIND_LABELS[k].lower() for k in allowed)))
-        answer = (Answer.select().where((Answer.assignment == assignment.id) & (Answer.state == AnswerState.EDITING))
-                  .order_by(Answer.number.desc()).first())
+        _require_status(incident, REQUEST_STATUSES if request else ANSWER_STATUSES, f"Сохранение: {what.lower()}")
+        assignment, acting_for = _my_assignment(actor, incident, f"Сохранение: {what.lower()}")
+        if request:
+            if not request_possible(incident):
+                raise InvalidTransition("Запрос (уточнение) уже направлен; новый можно подготовить после ответа автора")
+        else:
+            allowed = allowed_answer_kinds(incident, assignment)
+            if kind not in allowed:
+                raise InvalidTransition("Сейчас можно готовить только: "
+                                        + ", ".join(sorted(ANSWER_KIND_LABELS[k].lower() for k in allowed)))
+        answer = _editing(assignment, request)
         if answer is None:
             answer = Answer.create(incident=incident, assignment=assignment, kind=kind, number=_next_number(incident.id),
                                    text=text, author=actor.user_id, acting_for=acting_for, created_at=clock.now())
@@ -544,21 +615,30 @@ def save_draft(actor: Actor, incident_id: int, expected_version: int, *, text: s
 
 
 @_action
-def submit_answer(actor: Actor, incident_id: int, expected_version: int) -> Ref:
-    """Clause 12 / 15 / 19: send the open version for approval (or a contribution to the curator)."""
+def save_request(actor: Actor, incident_id: int, expected_version: int, *, text: str) -> Ref:
+    """Clause 13: write (or correct) the clarification request to the incident's author."""
+    return save_draft(actor, incident_id, expected_version, text=text, kind=AnswerKind.REQUEST)
+
+
+@_action
+def submit_answer(actor: Actor, incident_id: int, expected_version: int, *, request: bool = False) -> Ref:
+    """Clause 12 / 15 / 19: send the open answer version for approval (or a contribution to the
+    curator); with ``request`` — clause 13: the open clarification request."""
     events_out: list[events.Event] = []
+    what = "Направление запроса на согласование" if request else "Направление на согласование"
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
-        _require_status(incident, (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.INTERIM),
-                        "Направление на согласование")
-        assignment, acting_for = _my_assignment(actor, incident, "Направление на согласование")
-        answer = (Answer.select().where((Answer.assignment == assignment.id) & (Answer.state == AnswerState.EDITING))
-                  .order_by(Answer.number.desc()).first())
+        _require_status(incident, REQUEST_STATUSES if request else ANSWER_STATUSES, what)
+        if request and not request_possible(incident):
+            raise InvalidTransition(f"{what}: запрос уже направлен")
+        assignment, acting_for = _my_assignment(actor, incident, what)
+        answer = _editing(assignment, request)
         if answer is None:
-            raise InvalidTransition("Направление на согласование: сначала сохраните текст ответа")
+            raise InvalidTransition(f"{what}: сначала сохраните текст")
         now = clock.now()
         answer.submitted_at = now
         user = actor.user_id
+        unit = assignment.unit
         if answer.kind == AnswerKind.CONTRIBUTION:
             answer.state = AnswerState.SUBMITTED
             _save(answer)
@@ -566,42 +646,59 @@ def submit_answer(actor: Actor, incident_id: int, expected_version: int) -> Ref:
             assignment.state = AssignmentState.CONTRIBUTED
             _save(assignment)
             _save(incident)
+            clocks = _settle(incident, now)
             audit.record("answer.contribute", actor=user, acting_for=acting_for, incident=incident,
                          entity="answer", entity_id=answer.id, from_state=old, to_state=AssignmentState.CONTRIBUTED,
-                         payload={"unit": assignment.unit.name},
-                         **_timed("contribution", incident, assignment.assigned_at, now))
-            events_out.append(_ev("contribution", incident, f"{assignment.unit.name}: информация для сводного ответа "
+                         payload={"unit": unit.name, "step": "contribution"},
+                         **_timing(clocks, ("contribution",), now, unit.short_name))
+            events_out.append(_ev("contribution", incident, f"{unit.name}: информация для сводного ответа "
                                   f"по инциденту № {incident.id}", curators=True))
         else:
-            previous_return = (Answer.select().where((Answer.incident == incident.id) & (Answer.state == AnswerState.RETURNED))
-                               .order_by(Answer.number.desc()).first())
+            previous = (Answer.select().where((Answer.assignment == assignment.id) & (Answer.id != answer.id)
+                                              & (Answer.submitted_at.is_null(False)))
+                        .order_by(Answer.number.desc()).first())
+            revising = (previous is not None and previous.state == AnswerState.RETURNED
+                        and (previous.kind == AnswerKind.REQUEST) == request)
+            abandoned = not request and incident.request_state == RequestState.RETURNED
             answer.state = AnswerState.SUBMITTED
             _save(answer)
             old = incident.status
             incident.status = IncidentStatus.ON_APPROVAL
+            if request:
+                incident.request_state = RequestState.SUBMITTED
+            elif abandoned:
+                incident.request_state = None  # the executor answers instead of revising the request
             _save(incident)
             assignment.state = AssignmentState.ON_APPROVAL
             _save(assignment)
-            if old == IncidentStatus.RETURNED and previous_return is not None:
-                decision = previous_return.decisions.order_by(ApprovalDecision.id.desc()).first()
-                timing = _timed("revision", incident, decision.decided_at, now)
-                step = "revision"
+            clocks = _settle(incident, now)
+            if revising:
+                step: tuple[str, ...] = ("revision",)
+            elif request:
+                step = ("clarification",)
             else:
-                # clause 12: no later than deadline − 3 working hours
-                due = incident.due_at
-                latest = current_calendar().add_working_time(
-                    due, -timedelta(minutes=settings.limits().draft_before_deadline))
-                spent = _minutes(assignment.assigned_at, now)
-                timing = {"working_minutes": spent, "limit_minutes": _minutes(assignment.assigned_at, latest)
-                          if latest > assignment.assigned_at else 0, "within_limit": now <= latest}
-                step = "draft"
-            audit.record("answer.submit", actor=user, acting_for=acting_for, incident=incident, entity="answer",
-                         entity_id=answer.id, from_state=old, to_state=IncidentStatus.ON_APPROVAL,
-                         payload={"number": answer.number, "kind": answer.kind, "step": step}, **timing)
-            events_out.append(_ev("submitted", incident, f"Проект ответа по инциденту № {incident.id} ждёт согласования",
-                                  curators=True))
+                step = ("final_draft", "draft")
+            timing = _timing(clocks, step, now, unit.short_name)
+            ended = next((code for code in step for c in clocks if c.code == code and c.ended_at == now), step[-1])
+            payload: dict[str, object] = {"number": answer.number, "kind": answer.kind, "step": ended}
+            if abandoned:
+                payload["request_dropped"] = True
+            author = User.get_by_id(answer.author_id)
+            by_curator = Role.CURATOR.value in author.role_set
+            audit.record("request.submit" if request else "answer.submit", actor=user, acting_for=acting_for,
+                         incident=incident, entity="answer", entity_id=answer.id, from_state=old,
+                         to_state=IncidentStatus.ON_APPROVAL, payload=payload, **timing)
+            noun = "Запрос (уточнение)" if request else "Проект ответа"
+            message = f"{noun} по инциденту № {incident.id} ждёт согласования"
+            events_out.append(_ev("submitted", incident, message, curators=not by_curator, responsible=by_curator))
     events.publish(events_out)
     return Ref(incident.id, incident.version)
+
+
+@_action
+def submit_request(actor: Actor, incident_id: int, expected_version: int) -> Ref:
+    """Clause 13: send the clarification request to the curator (within 1 working hour)."""
+    return submit_answer(actor, incident_id, expected_version, request=True)
 
 
 @_action
@@ -610,15 +707,19 @@ def appoint_consolidator(actor: Actor, incident_id: int, expected_version: int, 
     require_curator(actor, "Назначение исполнителя сводного ответа")
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
-        _require_status(incident, (IncidentStatus.ROUTED, IncidentStatus.RETURNED), "Назначение исполнителя сводного ответа")
+        _require_status(incident, (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.CLARIFICATION),
+                        "Назначение исполнителя сводного ответа")
         assignment = next((a for a in _active_assignments(incident.id) if a.unit_id == unit_id), None)
         if assignment is None:
             raise InvalidTransition("Сводный ответ может готовить только отдел, которому направлен инцидент")
+        now = clock.now()
         Assignment.update(is_consolidating=False).where(Assignment.incident == incident.id).execute()
         assignment.is_consolidating = True
+        assignment.consolidating_since = now
         _save(assignment)
         incident.consolidating_unit = unit_id
         _save(incident)
+        _settle(incident, now)
         audit.record("incident.consolidator", actor=actor.user_id, incident=incident,
                      entity="assignment", entity_id=assignment.id, payload={"unit": assignment.unit.name})
     events.publish([_ev("assigned", incident, f"Подготовьте сводный ответ по инциденту № {incident.id}",
@@ -631,47 +732,75 @@ def _submitted_answer(incident: Incident) -> Answer:
                                     & (Answer.kind != AnswerKind.CONTRIBUTION))
               .order_by(Answer.number.desc()).first())
     if answer is None:
-        raise InvalidTransition("Нет проекта ответа, направленного на согласование")
+        raise InvalidTransition("Нет проекта ответа или запроса, направленного на согласование")
     return answer
 
 
+def approver_rule(actor: Actor, author_id: int, author_roles: Iterable[str], what: str) -> None:
+    """Clause 14 and 8: who may approve or return a version written by ``author_id``.
+
+    Never its own author. The curator decides on the executors' versions; a version the curator
+    wrote (the department itself is the executor) is decided by the responsible official.
+    """
+    by_curator = Role.CURATOR.value in set(author_roles)
+    if actor.user_id == author_id:
+        raise PermissionDenied(f"{what}: текст подготовлен вами — согласовать или вернуть свой текст нельзя (п. 14)"
+                               + ("; его согласует ответственное должностное лицо (п. 8)" if by_curator else ""))
+    if actor.is_curator:
+        return
+    if actor.has(Role.RESPONSIBLE) and by_curator:
+        return
+    if actor.has(Role.RESPONSIBLE):
+        raise PermissionDenied(f"{what}: ответственное должностное лицо согласует только тексты, "
+                               "подготовленные куратором; этот текст согласует куратор")
+    raise PermissionDenied(f"{what}: это может сделать только куратор")
+
+
 def _decide(actor: Actor, incident_id: int, expected_version: int, *, approved: bool,
-            reasons: list[ReturnReason], comment: str) -> tuple[Incident, list[int]]:
-    """Clause 14: record the curator's decision on the submitted version."""
+            reasons: list[ReturnReason], comment: str) -> tuple[Incident, Answer, list[int]]:
+    """Clause 14: record the decision on the submitted version (an answer or a request)."""
     what = "Согласование" if approved else "Возврат на доработку"
+    comment = _comment(comment, "Комментарий")
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, (IncidentStatus.ON_APPROVAL,), what)
         answer = _submitted_answer(incident)
+        author = User.get_by_id(answer.author_id)
+        approver_rule(actor, author.id, author.role_set, what)
         now = clock.now()
         ApprovalDecision.create(answer=answer, curator=actor.user_id, decided_at=now, approved=approved,
                                 reasons=",".join(r.value for r in reasons), comment=comment)
         answer.state = AnswerState.APPROVED if approved else AnswerState.RETURNED
         _save(answer)
         incident.status = IncidentStatus.APPROVED if approved else IncidentStatus.RETURNED
+        request = answer.kind == AnswerKind.REQUEST
+        if request:
+            incident.request_state = RequestState.APPROVED if approved else RequestState.RETURNED
         _save(incident)
         if answer.assignment_id:
             Assignment.update(state=AssignmentState.APPROVED if approved else AssignmentState.RETURNED).where(
-                Assignment.id == answer.assignment_id).execute()
-        payload: dict[str, object] = {"number": answer.number}
+                (Assignment.id == answer.assignment_id) & Assignment.state.in_(ACTIVE_ASSIGNMENT)).execute()
+        clocks = _settle(incident, now)
+        payload: dict[str, object] = {"number": answer.number, "kind": answer.kind}
         if not approved:
             payload["reasons"] = [r.value for r in reasons]
-        audit.record("answer.approve" if approved else "answer.return", actor=actor.user_id,
+        prefix = "request" if request else "answer"
+        audit.record(f"{prefix}.approve" if approved else f"{prefix}.return", actor=actor.user_id,
                      incident=incident, entity="answer", entity_id=answer.id, from_state=IncidentStatus.ON_APPROVAL,
                      to_state=incident.status, comment=comment, payload=payload,
-                     **_timed("approval", incident, answer.submitted_at, now))
+                     **_timing(clocks, ("approval",), now))
         units = [answer.assignment.unit_id] if answer.assignment_id else []
-    return incident, units
+    return incident, answer, units
 
 
 @_action
 def approve(actor: Actor, incident_id: int, expected_version: int, *, comment: str = "") -> Ref:
-    """Clause 14: the curator approves the submitted draft; publication within 30 minutes follows."""
-    require_curator(actor, "Согласование")
-    incident, units = _decide(actor, incident_id, expected_version, approved=True, reasons=[], comment=comment)
+    """Clause 14: approve the submitted draft or request; posting within 30 minutes follows (16)."""
+    incident, answer, units = _decide(actor, incident_id, expected_version, approved=True, reasons=[], comment=comment)
     minutes = step_limit(incident, "publication")
+    noun = "Запрос (уточнение)" if answer.kind == AnswerKind.REQUEST else "Ответ"
     events.publish([_ev("approved", incident,
-                        f"Ответ по инциденту № {incident.id} согласован — разместите в течение {minutes} мин",
+                        f"{noun} по инциденту № {incident.id} согласован — разместите в течение {minutes} мин",
                         units=units)])
     return Ref(incident.id, incident.version)
 
@@ -680,13 +809,14 @@ def approve(actor: Actor, incident_id: int, expected_version: int, *, comment: s
 def return_for_revision(actor: Actor, incident_id: int, expected_version: int, *,
                         reasons: list[ReturnReason], comment: str = "") -> Ref:
     """Clause 14: return with one or more of the four reasons; revision within 1 hour (15)."""
-    require_curator(actor, "Возврат на доработку")
     reasons = list(dict.fromkeys(ReturnReason(r) for r in reasons))
     if not reasons:
         raise ValidationError("Укажите хотя бы одну причину возврата (п. 14)")
-    incident, units = _decide(actor, incident_id, expected_version, approved=False, reasons=reasons, comment=comment)
+    incident, answer, units = _decide(actor, incident_id, expected_version, approved=False, reasons=reasons,
+                                      comment=comment)
     labels = "; ".join(RETURN_REASON_LABELS[r] for r in reasons)
-    events.publish([_ev("returned", incident, f"Проект ответа по инциденту № {incident.id} возвращён: {labels}",
+    noun = "Запрос (уточнение)" if answer.kind == AnswerKind.REQUEST else "Проект ответа"
+    events.publish([_ev("returned", incident, f"{noun} по инциденту № {incident.id} возвращён: {labels}",
                         units=units)])
     return Ref(incident.id, incident.version)
 
@@ -696,40 +826,49 @@ def save_and_resubmit(actor: Actor, incident_id: int, expected_version: int, *, 
                       kind: AnswerKind = AnswerKind.DRAFT) -> Ref:
     """Convenience for clause 15: a new version after a return, sent for approval at once."""
     ref = save_draft(actor, incident_id, expected_version, text=text, kind=kind)
-    return submit_answer(actor, ref.id, ref.version)
+    return submit_answer(actor, ref.id, ref.version, request=AnswerKind(kind) == AnswerKind.REQUEST)
 
 
 @_action
 def publish(actor: Actor, incident_id: int, expected_version: int, *, url: str,
-            published_at: datetime | None = None) -> Ref:
-    """Clause 16: the executor records that the approved text is posted in the same network."""
-    url = _check_url(url, "Ссылка на размещённый ответ")
+            published_at: datetime | None = None, other_post: bool = False) -> Ref:
+    """Clause 16: the executor records that the approved text is posted in the incident's network.
+
+    The link must lead into that network; a link to another post of it than the incident's own
+    is accepted only with ``other_post=True`` (the user confirmed it), and the history says so.
+    An approved clarification request, once posted, makes the incident wait for its author.
+    """
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
-        _require_status(incident, (IncidentStatus.APPROVED,), "Размещение ответа")
+        _require_status(incident, (IncidentStatus.APPROVED,), "Размещение")
         answer = (Answer.select().where((Answer.incident == incident.id) & (Answer.state == AnswerState.APPROVED))
                   .order_by(Answer.number.desc()).first())
         if answer is None:
-            raise InvalidTransition("Размещение ответа: нет согласованного текста")
-        acting_for = require_executor_of(actor, answer.assignment.unit_id, "Размещение ответа") \
+            raise InvalidTransition("Размещение: нет согласованного текста")
+        request = answer.kind == AnswerKind.REQUEST
+        what = "Ссылка на размещённый запрос" if request else "Ссылка на размещённый ответ"
+        url, elsewhere = _posted_link(incident, url, other_post, what)
+        acting_for = require_executor_of(actor, answer.assignment.unit_id, "Размещение") \
             if answer.assignment_id else None
         now = clock.now()
-        when = (published_at or now)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=current_calendar().tz)
-        if when > now + timedelta(minutes=1):
-            raise ValidationError("Время размещения не может быть в будущем")
         approved_at = answer.decisions.where(ApprovalDecision.approved == True).order_by(  # noqa: E712
             ApprovalDecision.id.desc()).first().decided_at
-        if when < approved_at:
-            raise ValidationError("Время размещения раньше согласования ответа")
+        when = validation.moment(published_at or now, "Время размещения", zone=current_calendar().tz,
+                                 now=now, not_before=approved_at, not_before_what="согласование")
+        if when > now:
+            when = now
         Publication.create(answer=answer, incident=incident, published_by=actor.user_id, acting_for=acting_for,
                            published_at=when, url=url)
         answer.state = AnswerState.PUBLISHED
         _save(answer)
         old = incident.status
         overall_due = incident.due_at
-        if answer.kind == AnswerKind.INTERIM:
+        if request:
+            incident.request_state = RequestState.WAITING
+            incident.status = IncidentStatus.CLARIFICATION
+            Assignment.update(state=AssignmentState.ASSIGNED).where(
+                (Assignment.id == answer.assignment_id) & Assignment.state.in_(ACTIVE_ASSIGNMENT)).execute()
+        elif answer.kind == AnswerKind.INTERIM:
             incident.status = IncidentStatus.INTERIM
             incident.due_at = current_calendar().add_working_days(
                 when, settings.limits().final_answer_days).astimezone(timezone.utc)
@@ -737,40 +876,130 @@ def publish(actor: Actor, incident_id: int, expected_version: int, *, url: str,
                 Assignment.update(state=AssignmentState.ASSIGNED).where(Assignment.id == answer.assignment_id).execute()
         else:
             incident.status, incident.closed_at = IncidentStatus.ANSWERED, when
+            incident.request_state = None
             Assignment.update(state=AssignmentState.DONE, closed_at=when).where(
                 (Assignment.incident == incident.id) & Assignment.state.in_(ACTIVE_ASSIGNMENT)).execute()
         _save(incident)
-        audit.record("answer.publish", actor=actor.user_id, acting_for=acting_for, incident=incident,
-                     entity="answer", entity_id=answer.id, from_state=old, to_state=incident.status,
-                     payload={"url": url, "kind": answer.kind, "answer_due": overall_due,
-                              "answer_in_time": when <= overall_due if overall_due else None},
-                     **_timed("publication", incident, approved_at, when))
+        clocks = _settle(incident, now)
+        payload: dict[str, object] = {"url": url, "kind": answer.kind}
+        if not request:
+            payload.update({"answer_due": overall_due, "answer_in_time": when <= overall_due if overall_due else None})
+        if elsewhere:
+            payload["other_post"] = True
+        audit.record("request.publish" if request else "answer.publish", actor=actor.user_id, acting_for=acting_for,
+                     incident=incident, entity="answer", entity_id=answer.id, from_state=old, to_state=incident.status,
+                     comment="Размещено в другой записи той же соцсети (подтверждено)" if elsewhere else "",
+                     payload=payload, **_timing(clocks, ("publication",), when))
         if incident.status == IncidentStatus.ANSWERED:
             clock_store.remember([incident.id], now)  # its clocks are final now: the report reads them
-    events.publish([_ev("published", incident, f"Ответ по инциденту № {incident.id} размещён", curators=True)])
+    message = (f"Запрос (уточнение) по инциденту № {incident.id} размещён — ждём ответа автора" if request
+               else f"Ответ по инциденту № {incident.id} размещён")
+    events.publish([_ev("published", incident, message, curators=True)])
     return Ref(incident.id, incident.version)
+
+
+@_action
+def record_author_reply(actor: Actor, incident_id: int, expected_version: int, *, text: str, url: str = "",
+                        replied_at: datetime | None = None) -> Ref:
+    """Clause 13: the author answered the posted request; the work on the answer goes on.
+
+    Recorded by an executor of the incident or by the curator: the reply's text, its link (in the
+    incident's network) and when it was written. The answer clock (clauses 9/17) never stopped;
+    the card and the report show how long the incident waited.
+    """
+    text = _text(text, "Ответ автора")
+    events_out: list[events.Event] = []
+    with db.atomic():
+        incident = _lock(incident_id, expected_version, actor)
+        what = "Ответ автора на запрос"
+        if incident.request_state != RequestState.WAITING:
+            raise InvalidTransition(f"{what}: размещённого запроса, ждущего ответа автора, нет")
+        acting_for = None
+        if not actor.is_curator:
+            _assignment, acting_for = _my_assignment(actor, incident, what)
+        if url.strip():
+            url, _elsewhere = _posted_link(incident, url, True, "Ссылка на ответ автора")
+        request = _latest_version(incident.id, request=True)
+        assert request is not None
+        posted = Publication.select().where(Publication.answer == request.id).order_by(Publication.id.desc()).first()
+        now = clock.now()
+        when = validation.moment(replied_at or now, "Время ответа автора", zone=current_calendar().tz, now=now,
+                                 not_before=posted.published_at, not_before_what="размещение запроса")
+        if when > now:
+            when = now
+        reply = AuthorReply.create(incident=incident, request=request, text=text, url=url, replied_at=when,
+                                   recorded_by=actor.user_id, acting_for=acting_for, recorded_at=now)
+        incident.request_state = None
+        old = incident.status
+        if incident.status == IncidentStatus.CLARIFICATION:
+            incident.status = _resting_status(incident)
+        _save(incident)
+        _settle(incident, now)
+        waited = current_calendar().working_time_between(posted.published_at, when)
+        audit.record("request.author_reply", actor=actor.user_id, acting_for=acting_for, incident=incident,
+                     entity="author_reply", entity_id=reply.id, from_state=old, to_state=incident.status,
+                     comment=text[:validation.MAX_COMMENT],
+                     payload={"url": url, "replied_at": when, "waited_minutes": int(waited // timedelta(minutes=1))})
+        units = [a.unit_id for a in _active_assignments(incident.id)]
+        events_out.append(_ev("author_replied", incident, f"Автор ответил на запрос по инциденту № {incident.id}",
+                              units=units, curators=True))
+    events.publish(events_out)
+    return Ref(incident.id, incident.version)
+
+
+def add_comment(actor: Actor, incident_id: int, *, text: str) -> int:
+    """A note or a plain question on the card (to the curator, to the executors): no regulated clock.
+
+    Comments do not change the incident, so they never conflict with anyone's edit. Written by
+    the curator, the responsible official, or an executor of a unit the incident was sent to.
+    """
+    text = validation.text(text, "Комментарий", limit=validation.MAX_COMMENT)
+    with settings.snapshot(), db.atomic():
+        incident = Incident.get_or_none(Incident.id == incident_id)
+        if incident is None:
+            raise NotFound(f"Инцидент № {incident_id} не найден")
+        acting_for = None
+        if not (actor.is_curator or actor.has(Role.RESPONSIBLE)):
+            sent_to = [a.unit_id for a in Assignment.select(Assignment.unit).where(Assignment.incident == incident_id)]
+            mine = [u for u in sent_to if u in actor.unit_ids]
+            if not mine:
+                raise PermissionDenied("Комментарий: инцидент направлен не в ваш отдел")
+            acting_for = actor.acting_for(mine[0])
+        units = [a.unit_id for a in _active_assignments(incident_id)]
+        note = Comment.create(incident=incident_id, kind=CommentKind.COMMENT, author=actor.user_id,
+                              acting_for=acting_for, created_at=clock.now(), text=text)
+        audit.record("incident.comment", actor=actor.user_id, acting_for=acting_for, incident=incident,
+                     entity="comment", entity_id=note.id, comment=text)
+    events.publish([_ev("comment", incident, f"Комментарий к инциденту № {incident_id}: {text[:80]}",
+                        units=units, curators=True)])
+    return note.id
 
 
 @_action
 def set_stage_limits(actor: Actor, incident_id: int, expected_version: int, *, limits: dict[str, int],
                      comment: str = "") -> Ref:
-    """Clause 18: after an interim answer the curator sets the limits of steps 11–16."""
+    """Clause 18: after an interim answer the curator sets the limits of steps 11–16 of the
+    final-answer stage, and of sending the final draft; each is timed from its own start."""
     require_curator(actor, "Сроки этапа окончательного ответа")
     unknown = [k for k in limits if k not in STAGE_STEPS]
     if unknown:
         raise ValidationError(f"Неизвестный этап «{unknown[0]}»")
-    if any(not isinstance(v, int) or v <= 0 for v in limits.values()):
+    if any(isinstance(v, bool) or not isinstance(v, int) or v <= 0 for v in limits.values()):
         raise ValidationError("Срок этапа — целое положительное число минут")
+    comment = _comment(comment, "Комментарий")
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
-        _require_status(incident, (IncidentStatus.INTERIM,), "Сроки этапа окончательного ответа")
+        _require_status(incident, OPEN_STATUSES, "Сроки этапа окончательного ответа")
+        if not _has_interim(incident):
+            raise InvalidTransition("Сроки этапа окончательного ответа устанавливаются после размещения "
+                                    "промежуточного ответа (п. 18)")
         old = _stage_limits(incident)
         incident.step_limits = json.dumps({**old, **limits}, sort_keys=True)
         _save(incident)
+        _settle(incident, clock.now())
         audit.record("incident.stage_limits", actor=actor.user_id, incident=incident,
                      comment=comment, payload={"old": old, "new": json.loads(incident.step_limits)})
     return Ref(incident.id, incident.version)
-
 
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
@@ -778,10 +1007,12 @@ MAX_ATTACHMENT = 50 * 1024 * 1024
 
 @_action
 def add_attachment(actor: Actor, incident_id: int, expected_version: int, *, filename: str, data: bytes,
-                   mime_type: str = "application/octet-stream") -> Ref:
+                   mime_type: str = "application/octet-stream", request: bool = False) -> Ref:
     """Clause 20: a photo or video that confirms the answer, kept with the version being written."""
     from app.models import Attachment
 
+    filename = validation.text(filename, "Имя файла", limit=validation.MAX_LINE)
+    mime_type = validation.text(mime_type, "Тип файла", limit=128, required=False) or "application/octet-stream"
     if not data:
         raise ValidationError(f"Файл «{filename}» пустой")
     if len(data) > MAX_ATTACHMENT:
@@ -789,12 +1020,17 @@ def add_attachment(actor: Actor, incident_id: int, expected_version: int, *, fil
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
         assignment, acting_for = _my_assignment(actor, incident, "Вложение")
-        answer = (Answer.select().where((Answer.assignment == assignment.id) & (Answer.state == AnswerState.EDITING))
-                  .order_by(Answer.number.desc()).first())
+        answer = _editing(assignment, request)
         if answer is None:
-            raise InvalidTransition("Вложение: сначала сохраните текст ответа")
-        att = Attachment.create(answer=answer, filename=filename[:255], mime_type=mime_type, size=len(data), data=data)
+            raise InvalidTransition("Вложение: сначала сохраните текст")
+        att = Attachment.create(answer=answer, filename=filename, mime_type=mime_type, size=len(data), data=data)
         _save(incident)
         audit.record("answer.attach", actor=actor.user_id, acting_for=acting_for, incident=incident,
                      entity="attachment", entity_id=att.id, payload={"file": filename, "size": len(data)})
     return Ref(incident.id, incident.version)
+
+
+def audit_event_for(incident_id: int, action: str) -> AuditEvent | None:
+    """The latest event of this kind on the incident."""
+    return (AuditEvent.select().where((AuditEvent.incident == incident_id) & (AuditEvent.action == action))
+            .order_by(AuditEvent.id.desc()).first())

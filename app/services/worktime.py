@@ -463,6 +463,27 @@ class WorkCalendar:
                 return dt if s <= e else self._from_us(e, dt, st)
             st = self._cover(st[0] - 2, st[1])
 
+    def settle(self, dt: datetime) -> datetime:
+        """The moment a person can act on, for a due moment ``dt``.
+
+        A due moment at the start of a working period, or between periods, is the same working
+        instant as the end of the previous period — and that end is the one to show («до 31
+        декабря, 17:00», not «до 12 января, 09:00»). A moment inside a period or at its end is
+        returned as it is.
+        """
+        st = self._state_for(dt.year)
+        s = self._to_us(dt, st)
+        while True:
+            starts, ends = st[2], st[3]
+            i = bisect_right(starts, s) - 1
+            if i >= 0 and starts[i] < s <= ends[i]:
+                return dt
+            if i >= 0 and s > ends[i]:
+                return self._from_us(ends[i], dt, st)
+            if i >= 1:  # exactly the start of period i
+                return self._from_us(ends[i - 1], dt, st)
+            st = self._cover(st[0] - 2, st[1])
+
     def is_working_day(self, d: date) -> bool:
         """True if ``d`` is a working day by the production calendar."""
         return self._calendar(d.year).is_working_day(d)
