@@ -183,6 +183,9 @@ def build(path: Path, n: int, seed: int = 2026) -> None:
         if done_rows % 100_000 == 0 or done_rows == n:
             elapsed = time.perf_counter() - started
             print(f"  {done_rows:>9,} за {_fmt(elapsed)}".replace(",", " "), flush=True)
+    from app.services import due_index  # the overdue tab reads the next-due column of open incidents
+
+    due_index.refresh_open()
     db.execute_sql("ANALYZE")
     close_database()
     print(f"База построена за {_fmt(time.perf_counter() - started)}", flush=True)

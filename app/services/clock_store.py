@@ -36,8 +36,10 @@ from app.services.production_calendar import BUNDLED_CALENDAR
 
 log = logging.getLogger(__name__)
 
-#: bump when the way clocks are computed changes within one program version
-RULES = 1
+#: bump when the way clocks are computed changes within one program version (2: the clause-13
+#: request to the author, the final-answer stage of clause 18, the clause-19 lapse, due moments
+#: settled to the end of a working period — schema 6)
+RULES = 2
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 US = timedelta(microseconds=1)
 US_PER_MINUTE = 60_000_000

@@ -84,7 +84,8 @@ class Clock:
     def summary(self) -> str:
         """«Размещение ответа (п. 9): осталось 2 рабочих часа 15 минут»."""
         if self.is_open:
-            return f"{self.title} ({self.clause}): {formatting.time_left(self.left)}"
+            return f"{self.title} ({self.clause}): " \
+                   f"{formatting.time_left(self.left, overdue=self.state == ClockState.OVERDUE)}"
         return f"{self.title} ({self.clause}): {STATE_LABELS[self.state]}"
 
 
@@ -389,8 +390,14 @@ class _Builder:
                          minutes=self.limit("publication", decision.decided_at),
                          ended=pub.published_at if pub else stop)
             else:
+                # clause 15: the revision is the unit's next version of the same text — a returned
+                # answer is not revised by a clarification request sent meanwhile (its clock runs
+                # on); a returned request ends with the next request, or with an answer sent
+                # instead of it (the request is dropped then)
+                request = ans.kind == AnswerKind.REQUEST
                 later = next((x.submitted_at for x in submitted[index + 1:]
-                              if x.assignment_id == ans.assignment_id), None)
+                              if x.assignment_id == ans.assignment_id
+                              and (request or x.kind != AnswerKind.REQUEST)), None)
                 self.add("revision", "п. 15", revision_title, decision.decided_at,
                          minutes=self.limit("revision", decision.decided_at), ended=later or stop)
 

@@ -24,13 +24,13 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from app.models import Incident
-from app.models.enums import NETWORK_LABELS, PRIORITY_LABELS, Network, Priority
+from app.models.enums import NETWORK_LABELS, PRIORITY_LABELS, REQUEST_STATE_LABELS, Network, Priority, RequestState
 from app.services import queue
 from app.services.calendar_store import current_calendar
 from app.services.errors import ValidationError
@@ -43,6 +43,7 @@ _ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_CELL_LIMIT = 32_767
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 DATE_FORMAT = "DD.MM.YYYY"
+DURATION_FORMAT = '[h]" ч "mm" мин"'  # working time: a number Excel shows as «3 ч 05 мин»
 FORMATS = (".xlsx", ".csv")
 
 ProgressCallback = Callable[[int, int], "bool | None"]
@@ -74,7 +75,8 @@ class TableWriter:
     """Writes one table with a Russian header row to .xlsx or .csv, safe against formula injection.
 
     Use as a context manager: the file appears under its name only when the block ends without
-    an error. Values: str, int, float, datetime/date (naive, already in local time), None.
+    an error. Values: str, int, float, datetime/date (naive, already in local time), timedelta (a
+    duration, whole minutes: a number in .xlsx, «3 ч 05 мин» in .csv), None.
     """
 
     def __init__(self, path: str | Path, headers: Sequence[str], *, widths: Sequence[float] | None = None,
@@ -136,6 +138,10 @@ class TableWriter:
             return None if value is None else ("да" if value else "нет")
         if isinstance(value, (int, float)):
             return value
+        if isinstance(value, timedelta):
+            cell = self._cell_class(self._ws, _whole_minutes(value))
+            cell.number_format = DURATION_FORMAT
+            return cell
         if isinstance(value, datetime):
             if value.tzinfo is not None:
                 value = value.astimezone(current_calendar().tz).replace(tzinfo=None)
@@ -156,6 +162,9 @@ class TableWriter:
             return "да" if value else "нет"
         if isinstance(value, (int, float)):
             return str(value).replace(".", ",")  # Russian Excel reads «1,5»
+        if isinstance(value, timedelta):
+            hours, minutes = divmod(int(_whole_minutes(value) // timedelta(minutes=1)), 60)
+            return f"{hours} ч {minutes:02d} мин"
         if isinstance(value, datetime):
             if value.tzinfo is not None:
                 value = value.astimezone(current_calendar().tz)
@@ -219,6 +228,10 @@ class TableWriter:
             self.discard()
 
 
+def _whole_minutes(value: timedelta) -> timedelta:
+    return timedelta(minutes=value // timedelta(minutes=1))
+
+
 def write_table(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[object]], *,
                 widths: Sequence[float] | None = None, sheet_title: str = "Лист1") -> int:
     """Write a whole table at once; returns the number of data rows."""
@@ -231,8 +244,9 @@ def write_table(path: str | Path, headers: Sequence[str], rows: Iterable[Sequenc
 # --- the queue ---------------------------------------------------------------------------------
 
 QUEUE_HEADERS = ("№", "Выявлен", "Соцсеть", "Ссылка", "Автор", "Текст", "Тема", "Исполнители", "Статус",
-                 "Важность", "Срок ответа", "Текущий срок")
-QUEUE_WIDTHS = (8, 17, 16, 42, 26, 70, 28, 32, 20, 22, 17, 60)
+                 "Важность", "Срок ответа", "Текущий срок", "Запрос (уточнение) автору (п. 13)",
+                 "Ожидание ответа автора, рабочее время")
+QUEUE_WIDTHS = (8, 17, 16, 42, 26, 70, 28, 32, 20, 22, 17, 60, 24, 16)
 EXPORT_PAGE = 500
 
 
@@ -277,6 +291,8 @@ def export_queue(actor: Actor, queue_filter: QueueFilter, sort: QueueSort, path:
                     _label(PRIORITY_LABELS, Priority, row.priority),
                     row.due_at.astimezone(tz).replace(tzinfo=None) if row.due_at else None,
                     row.clock.summary() if row.clock else "",
+                    _label(REQUEST_STATE_LABELS, RequestState, row.request_state) if row.request_state else "",
+                    row.author_wait,
                 ])
             offset += len(page.rows)
             if progress is not None and progress(min(offset, total), max(total, offset)) is False:

@@ -42,10 +42,17 @@ def duration(value: timedelta, *, working: bool = True) -> str:
     return " ".join(parts)
 
 
-def time_left(value: timedelta) -> str:
-    """«осталось 2 рабочих часа 15 минут» or «просрочено на 40 минут»."""
+def time_left(value: timedelta, *, overdue: bool = False) -> str:
+    """«осталось 2 рабочих часа 15 минут» or «просрочено на 40 минут».
+
+    ``overdue``: the due moment has passed although no working time has gone by since (a step due
+    on Friday at 18:00, seen on Saturday, or one whose window was gone before it began) — «срок
+    истёк», never «осталось 0 минут».
+    """
     if value < timedelta(0):
         return f"просрочено на {duration(value)}"
+    if overdue:
+        return "срок истёк"
     total = int(value.total_seconds() // 60)
     hours, minutes = divmod(total, 60)
     leading, masculine = (hours, True) if hours else (minutes, False)

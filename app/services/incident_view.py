@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -212,6 +213,8 @@ class IncidentCard:
     request_state_label: str = ""
     #: clause 14 with clause 8: who decides on the submitted version, when it is not the curator
     approver_note: str = ""
+    #: clause 18: the step limits the curator set for the final-answer stage (working minutes)
+    stage_limits: tuple[tuple[str, int], ...] = ()
 
     @property
     def location_text(self) -> str:
@@ -338,7 +341,16 @@ def load_card(actor: Actor, incident_id: int) -> IncidentCard:
         request_state=incident.request_state or "",
         request_state_label=REQUEST_STATE_LABELS[RequestState(incident.request_state)] if incident.request_state else "",
         approver_note=approver_note,
+        stage_limits=_stage_limits(incident),
     )
+
+
+def _stage_limits(incident: Incident) -> tuple[tuple[str, int], ...]:
+    try:
+        stored = json.loads(incident.step_limits) if incident.step_limits else {}
+    except ValueError:
+        return ()
+    return tuple(sorted((str(k), int(v)) for k, v in stored.items()))
 
 
 def _requests(incident_id: int, answers: list[Answer], publications: dict[int, Publication], names: dict[int, str],
@@ -389,7 +401,8 @@ def _actions(actor: Actor, incident: Incident, assignments: list[Assignment],
     if submitted is not None and status == IncidentStatus.ON_APPROVAL and submitted.author_id != actor.user_id:
         author = User.get_or_none(User.id == submitted.author_id)
         by_curator = author is not None and Role.CURATOR.value in author.role_set
-        if actor.is_curator or (by_curator and actor.has(Role.RESPONSIBLE)):
+        # clauses 8, 14: a curator's own text is decided by the responsible official, not by a curator
+        if actor.has(Role.RESPONSIBLE) if by_curator else actor.is_curator:
             actions |= {"approve", "return"}
     if actor.is_curator or actor.has(Role.RESPONSIBLE):
         actions.add("comment")

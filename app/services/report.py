@@ -42,8 +42,8 @@ from app.models import (
     PagePublication, Publication, Topic, TopicGroup, Unit,
 )
 from app.models.enums import (
-    INCIDENT_KIND_LABELS, NETWORK_LABELS, NO_ANSWER_REASON_LABELS, OPEN_STATUSES, PRIORITY_LABELS,
-    RETURN_REASON_LABELS, STATUS_LABELS, AnswerKind, AssignmentState, IncidentKind, IncidentStatus,
+    ANSWERING_KINDS, CLAUSE21_REASONS, INCIDENT_KIND_LABELS, NETWORK_LABELS, NO_ANSWER_REASON_LABELS, OPEN_STATUSES,
+    PRIORITY_LABELS, RETURN_REASON_LABELS, STATUS_LABELS, AnswerKind, AssignmentState, IncidentKind, IncidentStatus,
     ModerationAction, ModerationReason, Network, NoAnswerReason, PageOwner, Priority, ReturnReason,
     VerificationState,
 )
@@ -54,7 +54,7 @@ from app.services.clock_store import (
     CLAUSE, CODE, DUE, ENDED, LEFT, OPTIONAL, STARTED, STATE, SUBJECT, TITLE, US_PER_MINUTE, ClockRow, micros, moment,
     spent_minutes,
 )
-from app.services.deadlines import STATE_LABELS, ClockState, raw_rows
+from app.services.deadlines import STATE_LABELS, AuthorWait, ClockState, author_wait_total, author_waits_for_many, raw_rows
 from app.services.errors import ValidationError
 from app.services.worktime import WorkCalendar
 
@@ -81,34 +81,44 @@ MODERATION_REASON_LABELS = {
 }
 PAGE_OWNER_LABELS = {PageOwner.ADMINISTRATION: "Администрация", PageOwner.HEAD: "Глава"}
 
-#: every clock of the regulation in the order of the chain: code, clause, title, who acts
+#: every clock of the regulation in the order of the chain: code, clause, title, who acts. A clock
+#: counts in the row of its code and clause: the clause-13 request and the final draft of the
+#: final-answer stage (clause 18) have rows of their own; approval, revision and publication
+#: (clauses 14–16) are the same steps for drafts, answers and clarification requests alike.
 STAGES: tuple[tuple[str, str, str, str], ...] = (
     ("routing", "п. 10", "Направление исполнителю", "Куратор"),
     ("competence_notice", "п. 11", "Сообщение о некомпетентности", "Исполнитель"),
     ("rerouting", "п. 11", "Перенаправление после сообщения", "Куратор"),
-    ("clarification", "п. 13", "Запрос (уточнение)", "Исполнитель"),
-    ("clarification_reply", "п. 14", "Ответ куратора на запрос", "Куратор"),
+    ("clarification", "п. 13", "Запрос (уточнение) автору на согласование", "Исполнитель"),
     ("draft", "п. 12", "Проект ответа на согласование (за 3 ч до срока)", "Исполнитель"),
     ("contribution", "п. 19", "Информация для сводного ответа", "Исполнитель"),
-    ("approval", "п. 14", "Согласование проекта ответа", "Куратор"),
-    ("revision", "п. 15", "Доработка и повторное направление", "Исполнитель"),
-    ("publication", "п. 16", "Размещение согласованного ответа", "Исполнитель"),
+    ("approval", "п. 14", "Согласование проекта ответа или запроса (уточнения)", "Куратор"),
+    ("revision", "п. 15", "Доработка проекта ответа или запроса и повторное направление", "Исполнитель"),
+    ("publication", "п. 16", "Размещение согласованного ответа или запроса (уточнения)", "Исполнитель"),
     ("answer", "п. 9", "Ответ в течение 8 рабочих часов", "Все участники"),
     ("answer", "п. 17", "Ответ в течение 4 рабочих часов (повышенная важность)", "Все участники"),
+    ("clarification", "п. 13, 18", "Запрос (уточнение) автору на согласование — этап окончательного ответа",
+     "Исполнитель"),
+    ("final_draft", "п. 12, 18", "Окончательный ответ на согласование", "Исполнитель"),
     ("final_answer", "п. 18", "Окончательный ответ в течение 7 рабочих дней", "Исполнитель"),
 )
 #: outcome clocks (the answer itself) are not «steps of the chain» when looking for the slowest step
 OUTCOME_CODES = frozenset({"answer", "final_answer"})
-#: the step columns of the per-unit sheet: clock code → header
+#: the step columns of the per-unit sheet: clock code → header (a code's clocks of both stages together)
 UNIT_STEPS: tuple[tuple[str, str], ...] = (
     ("competence_notice", "Сообщение о некомпетентности (п. 11)"),
-    ("clarification", "Запрос (уточнение) (п. 13)"),
+    ("clarification", "Запрос (уточнение) автору (п. 13)"),
     ("draft", "Проект ответа (п. 12)"),
+    ("final_draft", "Окончательный ответ на согласование (п. 12, 18)"),
     ("contribution", "Информация для сводного ответа (п. 19)"),
-    ("approval", "Согласование куратором (п. 14)"),
-    ("revision", "Доработка (п. 15)"),
-    ("publication", "Размещение (п. 16)"),
+    ("approval", "Согласование куратором ответов и запросов (п. 14)"),
+    ("revision", "Доработка ответов и запросов (п. 15)"),
+    ("publication", "Размещение ответов и запросов (п. 16)"),
 )
+#: a closure «not about the administration» is not one of the grounds of clause 21: such a message
+#: is not an incident at all (clause 2), and the report keeps it on a line of its own
+NOT_INCIDENT_LABEL = "Не касается деятельности администрации (не инцидент, п. 2)"
+NOT_INCIDENT_STATUS = "Не инцидент (п. 2)"
 NETWORK_ORDER = (Network.VK, Network.OK, Network.TELEGRAM)
 PRIORITY_ROW_LABELS = {Priority.NORMAL: "Обычной важности", Priority.HIGH: "Повышенной важности (п. 17)"}
 PRIORITY_BASE_LABELS = {Priority.NORMAL: "обычных", Priority.HIGH: "повышенной важности"}
@@ -146,6 +156,13 @@ class PeriodFigures:
     interim: int                       # incidents with a published interim answer
     final_states: dict[str, int]       # the clause-18 clock: met / missed / running / overdue
     answer_minutes: tuple[int, ...]    # working minutes from detection to the first published answer
+    #: clause 13: incidents with a posted clarification request to the author, by what became of the
+    #: latest wait: the author replied (to any request), the reply is still awaited, or the incident
+    #: closed without one; and each such incident's working minutes of waiting (all requests together)
+    requested: int = 0
+    author_replied: int = 0
+    author_waiting: int = 0
+    author_wait_minutes: tuple[int, ...] = ()
 
     def answer_count(self, state: str, priority: str | None = None) -> int:
         if priority is not None:
@@ -167,7 +184,31 @@ class PeriodFigures:
 
     @property
     def no_answer_total(self) -> int:
+        """Every closure without an answer: the grounds of clause 21 and «not an incident» (clause 2)."""
         return sum(self.no_answer.values())
+
+    @property
+    def clause21_total(self) -> int:
+        """Closed without an answer on the grounds of clause 21 (exactly its grounds)."""
+        return sum(self.no_answer.get(r, 0) for r in CLAUSE21_REASONS)
+
+    @property
+    def not_incident(self) -> int:
+        """Closed as not about the administration: not an incident (clause 2), not under clause 21."""
+        return self.no_answer.get(NoAnswerReason.NOT_ABOUT_ADMINISTRATION, 0)
+
+    @property
+    def author_unanswered(self) -> int:
+        """Incidents whose author never replied to the posted request before the incident closed."""
+        return self.requested - self.author_replied - self.author_waiting
+
+    @property
+    def author_wait_total(self) -> int:
+        return sum(self.author_wait_minutes)
+
+    @property
+    def author_wait_average(self) -> float | None:
+        return statistics.fmean(self.author_wait_minutes) if self.author_wait_minutes else None
 
     @property
     def average_minutes(self) -> float | None:
@@ -232,7 +273,8 @@ class GroupRow:
     by_network: dict[str, int]
     in_time: int
     late: int
-    no_answer: int
+    no_answer: int                     # closed without an answer on the grounds of clause 21
+    not_incident: int = 0              # closed as not about the administration (clause 2)
 
 
 @dataclass(frozen=True)
@@ -296,10 +338,13 @@ REGISTER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("units", "Исполнители"),
     ("answer_state", "Срок ответа (п. 9/17)"),
     ("answer_minutes", "До ответа, рабочих мин"),
+    ("requests", "Запросов (уточнений) автору размещено"),
+    ("author_wait", "Ожидание ответа автора, рабочее время"),
     ("link", "Ссылка"),
     ("text", "Текст сообщения"),
 )
 REGISTER_DATETIMES = frozenset(range(1, 7))     # indexes of the datetime columns
+REGISTER_WAIT = 19                              # index of the author-wait column (a duration)
 
 
 @dataclass
@@ -339,7 +384,7 @@ class ReportSummary:
     in_time: int
     late: int
     overdue: int
-    no_answer: int
+    no_answer: int                     # closed without an answer on the grounds of clause 21
     still_open: int
     in_time_share: float | None
     median_minutes: float | None
@@ -347,6 +392,8 @@ class ReportSummary:
     late_rows: int
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, «write» for the workbook
+    not_incident: int = 0              # closed as not about the administration (clause 2)
+    requested: int = 0                 # incidents with a posted clarification request (clause 13)
 
 
 # ------------------------------------------------------------------------------ periods
@@ -484,6 +531,7 @@ def _outcomes(rows: list[tuple[Any, ...]], first: datetime, after: datetime, now
     if not rows:
         return {}
     lim = settings.limits()
+    answering = {k.value for k in ANSWERING_KINDS}  # a posted clarification request answers nothing
     published: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
     for inc_id, at, kind in raw_rows(Publication.select(Publication.incident, Publication.published_at, Answer.kind)
                                      .join(Answer).switch(Publication).join(Incident)
@@ -499,23 +547,26 @@ def _outcomes(rows: list[tuple[Any, ...]], first: datetime, after: datetime, now
         if closed_no_answer is None:
             limit = lim.answer_high if row[_I_PRIORITY] == Priority.HIGH else lim.answer
             due = cal.add_working_time(detected, timedelta(minutes=limit))
-            ended = next((at for at, kind in pubs if kind != AnswerKind.CONTRIBUTION), None)
-            answer_state = _state(due, ended, now)
+            ended = next((at for at, kind in pubs if kind in answering), None)
+            answer_state = _state(due, ended, now, cal)
             if ended is not None:
                 answer_minutes = max(0, _minutes(cal.working_time_between(detected, ended)))
         interim = next((at for at, kind in pubs if kind == AnswerKind.INTERIM), None)
         if interim is not None:
-            final = next((at for at, kind in pubs if at > interim and kind not in (AnswerKind.INTERIM,
-                                                                                   AnswerKind.CONTRIBUTION)), None)
+            final = next((at for at, kind in pubs if at > interim and kind in answering
+                          and kind != AnswerKind.INTERIM), None)
             closed = row[_I_CLOSED] if row[_I_STATUS] in (IncidentStatus.ANSWERED, IncidentStatus.NO_ANSWER) else None
-            final_state = _state(cal.add_working_days(interim, lim.final_answer_days), final or closed, now)
+            final_state = _state(cal.add_working_days(interim, lim.final_answer_days), final or closed, now, cal)
         result[inc_id] = (answer_state, answer_minutes, final_state)
     return result
 
 
-def _state(due: datetime, ended: datetime | None, now: datetime) -> str:
+def _state(due: datetime, ended: datetime | None, now: datetime, cal: WorkCalendar) -> str:
+    """As :mod:`app.services.deadlines` judges a clock: a step done in the non-working gap right
+    after its due moment took no more working time than allowed, so it is in time."""
     if ended is not None:
-        return ClockState.MET if ended <= due else ClockState.MISSED
+        in_time = ended <= due or cal.working_time_between(due, ended) <= timedelta(0)
+        return ClockState.MET if in_time else ClockState.MISSED
     return ClockState.RUNNING if now <= due else ClockState.OVERDUE
 
 
@@ -534,8 +585,24 @@ def _lateness(c: ClockRow) -> int:
     return max(0, -c[LEFT] // US_PER_MINUTE) if c[STATE] in _LATE_STATES else 0
 
 
-def _figures(start: date, end: date, rows: list[tuple[Any, ...]], outcomes: dict[int, clock_store.Outcome]
-             ) -> PeriodFigures:
+def _author_waits(period: Any, now: datetime) -> dict[int, list[AuthorWait]]:
+    """The author waits (clause 13) of the incidents matching ``period`` (a condition on ``Incident``):
+    one query finds the few that have a posted clarification request, then their waits."""
+    query = (Publication.select(Publication.incident).distinct()
+             .join(Answer, on=(Publication.answer == Answer.id))
+             .switch(Publication).join(Incident, on=(Publication.incident == Incident.id))
+             .where(period & (Answer.kind == AnswerKind.REQUEST)))
+    ids = [row[0] for row in raw_rows(query)]
+    return author_waits_for_many(ids, now) if ids else {}
+
+
+def _wait_minutes(waits: Iterable[AuthorWait]) -> int:
+    """Whole working minutes an incident waited for its author, all its requests together."""
+    return _minutes(author_wait_total(waits))
+
+
+def _figures(start: date, end: date, rows: list[tuple[Any, ...]], outcomes: dict[int, clock_store.Outcome],
+             waits: dict[int, list[AuthorWait]]) -> PeriodFigures:
     by_kind = Counter({k.value: 0 for k in IncidentKind})
     by_priority = Counter({p.value: 0 for p in Priority})
     answer_states: dict[str, dict[str, int]] = {
@@ -565,8 +632,22 @@ def _figures(start: date, end: date, rows: list[tuple[Any, ...]], outcomes: dict
             interim += 1
             final_states[final_state] = final_states.get(final_state, 0) + 1
     minutes.sort()
+    replied = waiting = 0
+    wait_minutes: list[int] = []
+    for row in rows:
+        incident_waits = waits.get(row[_I_ID])
+        if not incident_waits:
+            continue
+        latest = max(incident_waits, key=lambda w: w.posted_at)  # what became of the latest request
+        if latest.replied_at is not None:
+            replied += 1
+        elif latest.waiting:
+            waiting += 1
+        wait_minutes.append(_wait_minutes(incident_waits))
+    wait_minutes.sort()
     return PeriodFigures(start, end, period_label(start, end), len(rows), dict(by_kind), dict(by_priority),
-                         answer_states, dict(no_answer), still_open, interim, final_states, tuple(minutes))
+                         answer_states, dict(no_answer), still_open, interim, final_states, tuple(minutes),
+                         len(wait_minutes), replied, waiting, tuple(wait_minutes))
 
 
 _NO_OUTCOME: clock_store.Outcome = (None, None, None)
@@ -603,7 +684,8 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
 
     clocks = clock_store.rows_of(ids, now, progress=clock_progress)
     watch.mark("clocks")
-    current = _figures(period_start, period_end, rows, {i: clock_store.outcome(c) for i, c in clocks.items()})
+    waits = _author_waits((Incident.detected_at >= first) & (Incident.detected_at < after), now)
+    current = _figures(period_start, period_end, rows, {i: clock_store.outcome(c) for i, c in clocks.items()}, waits)
 
     prev_start, prev_end = previous_period(period_start, period_end)
     _progress(progress, 52, "Предыдущий период для сравнения")
@@ -612,7 +694,8 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     # the outcomes of finished incidents are stored; the rest are computed from two queries
     outcomes = clock_store.stored_outcomes((Incident.detected_at >= p_first) & (Incident.detected_at < p_after))
     outcomes.update(_outcomes([r for r in prev_rows if r[_I_ID] not in outcomes], p_first, p_after, now, cal))
-    previous = _figures(prev_start, prev_end, prev_rows, outcomes)
+    prev_waits = _author_waits((Incident.detected_at >= p_first) & (Incident.detected_at < p_after), now)
+    previous = _figures(prev_start, prev_end, prev_rows, outcomes, prev_waits)
     del prev_rows, outcomes
     watch.mark("previous")
 
@@ -627,6 +710,9 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
         assignments[inc_id].append((a_id, unit_id, state))
         assignment_unit[a_id] = unit_id
     # answers (non-contribution versions): submission moments → unit, first submission per incident
+    # (of an answer: a clarification request is not a draft; its clocks still count for its unit)
+    answering = {k.value for k in ANSWERING_KINDS}
+    requests: set[int] = set()
     answer_unit: dict[int, int | None] = {}
     answer_incident: dict[int, int] = {}
     submission_unit: dict[tuple[int, int], int | None] = {}  # (incident, submitted µs) → unit
@@ -641,6 +727,9 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
         if kind == AnswerKind.CONTRIBUTION or submitted is None:
             continue
         submission_unit[(inc_id, micros(submitted))] = unit_id
+        if kind not in answering:
+            requests.add(ans_id)
+            continue
         if inc_id not in first_submission or submitted < first_submission[inc_id]:
             first_submission[inc_id] = submitted
     decision_unit: dict[tuple[int, int], int | None] = {}  # (incident, decided µs) → unit
@@ -659,6 +748,8 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
         unit_id = answer_unit.get(ans_id)
         decision_unit[(inc_id, micros(decided))] = unit_id
         if approved:
+            if ans_id in requests:
+                continue
             if inc_id not in first_approval or decided < first_approval[inc_id]:
                 first_approval[inc_id] = decided
         elif unit_id is not None:
@@ -679,8 +770,8 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     unit_names = {inc: ", ".join(dict.fromkeys(short_names.get(u) or units.get(u, "") for _, u, state in items
                                                if state != AssignmentState.CANCELLED or len(items) == 1))
                   for inc, items in assignments.items()}
-    late = _late_rows(rows, clocks, unit_names, tz)
-    register = _register_rows(rows, clocks, unit_names, first_submission, first_approval, tz, cal)
+    late = _late_rows(rows, clocks, unit_names, decision_unit, short_names, tz)
+    register = _register_rows(rows, clocks, unit_names, first_submission, first_approval, waits, tz)
     watch.mark("register")
 
     _progress(progress, 74, "Официальные страницы")
@@ -756,8 +847,7 @@ def _stage_rows(clocks: dict[int, list[ClockRow]], measure: Callable[[ClockRow],
     lost: Counter[tuple[str, str]] = Counter()
     for incident_clocks in clocks.values():
         for c in incident_clocks:
-            code = c[CODE]
-            key = (code, c[CLAUSE] if code == "answer" else "")
+            key = (c[CODE], c[CLAUSE])
             if c[OPTIONAL]:
                 states[key]["unused" if c[STATE] == ClockState.UNUSED else "window"] += 1
                 continue
@@ -768,7 +858,7 @@ def _stage_rows(clocks: dict[int, list[ClockRow]], measure: Callable[[ClockRow],
             lost[key] += _lateness(c)
     result = []
     for code, clause, title, who in STAGES:
-        key = (code, clause if code == "answer" else "")
+        key = (code, clause)
         counts = states.get(key, Counter())
         values = sorted(spent.get(key, ()))
         result.append(StageRow(
@@ -798,7 +888,8 @@ def _topic_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[ClockRow]]
             bucket["total"] += 1
             bucket[f"net:{network}"] += 1
             if row[_I_STATUS] == IncidentStatus.NO_ANSWER:
-                bucket["no_answer"] += 1
+                bucket["not_incident" if row[_I_REASON] == NoAnswerReason.NOT_ABOUT_ADMINISTRATION
+                       else "no_answer"] += 1
             elif answer is not None and answer[STATE] == ClockState.MET:
                 bucket["in_time"] += 1
             elif answer is not None and answer[STATE] == ClockState.MISSED:
@@ -806,7 +897,7 @@ def _topic_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[ClockRow]]
 
     def make(key: str, label: str, counts: Counter[str]) -> GroupRow:
         return GroupRow(key, label, counts["total"], {n.value: counts[f"net:{n.value}"] for n in NETWORK_ORDER},
-                        counts["in_time"], counts["late"], counts["no_answer"])
+                        counts["in_time"], counts["late"], counts["no_answer"], counts["not_incident"])
 
     topic_rows = [make(str(g), groups.get(g, f"Группа № {g}"), c) for g, c in by_group.items() if g is not None]
     topic_rows.sort(key=lambda r: (-r.total, r.label))
@@ -819,24 +910,44 @@ def _topic_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[ClockRow]]
 
 
 def _late_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[ClockRow]], unit_names: dict[int, str],
-               tz: Any) -> list[LateRow]:
+               decision_unit: dict[tuple[int, int], int | None], short_names: dict[int, str], tz: Any
+               ) -> list[LateRow]:
     result = []
     for row in rows:
         inc_id = row[_I_ID]
         for c in clocks.get(inc_id, ()):
             if c[OPTIONAL] or c[STATE] not in _LATE_STATES:
                 continue
+            subject = c[SUBJECT]
+            if not subject and c[CODE] in ("revision", "publication"):
+                # a version's revision and posting are the steps of the unit that wrote it
+                unit_id = decision_unit.get((inc_id, c[STARTED]))
+                subject = short_names.get(unit_id, "") if unit_id is not None else ""
             result.append(LateRow(
                 inc_id, _local(row[_I_DETECTED], tz), row[_I_LINK],
                 NETWORK_LABELS.get(row[_I_NETWORK], row[_I_NETWORK]),
                 PRIORITY_LABELS.get(row[_I_PRIORITY], row[_I_PRIORITY]),
-                STATUS_LABELS.get(row[_I_STATUS], row[_I_STATUS]),
-                unit_names.get(inc_id, ""), c[TITLE], c[CLAUSE], c[CODE], c[SUBJECT], _local(moment(c[DUE]), tz),
+                _status_label(row[_I_STATUS], row[_I_REASON], STATUS_LABELS),
+                unit_names.get(inc_id, ""), c[TITLE], c[CLAUSE], c[CODE], subject, _local(moment(c[DUE]), tz),
                 _local(moment(c[ENDED]), tz), STATE_LABELS[c[STATE]], _lateness(c)))
     return result
 
 
-def _register_rows(rows, clocks, unit_names, first_submission, first_approval, tz, cal  # noqa: ANN001, PLR0913
+def _status_label(status: str, reason: str | None, labels: dict[str, str]) -> str:
+    """The status as the report names it: a closure «not about the administration» is not one
+    «without an answer» (clause 21) but «not an incident» (clause 2)."""
+    if status == IncidentStatus.NO_ANSWER and reason == NoAnswerReason.NOT_ABOUT_ADMINISTRATION:
+        return NOT_INCIDENT_STATUS
+    return labels.get(status, status)
+
+
+def _closure_label(reason: Any) -> str:
+    if reason == NoAnswerReason.NOT_ABOUT_ADMINISTRATION:
+        return NOT_INCIDENT_LABEL
+    return NO_ANSWER_REASON_LABELS.get(reason, "Без ответа")
+
+
+def _register_rows(rows, clocks, unit_names, first_submission, first_approval, waits, tz  # noqa: ANN001, PLR0913
                    ) -> list[tuple[Any, ...]]:
     topics = dict(Topic.select(Topic.id, Topic.name).tuples())
     groups = dict(TopicGroup.select(TopicGroup.id, TopicGroup.name).tuples())
@@ -855,11 +966,12 @@ def _register_rows(rows, clocks, unit_names, first_submission, first_approval, t
         answer = _answer_clock(clocks.get(inc_id, ()))
         published = moment(answer[ENDED]) if answer is not None else None
         minutes = spent_minutes(answer) if answer is not None else None
+        incident_waits = waits.get(inc_id)
         result.append((
             inc_id, _local(row[_I_DETECTED], tz), _local(row[_I_ROUTED], tz),
             _local(first_submission.get(inc_id), tz), _local(first_approval.get(inc_id), tz), _local(published, tz),
             _local(row[_I_CLOSED], tz),
-            status_labels.get(row[_I_STATUS], row[_I_STATUS]), kind_labels.get(row[_I_KIND], row[_I_KIND]),
+            _status_label(row[_I_STATUS], row[_I_REASON], status_labels), kind_labels.get(row[_I_KIND], row[_I_KIND]),
             priority_labels.get(row[_I_PRIORITY], row[_I_PRIORITY]),
             network_labels.get(row[_I_NETWORK], row[_I_NETWORK]),
             row[_I_AUTHOR], groups.get(row[_I_GROUP]) if row[_I_GROUP] else None,
@@ -867,8 +979,10 @@ def _register_rows(rows, clocks, unit_names, first_submission, first_approval, t
             locations.get(row[_I_LOCATION]) if row[_I_LOCATION] else None,
             unit_names.get(inc_id) or None,
             state_labels.get(answer[STATE]) if answer is not None
-            else NO_ANSWER_REASON_LABELS.get(row[_I_REASON], "Без ответа") if row[_I_REASON] else None,
+            else _closure_label(row[_I_REASON]) if row[_I_REASON] else None,
             minutes,
+            len(incident_waits) if incident_waits else None,
+            timedelta(minutes=_wait_minutes(incident_waits)) if incident_waits else None,
             row[_I_LINK], row[_I_TEXT],
         ))
     return result
@@ -1164,21 +1278,31 @@ class _Writer:
              fill=BAD_FILL if overdue_now else None)
         line("Ответ готовится, срок не истёк", cur.answer_count(ClockState.RUNNING), cur.received,
              prev.answer_count(ClockState.RUNNING), prev.received, received)
-        line("Без ответа (п. 21 и не по теме)", cur.no_answer_total, cur.received, prev.no_answer_total,
-             prev.received, received)
+        line("Без ответа (п. 21)", cur.clause21_total, cur.received, prev.clause21_total, prev.received, received)
+        line(NOT_INCIDENT_LABEL, cur.not_incident, cur.received, prev.not_incident, prev.received, received)
         outcome_last = row
         section("Сроки ответа по важности")
         for priority, hours, clause in ((Priority.NORMAL, 8, "п. 9"), (Priority.HIGH, 4, "п. 17")):
-            base = f"{PRIORITY_BASE_LABELS[priority]}, кроме закрытых без ответа"
+            base = f"{PRIORITY_BASE_LABELS[priority]}, кроме закрытых без ответа и не инцидентов"
             n_now, n_was = cur.with_answer_clock(priority), prev.with_answer_clock(priority)
             line(f"Ответ в течение {hours} рабочих часов ({clause})", cur.answer_count(ClockState.MET, priority),
                  n_now, prev.answer_count(ClockState.MET, priority), n_was, base)
             line(f"Срок {hours} рабочих часов нарушен ({clause})", cur.answer_count(ClockState.MISSED, priority),
                  n_now, prev.answer_count(ClockState.MISSED, priority), n_was, base)
-        section("Без ответа — по причинам (п. 21)")
-        for reason in NoAnswerReason:
-            line(NO_ANSWER_REASON_LABELS[reason], cur.no_answer.get(reason, 0), cur.no_answer_total,
-                 prev.no_answer.get(reason, 0), prev.no_answer_total, "закрытых без ответа")
+        section("Без ответа — по основаниям п. 21")
+        for reason in CLAUSE21_REASONS:
+            line(NO_ANSWER_REASON_LABELS[reason], cur.no_answer.get(reason, 0), cur.clause21_total,
+                 prev.no_answer.get(reason, 0), prev.clause21_total, "закрытых без ответа по п. 21")
+        section("Запросы (уточнения) автору (п. 13)")
+        line("Размещён запрос (уточнение) автору", cur.requested, cur.received, prev.requested, prev.received,
+             received)
+        asked = "с размещённым запросом"
+        line("Автор ответил на запрос", cur.author_replied, cur.requested, prev.author_replied, prev.requested,
+             asked)
+        line("Ответа автора ждут сейчас", cur.author_waiting, cur.requested, prev.author_waiting, prev.requested,
+             asked)
+        line("Автор не ответил до закрытия инцидента", cur.author_unanswered, cur.requested,
+             prev.author_unanswered, prev.requested, asked)
         section("Состояние на момент отчёта")
         line("Не закрыто (в работе)", cur.still_open, cur.received, prev.still_open, prev.received, received)
         section("Промежуточные и окончательные ответы (п. 18)")
@@ -1209,10 +1333,31 @@ class _Writer:
                                  fmt="+0;-0;0", border=True)])
             row += 1
         ws.append([])
+        wait_names = ["Ожидание ответа автора на запрос (рабочее время от размещения запроса до ответа автора, "
+                      "закрытия инцидента или момента отчёта)", cur.label, "мин", prev.label, "мин", "Изменение, мин"]
+        ws.row_dimensions[row + 2].height = _header_height(wait_names, widths)
+        ws.append(self.header(wait_names))
+        row += 2
+        for label, now_value, was in (
+                ("Всего по инцидентам с размещённым запросом", cur.author_wait_total if cur.requested else None,
+                 prev.author_wait_total if prev.requested else None),
+                ("В среднем на инцидент с размещённым запросом", cur.author_wait_average, prev.author_wait_average)):
+            ws.append([self.cell(label, border=True),
+                       self.cell(_as_time(now_value), fmt=DURATION_FORMAT, border=True),
+                       self.cell(_round(now_value), fmt="0", border=True),
+                       self.cell(_as_time(was), fmt=DURATION_FORMAT, border=True),
+                       self.cell(_round(was), fmt="0", border=True),
+                       self.cell(_round(now_value - was) if now_value is not None and was is not None else None,
+                                 fmt="+0;-0;0", border=True)])
+            row += 1
+        ws.append([])
         ws.append([self.cell("Доля — от базы в последнем столбце; изменение — разница с предыдущим периодом той же "
                              "длины. Сроки — в рабочем времени по производственному календарю (пп. 9–19 Порядка).",
                              font=NOTE_FONT)])
-        row += 2
+        ws.append([self.cell("Ожидание ответа автора не останавливает срок ответа (Порядок паузы не предусматривает): "
+                             "оно показано, чтобы было видно, почему ответ задержался. Ответил ли автор — по последнему "
+                             "размещённому запросу инцидента.", font=NOTE_FONT)])
+        row += 3
         chart = BarChart()
         chart.type = "bar"
         chart.style = 10
@@ -1261,8 +1406,10 @@ class _Writer:
                        self.cell(sum(u.missed_steps for u in d.units), font=BOLD, border=True)])
         widths = _fit(body, names, maximum=[70] + [13] * (len(names) - 1), minimum=[30] + [10] * (len(names) - 1))
         self.new_sheet("По исполнителям", "Поручения по инцидентам периода. «Ответ в срок» — по инцидентам, над "
-                       "которыми работал отдел (кроме «не в компетенции» и отозванных); среднее время — рабочее "
-                       "время завершённых шагов", widths, header_row=4, header=names)
+                       "которыми работал отдел (кроме «не в компетенции» и отозванных); возвраты и этапы — проектов "
+                       "ответов и запросов (уточнений) автору; нарушенная информация для сводного ответа (п. 19) "
+                       "остаётся нарушением и у отдела, назначенного затем готовить сводный ответ; среднее время — "
+                       "рабочее время завершённых шагов", widths, header_row=4, header=names)
         ws = self.ws
         ws.append([])
         ws.append(self.header(names))
@@ -1298,7 +1445,8 @@ class _Writer:
             ])
         widths = _fit(body, names, maximum=[60, 8, 14] + [12] * 11, minimum=[30, 7, 12] + [9] * 11)
         self.new_sheet("По этапам", "Каждый срок регламента по инцидентам периода: где цепочка теряет время. "
-                       "Время этапа — рабочее время завершённых шагов; потери — рабочее время сверх срока",
+                       "Согласование, доработка и размещение (пп. 14–16) — и проектов ответов, и запросов (уточнений) "
+                       "автору. Время этапа — рабочее время завершённых шагов; потери — рабочее время сверх срока",
                        widths, header_row=4, header=names)
         ws = self.ws
         ws.append([])
@@ -1317,18 +1465,21 @@ class _Writer:
     def topics(self) -> None:
         d = self.data
         nets = [NETWORK_LABELS[n] for n in NETWORK_ORDER]
-        names = ["Группа тем", "Всего", *nets, "Ответ в срок", "С нарушением срока", "Без ответа"]
+        closures = ["Без ответа (п. 21)", "Не инцидент (п. 2)"]
+        names = ["Группа тем", "Всего", *nets, "Ответ в срок", "С нарушением срока", *closures]
         body = [[self.text(r.label, border=True)]
                 + [self.cell(v, border=True) for v in (r.total, *(r.by_network[n.value] for n in NETWORK_ORDER),
-                                                         r.in_time, r.late, r.no_answer)] for r in d.topics]
+                                                         r.in_time, r.late, r.no_answer, r.not_incident)]
+                for r in d.topics]
         body.append([self.cell(v, font=BOLD, border=True) for v in
                      ("Итого", sum(r.total for r in d.topics),
                       *(sum(r.by_network[n.value] for r in d.topics) for n in NETWORK_ORDER),
                       sum(r.in_time for r in d.topics), sum(r.late for r in d.topics),
-                      sum(r.no_answer for r in d.topics))])
-        net_names = ["Социальная сеть", "Всего", "Доля", "Ответ в срок", "С нарушением срока", "Без ответа"]
-        widths = _fit(body, names, maximum=[50] + [14] * 7, minimum=[24] + [12] * 7)
-        self.new_sheet("По темам и соцсетям", "Инциденты периода по группам тем (п. 10) и по социальным сетям",
+                      sum(r.no_answer for r in d.topics), sum(r.not_incident for r in d.topics))])
+        net_names = ["Социальная сеть", "Всего", "Доля", "Ответ в срок", "С нарушением срока", *closures]
+        widths = _fit(body, names, maximum=[50] + [14] * 8, minimum=[24] + [12] * 8)
+        self.new_sheet("По темам и соцсетям", "Инциденты периода по группам тем (п. 10) и по социальным сетям; "
+                       f"«не инцидент» — {NOT_INCIDENT_LABEL[0].lower()}{NOT_INCIDENT_LABEL[1:]}",
                        widths, header_row=4, header=names, one_page=True)
         ws = self.ws
         ws.append([])
@@ -1346,7 +1497,7 @@ class _Writer:
             ws.append([self.cell(r.label, border=True), self.cell(r.total, border=True),
                        self.cell(r.total / total if total else None, fmt=PERCENT_FORMAT, border=True),
                        self.cell(r.in_time, border=True), self.cell(r.late, border=True),
-                       self.cell(r.no_answer, border=True)])
+                       self.cell(r.no_answer, border=True), self.cell(r.not_incident, border=True)])
         net_last = net_header + len(d.networks)
         if d.topics:
             chart = BarChart()
@@ -1407,9 +1558,10 @@ class _Writer:
         rows = d.register
         widths = _fit([["" if v is None else ("01.01.2026 00:00" if i in REGISTER_DATETIMES else v)
                         for i, v in enumerate(r)] for r in _sample(rows)], names,
-                      maximum=[8, 17, 17, 17, 17, 17, 17, 20, 22, 20, 14, 26, 20, 26, 22, 30, 16, 11, 40, 60])
+                      maximum=[8, 17, 17, 17, 17, 17, 17, 20, 22, 20, 14, 26, 20, 26, 22, 30, 16, 11, 12, 13, 40, 60])
         self.new_sheet("Реестр", f"Все инциденты, выявленные за период: {len(rows)}; время — местное "
-                       f"({d.tz_name})", widths, header_row=4, header=names)
+                       f"({d.tz_name}); ожидание ответа автора — рабочее время от размещения запроса (уточнения) "
+                       "до ответа автора, закрытия инцидента или момента отчёта", widths, header_row=4, header=names)
         ws = self.ws
         ws.append([])
         ws.append(self.header(names))
@@ -1421,6 +1573,8 @@ class _Writer:
         # a cell object per timestamp (six per row). The link is plain text here (the «Просрочки»
         # sheet has the clickable ones): Excel allows at most 65 530 hyperlinks a sheet.
         prototypes = [_datetime_prototype(ws) for _ in range(6)]
+        wait = WriteOnlyCell(ws)
+        wait.number_format = DURATION_FORMAT
 
         def cells(row: tuple[Any, ...]) -> Iterator[Any]:
             yield row[0]
@@ -1428,9 +1582,14 @@ class _Writer:
                 yield _stamp(c, value)
             yield from row[7:11]
             yield text(row[11])
-            yield from row[12:18]
-            yield text(row[18])
-            yield text(row[19])
+            yield from row[12:19]
+            if row[REGISTER_WAIT] is None:
+                yield None
+            else:
+                wait.value = row[REGISTER_WAIT]  # a duration: a number Excel shows as «3 ч 05 мин»
+                yield wait
+            yield text(row[20])
+            yield text(row[21])
 
         for row in rows:
             append(cells(row))
@@ -1634,10 +1793,11 @@ def build_monthly_report(period_start: date, period_end: date, path: Path, *, pr
     cur = data.current
     decided = cur.in_time + cur.late
     return ReportSummary(path, data.period_label, cur.received, cur.in_time, cur.late,
-                         cur.answer_count(ClockState.OVERDUE), cur.no_answer_total, cur.still_open,
+                         cur.answer_count(ClockState.OVERDUE), cur.clause21_total, cur.still_open,
                          cur.in_time / decided if decided else None, cur.median_minutes, len(data.register),
                          len(data.late), time_module.perf_counter() - started,
-                         {**data.timings, "write": time_module.perf_counter() - writing})
+                         {**data.timings, "write": time_module.perf_counter() - writing}, cur.not_incident,
+                         cur.requested)
 
 
 __all__ = [

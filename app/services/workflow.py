@@ -281,17 +281,18 @@ def _latest_version(incident_id: int, *, request: bool, assignment_ids: Iterable
 
 def _resting_status(incident: Incident) -> IncidentStatus:
     """The status of an incident with nothing on approval: where the work on it stands."""
+    active = _active_assignments(incident.id)
+    interim = _has_interim(incident)
+    if not active and not interim:
+        return IncidentStatus.NEW  # no unit works on it (clause 11 notice): the curator routes it again
     if incident.request_state == RequestState.WAITING:
         return IncidentStatus.CLARIFICATION
     if incident.request_state == RequestState.RETURNED:
         return IncidentStatus.RETURNED
-    active = _active_assignments(incident.id)
     latest = _latest_version(incident.id, request=False, assignment_ids=[a.id for a in active]) if active else None
     if latest is not None and latest.state == AnswerState.RETURNED:
         return IncidentStatus.RETURNED
-    if _has_interim(incident):
-        return IncidentStatus.INTERIM
-    return IncidentStatus.ROUTED if active else IncidentStatus.NEW
+    return IncidentStatus.INTERIM if interim else IncidentStatus.ROUTED
 
 
 # --- registration and triage ------------------------------------------------------------------
@@ -380,12 +381,19 @@ def route(
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, OPEN_STATUSES, "Направление инцидента")
-        if incident.status in (IncidentStatus.ON_APPROVAL, IncidentStatus.APPROVED):
-            pending = "на согласовании" if incident.status == IncidentStatus.ON_APPROVAL else "согласован и ждёт размещения"
-            what = "запрос (уточнение)" if incident.request_state else "проект ответа"
+        request_pending = incident.request_state in (RequestState.SUBMITTED, RequestState.APPROVED)
+        if incident.status == IncidentStatus.ON_APPROVAL:
+            what = "запрос (уточнение)" if request_pending else "проект ответа"
             raise InvalidTransition(
-                f"Перенаправление невозможно: {what} {pending}. Сначала верните его на доработку с причиной "
+                f"Перенаправление невозможно: {what} на согласовании. Сначала верните его на доработку с причиной "
                 "«Переадресация в другое подведомственное учреждение» (п. 14), затем перенаправьте")
+        if incident.status == IncidentStatus.APPROVED:
+            # an approved text can no longer be returned (clause 14 is over): it is posted by its unit
+            raise InvalidTransition(
+                "Перенаправление невозможно: запрос (уточнение) согласован и ждёт размещения (п. 16) — "
+                "перенаправьте инцидент после его размещения" if request_pending else
+                "Перенаправление невозможно: ответ согласован и ждёт размещения (п. 16) — его размещает "
+                "исполнитель, подготовивший ответ")
         units = {u.id: u for u in Unit.select().where(Unit.id.in_(unit_ids) & (Unit.is_active == True))}  # noqa: E712
         missing = [u for u in unit_ids if u not in units]
         if missing:
@@ -654,11 +662,13 @@ def submit_answer(actor: Actor, incident_id: int, expected_version: int, *, requ
             events_out.append(_ev("contribution", incident, f"{unit.name}: информация для сводного ответа "
                                   f"по инциденту № {incident.id}", curators=True))
         else:
+            # clause 15: a revision of the unit's last returned text of the same sort (an answer is
+            # not revised by a request sent meanwhile, nor a request by an answer)
+            same_sort = Answer.kind == AnswerKind.REQUEST if request else Answer.kind != AnswerKind.REQUEST
             previous = (Answer.select().where((Answer.assignment == assignment.id) & (Answer.id != answer.id)
-                                              & (Answer.submitted_at.is_null(False)))
+                                              & (Answer.submitted_at.is_null(False)) & same_sort)
                         .order_by(Answer.number.desc()).first())
-            revising = (previous is not None and previous.state == AnswerState.RETURNED
-                        and (previous.kind == AnswerKind.REQUEST) == request)
+            revising = previous is not None and previous.state == AnswerState.RETURNED
             abandoned = not request and incident.request_state == RequestState.RETURNED
             answer.state = AnswerState.SUBMITTED
             _save(answer)
@@ -746,9 +756,13 @@ def approver_rule(actor: Actor, author_id: int, author_roles: Iterable[str], wha
     if actor.user_id == author_id:
         raise PermissionDenied(f"{what}: текст подготовлен вами — согласовать или вернуть свой текст нельзя (п. 14)"
                                + ("; его согласует ответственное должностное лицо (п. 8)" if by_curator else ""))
+    if by_curator:
+        # the curator's own department executes (clause 6): not a curator, the responsible official decides
+        if actor.has(Role.RESPONSIBLE):
+            return
+        raise PermissionDenied(f"{what}: текст подготовлен куратором — его согласует ответственное должностное "
+                               "лицо (п. 8, 14)")
     if actor.is_curator:
-        return
-    if actor.has(Role.RESPONSIBLE) and by_curator:
         return
     if actor.has(Role.RESPONSIBLE):
         raise PermissionDenied(f"{what}: ответственное должностное лицо согласует только тексты, "

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QWidget
 
 from app.services import formatting, incident_view
@@ -60,6 +61,15 @@ def show_clock(label: QLabel, text: str) -> None:
     label.setVisible(bool(text))
 
 
+def request_note(card: IncidentCard) -> str:
+    """« · запрос на согласовании» after the status, when a clarification request is in flight
+    (and the status does not say the same already)."""
+    label = card.request_state_label
+    if not label or label.casefold() == card.status_label.casefold():
+        return ""
+    return f" · {label}"
+
+
 def own_unit_name(actor: Actor, card: IncidentCard) -> str:
     """The name of the actor's unit among the card's assignments (own unit before a colleague's)."""
     mine = [a for a in card.assignments if a.unit_id in actor.unit_ids]
@@ -76,6 +86,23 @@ def fit_to_width(widget: QWidget, width: int) -> None:
     layout.activate()
     height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else widget.sizeHint().height()
     widget.resize(width, max(height, layout.totalMinimumSize().height()))
+
+
+#: the smallest screen the dialogs must fit whole (with the window frame and a task bar)
+SMALL_SCREEN = (1024, 700)
+#: room left on the screen for the window frame, title bar and task bar
+FRAME_MARGIN = (16, 60)
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Open at ``width``×``height``, or smaller where the screen is smaller (a 1024×700 laptop)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        available = screen.availableGeometry()
+        width = min(width, available.width() - FRAME_MARGIN[0])
+        height = min(height, available.height() - FRAME_MARGIN[1])
+    minimum = widget.minimumSizeHint()
+    widget.resize(max(width, minimum.width()), max(height, minimum.height()))
 
 
 class ActionDialog(QDialog):
@@ -210,14 +237,16 @@ def build_dialog(parent: QWidget | None, actor: Actor, card: IncidentCard, actio
         "change_priority": lambda: triage_dialog.PriorityDialog(parent, actor, card),
         "appoint_consolidator": lambda: triage_dialog.ConsolidatorDialog(parent, actor, card),
         "set_stage_limits": lambda: triage_dialog.StageLimitsDialog(parent, actor, card),
-        "reply_clarification": lambda: triage_dialog.ReplyClarificationDialog(parent, actor, card),
         "not_competent": lambda: triage_dialog.NotCompetentDialog(parent, actor, card),
-        "ask_clarification": lambda: triage_dialog.AskClarificationDialog(parent, actor, card),
+        "comment": lambda: triage_dialog.CommentDialog(parent, actor, card),
         "approve": lambda: approval_dialog.ApprovalDialog(parent, actor, card),
         "return": lambda: approval_dialog.ApprovalDialog(parent, actor, card, returning=True),
         "edit_answer": lambda: AnswerEditor(parent, actor, card),
         "submit": lambda: AnswerEditor(parent, actor, card, submitting=True),
+        "edit_request": lambda: AnswerEditor(parent, actor, card, request=True),
+        "submit_request": lambda: AnswerEditor(parent, actor, card, request=True, submitting=True),
         "publish": lambda: publish_dialog.PublishDialog(parent, actor, card),
+        "record_author_reply": lambda: publish_dialog.AuthorReplyDialog(parent, actor, card),
     }
     if action not in builders:
         raise ValueError(f"unknown action {action!r}; known: {', '.join(incident_view.ACTIONS)}")

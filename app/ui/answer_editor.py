@@ -1,5 +1,9 @@
 """The executor's answer editor (clauses 12, 15, 19, 20): write, check, save, send for approval.
 
+In «request» mode the same editor writes the clarification request to the incident's author
+(clause 13): the same live checks, saved with ``workflow.save_request`` and sent to the curator
+with ``workflow.submit_request``; it is approved, returned and revised like a draft (14, 15).
+
 The draft is checked as it is typed — spelling underlined in red, bureaucratese, legal citations,
 the network's length limit and relevance listed at the side — so the curator's clause-14 return
 reasons are caught before the curator sees them. Checks run off the GUI thread after a short
@@ -30,7 +34,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget,
 )
 
-from app.models.enums import ANSWER_KIND_LABELS, AnswerKind, AnswerState, IncidentStatus
+from app.models.enums import ANSWER_KIND_LABELS, AnswerKind, AnswerState, IncidentStatus, RequestState
 from app.services import catalog, clock, formatting, incident_view, templates, workflow
 from app.services.answer_checks import NETWORK_LIMITS, Finding
 from app.services.calendar_store import current_calendar
@@ -38,7 +42,7 @@ from app.services.errors import ValidationError
 from app.services.incident_view import AnswerView, IncidentCard, check_draft
 from app.services.permissions import Actor
 from app.services.user_dirs import data_dir
-from app.ui.actions import ActionDialog, clock_color, clock_text, own_unit_name
+from app.ui.actions import ActionDialog, clock_color, clock_text, fit_to_screen, own_unit_name, request_note
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +85,18 @@ CLOSINGS = (
     ("С уважением, администрация…", "С уважением, администрация Кореновского городского поселения."),
 )
 INTERIM_TEXT = ("Вопрос требует больше времени: мы уже занимаемся им и напишем вам, как только появится результат.")
+REQUEST_TITLE = "Запрос (уточнение) автору"
+REQUEST_HINT = ("П. 13: если нужно определить суть вопроса, исполнитель в течение 1 часа рабочего времени после "
+                "поступления инцидента готовит запрос (уточнение) автору сообщения и направляет его куратору на "
+                "согласование. Согласованный запрос размещается в соцсети инцидента (п. 16), ответ автора "
+                "записывается в карточке; работа над ответом продолжается.")
+#: phrases of a clarification request in the social-network style (clause 20): (menu title, text)
+REQUEST_PHRASES = (
+    ("Уточните, пожалуйста, адрес", "Уточните, пожалуйста, адрес: улицу и номер дома."),
+    ("Уточните, когда это произошло", "Подскажите, пожалуйста, с какого времени это происходит?"),
+    ("Можно прислать фото?", "Если есть возможность, пришлите, пожалуйста, фото — так мы быстрее разберёмся."),
+    ("Спасибо, ждём вашего ответа", "Спасибо! Ждём вашего ответа."),
+)
 
 
 def utf16_len(text: str) -> int:
@@ -100,9 +116,9 @@ def utf16_positions(text: str) -> list[int] | None:
     return positions
 
 
-def draft_path(incident_id: int) -> Path:
-    """Where the text being written is autosaved on this computer."""
-    return data_dir() / "drafts" / f"{incident_id}.txt"
+def draft_path(incident_id: int, *, request: bool = False) -> Path:
+    """Where the text being written is autosaved on this computer (a request apart from the answer)."""
+    return data_dir() / "drafts" / (f"{incident_id}-request.txt" if request else f"{incident_id}.txt")
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -357,8 +373,11 @@ class AnswerEditor(ActionDialog):
     #: emitted after the checks of the current text are shown
     checks_updated = Signal()
 
-    def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard, *, submitting: bool = False) -> None:
-        super().__init__(parent, actor, card, "Ответ")
+    def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard, *, submitting: bool = False,
+                 request: bool = False) -> None:
+        super().__init__(parent, actor, card, REQUEST_TITLE if request else "Ответ")
+        #: clause 13: the editor writes the clarification request to the author, not the answer
+        self.request = request
         self.unit_name = own_unit_name(actor, card)
         self.pending_files: list[Path] = []
         self.findings: list[Finding] = []
@@ -369,13 +388,17 @@ class AnswerEditor(ActionDialog):
         self._signals.done.connect(self._checks_done)
         self._saved_text = self._own_editing_text()
         self._last_autosaved: str | None = None
-        self.resize(1180, 800)
-
         layout = QVBoxLayout(self)
         self.header_label = QLabel()
         self.header_label.setWordWrap(True)
         self.header_label.setOpenExternalLinks(True)
         layout.addWidget(self.header_label)
+        self.request_hint = QLabel(REQUEST_HINT)
+        self.request_hint.setObjectName("requestHint")
+        self.request_hint.setWordWrap(True)
+        self.request_hint.setStyleSheet("color: #35596f;")
+        self.request_hint.setVisible(request)
+        layout.addWidget(self.request_hint)
         self.returned_label = QLabel()
         self.returned_label.setObjectName("returnedLabel")
         self.returned_label.setWordWrap(True)
@@ -404,6 +427,7 @@ class AnswerEditor(ActionDialog):
         self._autosave_timer.timeout.connect(self.autosave)
 
         self._show_card()
+        fit_to_screen(self, 1180, 800)
         self.editor.setPlainText(self._saved_text or self._returned_text())
         self.editor.textChanged.connect(self._text_changed)
         self._update_counter()
@@ -422,13 +446,17 @@ class AnswerEditor(ActionDialog):
         layout.addWidget(QLabel("<b>Вопрос</b> (сообщение автора):"))
         self.question_view = QTextBrowser()
         self.question_view.setObjectName("questionView")
+        self.question_view.setMinimumHeight(50)
         self.question_view.setMaximumHeight(120)
         layout.addWidget(self.question_view)
 
         row = QHBoxLayout()
-        row.addWidget(QLabel("<b>Ответ</b>:"))
+        self.text_title = QLabel(f"<b>{REQUEST_TITLE}</b>:" if self.request else "<b>Ответ</b>:")
+        self.text_title.setObjectName("textTitle")
+        row.addWidget(self.text_title)
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("kindCombo")
+        self.kind_combo.setVisible(not self.request)
         row.addWidget(self.kind_combo)
         row.addStretch(1)
         self.template_button = QPushButton("Вставить фразу или шаблон")
@@ -440,7 +468,10 @@ class AnswerEditor(ActionDialog):
 
         self.editor = SpellTextEdit()
         self.editor.setObjectName("answerEdit")
-        self.editor.setPlaceholderText("Ответ по существу вопроса, в стиле общения в соцсети (п. 20)")
+        self.editor.setPlaceholderText(
+            "Вопрос автору: что именно нужно уточнить, в стиле общения в соцсети (п. 13, 20)" if self.request
+            else "Ответ по существу вопроса, в стиле общения в соцсети (п. 20)")
+        self.editor.setMinimumHeight(80)
         self.editor.on_ignore = self._show_findings
         font = self.editor.font()
         font.setPointSizeF(font.pointSizeF() + 1)
@@ -472,13 +503,17 @@ class AnswerEditor(ActionDialog):
         self.attachments_list.setObjectName("attachmentsList")
         self.attachments_list.setMaximumHeight(80)
         layout.addWidget(self.attachments_list)
+        if self.request:  # photos and videos go with the answer (clause 20), not with the question
+            for widget in (attach_row.itemAt(0).widget(), self.attach_button, self.remove_file_button):
+                widget.setVisible(False)
         return column
 
     def _side_panel(self) -> QWidget:
         panel = QWidget()
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("<b>Проверка ответа</b> (п. 14, 20; п. 10 прил. 1):"))
+        layout.addWidget(QLabel("<b>Проверка запроса</b> (п. 14, 20; п. 10 прил. 1):" if self.request
+                                else "<b>Проверка ответа</b> (п. 14, 20; п. 10 прил. 1):"))
         self.findings_model = FindingsModel(self)
         self.findings_view = findings_view(self.findings_model)
         self.findings_view.clicked.connect(self._select_finding)
@@ -522,7 +557,8 @@ class AnswerEditor(ActionDialog):
         row.addStretch(1)
         self.save_button = QPushButton("Сохранить")
         self.save_button.clicked.connect(self.save)
-        self.submit_button = QPushButton("Сохранить и направить на согласование")
+        self.submit_button = QPushButton("Направить куратору на согласование" if self.request
+                                         else "Сохранить и направить на согласование")
         self.submit_button.setObjectName("submitButton")
         self.submit_button.clicked.connect(self.save_and_submit)
         self.close_button = QPushButton("Закрыть")
@@ -535,14 +571,25 @@ class AnswerEditor(ActionDialog):
 
     # --- what the card says -----------------------------------------------------------------
 
+    def _mine(self, answer: AnswerView) -> bool:
+        """A version of the family this editor writes: requests in request mode, answers otherwise."""
+        return (answer.kind == AnswerKind.REQUEST) == self.request
+
     def _own_answers(self) -> list[AnswerView]:
-        return [a for a in self.card.answers if not self.unit_name or a.unit_name == self.unit_name]
+        return [a for a in self.card.answers if (not self.unit_name or a.unit_name == self.unit_name) and self._mine(a)]
 
     def _own_editing_text(self) -> str:
         card_unit = own_unit_name(self.actor, self.card)
-        editing = [a for a in self.card.answers if a.state == AnswerState.EDITING
+        editing = [a for a in self.card.answers if a.state == AnswerState.EDITING and self._mine(a)
                    and (not card_unit or a.unit_name == card_unit)]
         return editing[-1].text if editing else ""
+
+    def _returned_now(self) -> bool:
+        """The version of this editor's family is the one returned for revision (clause 15)."""
+        if self.card.status != IncidentStatus.RETURNED:
+            return False
+        request_returned = self.card.request_state == RequestState.RETURNED
+        return request_returned == self.request
 
     def _returned_text(self) -> str:
         returned = [a for a in self._own_answers() if a.state == AnswerState.RETURNED]
@@ -551,18 +598,23 @@ class AnswerEditor(ActionDialog):
     def _show_card(self) -> None:
         card = self.card
         tz = current_calendar().tz
-        clock = (clock_text(card, "revision") or clock_text(card, "contribution", self.unit_name)
-                 or clock_text(card, "draft", self.unit_name) or clock_text(card, "final_answer")
-                 or clock_text(card, "answer"))
+        revision = clock_text(card, "revision") if self._returned_now() else ""
+        if self.request:
+            clock = revision or clock_text(card, "clarification", self.unit_name) or clock_text(card, "answer")
+        else:
+            clock = (revision or clock_text(card, "contribution", self.unit_name)
+                     or clock_text(card, "final_draft", self.unit_name) or clock_text(card, "draft", self.unit_name)
+                     or clock_text(card, "final_answer") or clock_text(card, "answer"))
         self.header_label.setText(
             f"<b>№ {card.id}</b> · {escape(card.network_label)} · {escape(card.author)} · выявлен "
             f"{formatting.moment(card.detected_at, tz)} · «{escape(card.status_label)}» · "
             f"<a href='{escape(card.link, quote=True)}'>сообщение в соцсети</a>"
+            + escape(request_note(card))
             + (f"<br>{escape(self.unit_name)}" if self.unit_name else "")
             + (f"<br><span style='color:{clock_color(clock)}'>{escape(clock)}</span>" if clock else ""))
         self.question_view.setPlainText(card.text)
         returned = [a for a in self._own_answers() if a.state == AnswerState.RETURNED and a.decisions]
-        if returned and card.status == IncidentStatus.RETURNED:
+        if returned and self._returned_now():
             answer = returned[-1]
             decision = answer.decisions[-1]
             text = (f"<b>Версия {answer.number} возвращена на доработку</b> ({escape(decision.curator)}, "
@@ -577,17 +629,27 @@ class AnswerEditor(ActionDialog):
         self._fill_kinds()
         self._fill_templates()
         self._fill_attachments()
-        can_submit = card.status in (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.INTERIM)
+        if self.request:
+            # clause 13: one request at a time — a new one after the author's reply
+            editable = can_submit = "edit_request" in card.actions
+            refusal = ("Запрос (уточнение) уже направлен или ждёт ответа автора — новый можно подготовить "
+                       "после ответа автора")
+        else:
+            editable = bool(card.answer_kinds)
+            can_submit = editable and card.status in {s.value for s in workflow.ANSWER_STATUSES}
+            refusal = f"Сейчас направить ответ нельзя: инцидент в статусе «{card.status_label}»"
         self.submit_button.setEnabled(can_submit)
-        self.submit_button.setToolTip("" if can_submit else
-                                      "Пока запрос (уточнение) без ответа куратора, направить ответ нельзя")
-        editable = bool(card.answer_kinds)
+        self.submit_button.setToolTip("" if can_submit else refusal)
         self.save_button.setEnabled(editable)
         self.editor.setReadOnly(not editable)
 
     def _fill_kinds(self) -> None:
         current = self.kind_combo.currentData()
         self.kind_combo.clear()
+        if self.request:
+            self.kind_combo.addItem(ANSWER_KIND_LABELS[AnswerKind.REQUEST], AnswerKind.REQUEST.value)
+            self.kind_combo.setEnabled(False)
+            return
         kinds = [AnswerKind(k) for k in self.card.answer_kinds]
         kinds.sort(key=lambda k: KIND_PREFERENCE.index(k) if k in KIND_PREFERENCE else 99)
         for kind in kinds:
@@ -619,6 +681,11 @@ class AnswerEditor(ActionDialog):
                     continue
                 title, text = title.replace("<имя автора>", name), text.format(name=name)
             menu.addAction(title, lambda t=text: self.insert_snippet(t))
+        if self.request:
+            menu.addSection("Запрос (уточнение)")
+            for title, text in REQUEST_PHRASES:
+                menu.addAction(title, lambda t=text: self.insert_snippet(t))
+            return
         menu.addSection("Окончание")
         for title, text in CLOSINGS:
             menu.addAction(title, lambda t=text: self.insert_snippet(t))
@@ -776,6 +843,13 @@ class AnswerEditor(ActionDialog):
 
     def _save(self, submit: bool) -> None:
         text = self.text()
+        if self.request:
+            self.call(workflow.save_request, text=text)
+            self._saved_text = text.strip()
+            self.remove_autosave()
+            if submit:
+                self.call(workflow.submit_request)
+            return
         kind = self.kind_combo.currentData()
         if kind is None:
             raise ValidationError("Сейчас вы не можете готовить ответ по этому инциденту")
@@ -825,7 +899,7 @@ class AnswerEditor(ActionDialog):
 
     @property
     def autosave_path(self) -> Path:
-        return draft_path(self.card.id)
+        return draft_path(self.card.id, request=self.request)
 
     def autosave(self) -> None:
         """Write the text being typed to the local draft file (every few seconds, and on close)."""

@@ -1,8 +1,10 @@
-"""The curator's approval of a submitted draft (clause 14): approve it, or return it with reasons.
+"""The curator's approval of a submitted draft or clarification request (clause 14).
 
-The question and the draft sit side by side; below them the automatic checks of the draft and the
-word-level changes since the previous version. Returning needs at least one of the four reasons
-of clause 14.
+The question and the submitted text sit side by side; below them the automatic checks of the text
+and the word-level changes since the previous version of the same kind. Returning needs at least
+one of the four reasons of clause 14 — the same for an answer and for a request to the author.
+A text the curator wrote is decided by the responsible official (clauses 8, 14): the dialog says so,
+and it offers only the decisions the card allows this user.
 """
 from __future__ import annotations
 
@@ -20,11 +22,16 @@ from app.services.calendar_store import current_calendar
 from app.services.errors import InvalidTransition, ValidationError
 from app.services.incident_view import AnswerView, IncidentCard, check_draft, word_diff
 from app.services.permissions import Actor
-from app.ui.actions import ActionDialog, clock_text, show_clock
+from app.ui.actions import ActionDialog, clock_text, fit_to_screen, show_clock
 from app.ui.answer_editor import FindingsModel, findings_view
 from app.ui.triage_dialog import card_header
 
 INSERT_STYLE = "background-color: #c8f0c8; color: #0b5d0b;"
+REQUEST_NOTE_STYLE = "background: #e8f1fb; color: #17405e; border: 1px solid #9cc0e0; border-radius: 4px; padding: 6px;"
+APPROVER_NOTE_STYLE = "background: #fff4d6; color: #4d3500; border: 1px solid #e0b44c; border-radius: 4px; padding: 6px;"
+REQUEST_NOTE = ("Это запрос (уточнение) автору сообщения, а не ответ: исполнитель просит автора уточнить суть "
+                "вопроса (п. 13). Согласуйте его или верните по тем же причинам п. 14; согласованный запрос "
+                "исполнитель разместит в соцсети инцидента (п. 16).")
 DELETE_STYLE = "background-color: #ffd0d0; color: #8a0000; text-decoration: line-through;"
 
 
@@ -47,9 +54,11 @@ def diff_html(old: str, new: str) -> str:
 
 
 def previous_version(card: IncidentCard, answer: AnswerView) -> AnswerView | None:
-    """The version of the same unit before ``answer`` (the one returned for revision, usually)."""
+    """The version of the same unit before ``answer`` (the one returned for revision, usually):
+    a request is compared with the earlier request, an answer with the earlier answer."""
+    request = answer.kind == AnswerKind.REQUEST
     earlier = [a for a in card.answers if a.number < answer.number and a.unit_name == answer.unit_name
-               and a.kind != AnswerKind.CONTRIBUTION]
+               and a.kind != AnswerKind.CONTRIBUTION and (a.kind == AnswerKind.REQUEST) == request]
     return earlier[-1] if earlier else None
 
 
@@ -57,14 +66,26 @@ class ApprovalDialog(ActionDialog):
     """Clause 14: the curator reads the draft next to the question and approves or returns it."""
 
     def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard, *, returning: bool = False) -> None:
-        super().__init__(parent, actor, card, "Согласование")
-        self.resize(1120, 800)
+        submitted = card.submitted_answer
+        is_request = submitted is not None and submitted.kind == AnswerKind.REQUEST
+        super().__init__(parent, actor, card, "Согласование запроса (уточнения)" if is_request else "Согласование")
+        self.is_request = is_request
         layout = QVBoxLayout(self)
         layout.addWidget(card_header(card))
         self.clock_label = QLabel()
         self.clock_label.setObjectName("clockLabel")
         self.clock_label.setWordWrap(True)
         layout.addWidget(self.clock_label)
+        self.request_note = QLabel(REQUEST_NOTE)
+        self.request_note.setObjectName("requestNote")
+        self.request_note.setWordWrap(True)
+        self.request_note.setStyleSheet(REQUEST_NOTE_STYLE)
+        layout.addWidget(self.request_note)
+        self.approver_label = QLabel()
+        self.approver_label.setObjectName("approverNote")
+        self.approver_label.setWordWrap(True)
+        self.approver_label.setStyleSheet(APPROVER_NOTE_STYLE)
+        layout.addWidget(self.approver_label)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
@@ -85,10 +106,11 @@ class ApprovalDialog(ActionDialog):
         right_layout.addWidget(self.draft_view)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setSizes([480, 620])
+        splitter.setSizes([420, 580])
         layout.addWidget(splitter, 3)
 
         self.tabs = QTabWidget()
+        self.tabs.setMinimumHeight(90)
         self.findings_model = FindingsModel(self)
         self.findings_view = findings_view(self.findings_model)
         self.tabs.addTab(self.findings_view, "Проверка")
@@ -110,7 +132,7 @@ class ApprovalDialog(ActionDialog):
         self.comment_edit = QPlainTextEdit()
         self.comment_edit.setObjectName("returnComment")
         self.comment_edit.setPlaceholderText("Что исправить (при согласовании — необязательный комментарий)")
-        self.comment_edit.setMaximumHeight(70)
+        self.comment_edit.setMaximumHeight(60)
         reasons_layout.addWidget(self.comment_edit)
         layout.addWidget(self.reasons_box)
         layout.addWidget(self.error_label)
@@ -130,8 +152,11 @@ class ApprovalDialog(ActionDialog):
             button.setAutoDefault(False)
             row.addWidget(button)
         layout.addLayout(row)
+        for view in (self.question_view, self.draft_view):
+            view.setMinimumHeight(80)
         self._show_card()
-        if returning:
+        fit_to_screen(self, 1120, 800)
+        if returning and self.return_button.isVisible():
             self.reason_boxes[ReturnReason.OFF_QUESTION].setFocus()
 
     @property
@@ -143,8 +168,21 @@ class ApprovalDialog(ActionDialog):
         show_clock(self.clock_label, clock_text(card, "approval") or clock_text(card, "answer"))
         self.question_view.setPlainText(card.text)
         answer = self.answer
+        self.is_request = answer is not None and answer.kind == AnswerKind.REQUEST
+        self.request_note.setVisible(self.is_request)
+        self.approver_label.setText(card.approver_note)
+        self.approver_label.setVisible(bool(card.approver_note))
+        # clause 14 with clause 8: only the decisions the card offers this user (never the author's own)
+        self.approve_button.setVisible("approve" in card.actions)
+        self.return_button.setVisible("return" in card.actions)
+        self.reasons_box.setEnabled("return" in card.actions or "approve" in card.actions)
+        if not {"approve", "return"} & card.actions and answer is not None:
+            self.show_info("Решение по этому тексту принимаете не вы (п. 8, 14): согласовать или вернуть его "
+                           "здесь нельзя.")
+        self.reasons_box.setTitle("Вернуть на доработку — причины отказа в согласовании "
+                                  + ("запроса " if self.is_request else "") + "(п. 14)")
         if answer is None:
-            self.draft_title.setText("<b>Нет проекта ответа, направленного на согласование</b>")
+            self.draft_title.setText("<b>Нет проекта ответа или запроса, направленного на согласование</b>")
             self.draft_view.clear()
             self.findings_model.set_findings([])
             self.diff_view.clear()
@@ -157,6 +195,8 @@ class ApprovalDialog(ActionDialog):
         self.draft_title.setText(f"<b>{escape(answer.kind_label)}, версия {answer.number}</b> — "
                                  f"{escape(answer.unit_name)}, {escape(author)}, {submitted}")
         self.draft_view.setPlainText(answer.text)
+        self.setWindowTitle(f"{'Согласование запроса (уточнения)' if self.is_request else 'Согласование'} — "
+                            f"инцидент № {card.id}")
         findings = check_draft(card, answer.text)
         self.findings_model.set_findings(findings)
         self.tabs.setTabText(0, f"Проверка ({len(findings)})" if findings else "Проверка: замечаний нет")
@@ -166,7 +206,8 @@ class ApprovalDialog(ActionDialog):
             self.tabs.setTabText(1, f"Изменения с версии {previous.number}")
             self.tabs.setTabEnabled(1, True)
         else:
-            self.diff_view.setHtml("<i>Это первая версия ответа.</i>")
+            self.diff_view.setHtml("<i>Это первая версия запроса.</i>" if self.is_request
+                                   else "<i>Это первая версия ответа.</i>")
             self.tabs.setTabText(1, "Изменения: первая версия")
         files = answer.attachments
         self.attachments_view.setHtml("<br>".join(escape(name) for _id, name, _size in files)
@@ -181,7 +222,7 @@ class ApprovalDialog(ActionDialog):
 
     def approve(self) -> None:
         if self.answer is None:
-            raise InvalidTransition("Нет проекта ответа, направленного на согласование")
+            raise InvalidTransition("Нет проекта ответа или запроса, направленного на согласование")
         if self.selected_reasons():
             raise ValidationError("Отмечены причины возврата — снимите отметки, чтобы согласовать, "
                                   "или нажмите «Вернуть на доработку»")

@@ -1,9 +1,10 @@
 """The incident card on the right of the main window.
 
 Shows everything ``incident_view.load_card`` returns — the source message, the clocks with
-their explanations, the units, every answer version (with a word diff against the previous
-one), the clarifications and the whole history — and one button per action the user may take
-now. The buttons hand over to ``app.ui.actions.run_action`` (imported when clicked) and reload
+their explanations, the units, the clarification requests to the author with the author's
+replies and how long the incident waited for them, the comments, every answer and request
+version (with a word diff against the previous one of the same kind) and the whole history —
+and one button per action the user may take now. The buttons hand over to ``app.ui.actions.run_action`` (imported when clicked) and reload
 the card afterwards.
 """
 from __future__ import annotations
@@ -33,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.enums import NO_ANSWER_REASON_LABELS, AnswerKind, NoAnswerReason, Priority
+from app.models.enums import NO_ANSWER_REASON_LABELS, AnswerKind, CommentKind, NoAnswerReason, Priority
 from app.services import clock as clock_source
 from app.services import formatting
 from app.services.calendar_store import current_calendar
@@ -42,7 +43,8 @@ from app.services.deadlines import Clock, ClockState
 from app.services.errors import ConflictError, DomainError
 from app.services.incident_view import ACTIONS, AnswerView, IncidentCard, load_card, word_diff
 from app.services.permissions import Actor
-from app.ui.queue_model import LEVEL_COLORS, MET, MISSED, NONE, TaskRunner, remaining_for
+from app.ui.actions import request_note
+from app.ui.queue_model import LEVEL_COLORS, MET, MISSED, NONE, Remaining, TaskRunner, remaining_for
 
 log = logging.getLogger(__name__)
 
@@ -50,24 +52,27 @@ APP_TITLE = "Инциденты"
 COUNTDOWN_MS = 30_000
 
 #: the order of the buttons; the first one the user has is the primary action (Ctrl+Enter)
-ACTION_ORDER = ("approve", "publish", "submit", "reply_clarification", "route", "edit_answer", "return",
-                "appoint_consolidator", "set_stage_limits", "not_competent", "ask_clarification",
+ACTION_ORDER = ("approve", "publish", "submit", "submit_request", "record_author_reply", "route", "edit_answer",
+                "return", "appoint_consolidator", "set_stage_limits", "not_competent", "edit_request", "comment",
                 "change_priority", "close_no_answer")
 ACTION_HINTS = {
     "route": "Указать тему, место и направить исполнителям (п. 10)",
-    "close_no_answer": "Закрыть инцидент без ответа (п. 21)",
+    "close_no_answer": "Закрыть без ответа (п. 21) или как не инцидент (п. 2)",
     "change_priority": "Сделать инцидентом повышенной важности или снять её (п. 17)",
-    "reply_clarification": "Ответить исполнителю на запрос (уточнение) (п. 13)",
-    "approve": "Согласовать проект ответа (п. 14)",
-    "return": "Вернуть проект на доработку с указанием причины (п. 14)",
+    "record_author_reply": "Записать, что ответил автор на размещённый запрос (уточнение) (п. 13)",
+    "approve": "Согласовать проект ответа или запрос (уточнение) (п. 14)",
+    "return": "Вернуть проект ответа или запрос на доработку с указанием причины (п. 14)",
     "appoint_consolidator": "Назначить отдел, готовящий сводный ответ (п. 19)",
     "set_stage_limits": "Установить сроки шагов этапа окончательного ответа (п. 18)",
     "not_competent": "Сообщить куратору, что вопрос не в компетенции отдела (п. 11)",
-    "ask_clarification": "Спросить куратора, в чём суть вопроса (п. 13)",
+    "edit_request": "Подготовить запрос (уточнение) автору сообщения, если неясна суть вопроса (п. 13)",
+    "submit_request": "Направить запрос (уточнение) автору куратору на согласование (п. 13)",
     "edit_answer": "Написать или исправить проект ответа (п. 12)",
     "submit": "Направить проект ответа куратору на согласование (п. 12)",
-    "publish": "Отметить, что согласованный ответ размещён в соцсети (п. 16)",
+    "publish": "Отметить, что согласованный текст размещён в соцсети (п. 16)",
+    "comment": "Заметка или вопрос в карточке — без регламентного срока",
 }
+LEGACY_COMMENT_STYLE = "color: #6b6b6b;"
 CLAUSE21_STYLE = ("QLabel { background: #fff1c7; color: #4d3500; border: 1px solid #e0b84a;"
                   " border-radius: 4px; padding: 6px; }")
 DELETED_STYLE = "color:#b00020; text-decoration:line-through; background:#fde4e4;"
@@ -207,6 +212,11 @@ class IncidentCardView(QWidget):
         self.diff_buttons: dict[int, QPushButton] = {}
         self.clock_labels: list[QLabel] = []
         self.history_labels: list[QLabel] = []
+        #: the «Запросы автору» and «Комментарии» parts of the first tab (None / empty when absent)
+        self.requests_title: QWidget | None = None
+        self.request_frames: list[QFrame] = []
+        self.comments_title: QWidget | None = None
+        self.comment_labels: list[QLabel] = []
         self.runner = TaskRunner(self)
 
         self.placeholder = QLabel("Выберите инцидент в очереди")
@@ -366,7 +376,8 @@ class IncidentCardView(QWidget):
         self.title_label.setText(f"Инцидент № {card.id}")
         priority = (f" · <b style='color:#b00020'>{escape(card.priority_label)}</b>"
                     if card.priority == Priority.HIGH else f" · {escape(card.priority_label)}")
-        self.status_label.setText(f"{escape(card.kind_label)} · статус: <b>{escape(card.status_label)}</b>{priority}")
+        self.status_label.setText(f"{escape(card.kind_label)} · статус: <b>{escape(card.status_label)}</b>"
+                                  f"{escape(request_note(card))}{priority}")
         self._show_clause21(card)
         self._build_actions(card)
         self._clock_views = []
@@ -438,11 +449,11 @@ class IncidentCardView(QWidget):
         form.addRow("Автор:", author)
         form.addRow("Соцсеть:", _label(card.network_label))
         form.addRow("Выявлен:", _label(formatting.moment(card.detected_at, tz)))
-        form.addRow("Статус:", _label(card.status_label))
+        form.addRow("Статус:", _label(card.status_label + request_note(card)))
         form.addRow("Важность:", _label(card.priority_label))
         topic = " / ".join(t for t in (card.topic_group, card.topic) if t) or "не указана"
         form.addRow("Тема:", _label(topic))
-        form.addRow("Место:", _label(card.location or "не указано"))
+        form.addRow("Место:", _label(card.location_text or "не указано"))
         if card.no_answer_reason:
             form.addRow("Без ответа:", _label(card.no_answer_reason))
         page.add(form_box)
@@ -459,25 +470,66 @@ class IncidentCardView(QWidget):
                 line += f"<br>Причина: {escape(a.competence_reason)}"
             page.add(_label(line, rich=True))
 
-        if card.clarifications:
-            page.add(_section("Запросы (уточнения)"))
-            for c in card.clarifications:
-                frame, box = _frame()
-                box.addWidget(_label(f"<b>Вопрос</b> — {escape(c.asked_by)}, "
-                                     f"{formatting.short_moment(c.asked_at, tz)}", rich=True))
-                box.addWidget(_label(c.question))
-                if c.replied_at:
-                    box.addWidget(_label(f"<b>Ответ куратора</b> — {formatting.short_moment(c.replied_at, tz)}",
-                                         rich=True))
-                    box.addWidget(_label(c.reply))
-                else:
-                    box.addWidget(_label("<i>Ответа куратора ещё нет</i>", rich=True))
-                page.add(frame)
+        self.requests_title, self.request_frames = None, []
+        self.comments_title, self.comment_labels = None, []
+        if card.requests:
+            self._build_requests(card, tz)
+        if card.comments:
+            self._build_comments(card, tz)
         if card.updated_by:
             page.column.addSpacing(8)
             page.add(_label(f"Последнее изменение: {card.updated_by}, "
                             f"{formatting.short_moment(card.updated_at, tz)}"))
         page.finish()
+
+    def _build_requests(self, card: IncidentCard, tz) -> None:  # noqa: ANN001
+        """Clause 13: the posted requests to the author, the author's replies, and the wait."""
+        page = self.source_page
+        self.requests_title = page.add(_section("Запросы автору"))
+        for r in card.requests:
+            frame, box = _frame()
+            frame.setObjectName("authorRequest")
+            unit = f" — {escape(r.unit_name)}" if r.unit_name else ""
+            posted = _label(f"<b>Запрос (уточнение), версия {r.number}</b>{unit}<br>"
+                            f"размещён {formatting.short_moment(r.posted_at, tz)}{_link(r.posted_url)}",
+                            rich=True, selectable=False)
+            posted.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+            posted.linkActivated.connect(self.open_link)
+            box.addWidget(posted)
+            box.addWidget(_label(r.text))
+            if r.replied_at is not None:
+                who = f", записал {escape(r.recorded_by)}" if r.recorded_by else ""
+                replied = _label(f"<b>Ответ автора</b> — {formatting.short_moment(r.replied_at, tz)}{who}"
+                                 f"{_link(r.reply_url)}", rich=True, selectable=False)
+                replied.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+                replied.linkActivated.connect(self.open_link)
+                box.addWidget(replied)
+                box.addWidget(_label(r.reply))
+            else:
+                box.addWidget(_label("<i>Автор ещё не ответил</i>", rich=True))
+            if r.wait is not None:
+                box.addWidget(_label(wait_text(r.wait.worked, r.wait.waiting), rich=True))
+            page.add(frame)
+            self.request_frames.append(frame)
+        if len(card.requests) > 1:
+            page.add(_label(f"Всего инцидент ждал автора: {formatting.duration(card.author_wait)}"))
+
+    def _build_comments(self, card: IncidentCard, tz) -> None:  # noqa: ANN001
+        """Notes and plain questions on the card (no regulated clock), old-style questions included."""
+        page = self.source_page
+        self.comments_title = page.add(_section("Комментарии"))
+        for c in card.comments:
+            who = escape(c.author) + (f" (за {escape(c.acting_for)})" if c.acting_for else "")
+            line = (f"<b>{escape(c.kind_label)}</b> — {who}, {formatting.short_moment(c.created_at, tz)}"
+                    f"<br>{escape(c.text).replace(chr(10), '<br>')}")
+            label = _label(line, rich=True)
+            label.setObjectName("comment")
+            label.setContentsMargins(6, 2, 6, 4)
+            legacy = c.kind != CommentKind.COMMENT
+            label.setStyleSheet("QLabel { border-left: 3px solid palette(mid);"
+                                + (f" {LEGACY_COMMENT_STYLE}" if legacy else "") + " }")
+            page.add(label)
+            self.comment_labels.append(label)
 
     def _build_clocks(self, card: IncidentCard, tz) -> None:  # noqa: ANN001
         page = self.clocks_page
@@ -501,7 +553,7 @@ class IncidentCardView(QWidget):
         self.diff_buttons = {}
         if not card.answers:
             page.add(_label("Ответ ещё не подготовлен"))
-        previous: dict[bool, AnswerView] = {}
+        previous: dict[str, AnswerView] = {}
         for answer in card.answers:
             frame, box = _frame()
             header = (f"<b>Версия {answer.number} — {escape(answer.kind_label)}</b> · "
@@ -538,7 +590,7 @@ class IncidentCardView(QWidget):
                 published.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
                 published.linkActivated.connect(self.open_link)
                 box.addWidget(published)
-            family = answer.kind == AnswerKind.CONTRIBUTION
+            family = answer.kind if answer.kind in (AnswerKind.CONTRIBUTION, AnswerKind.REQUEST) else "answer"
             before = previous.get(family)
             if before is not None:
                 button = QPushButton("Сравнить с предыдущей")
@@ -592,11 +644,13 @@ class IncidentCardView(QWidget):
         now = now or clock_source.now()
         cal = current_calendar()
         for c, label in self._clock_views:
-            remaining = remaining_for(c, now, cal)
+            # an optional window (clauses 11, 13) that closes unused is not a lapse: never red
+            lapsed = c.optional and c.is_open and now > c.due_at
+            remaining = remaining_for(c, now, cal) if not lapsed else Remaining("—", NONE, c.summary())
             background, foreground = LEVEL_COLORS[remaining.level]
-            if c.is_open and remaining.left is not None:
+            if c.is_open and not lapsed and remaining.left is not None:
                 state = formatting.time_left(remaining.left)
-            elif c.state == ClockState.UNUSED:
+            elif c.state == ClockState.UNUSED or lapsed:
                 state = "не использован"
             else:
                 state = {MET: "соблюдён", MISSED: "нарушен"}.get(remaining.level, "—")
@@ -692,6 +746,18 @@ def _current(views: list[tuple[Clock, QLabel]]) -> tuple[Clock, QLabel] | None:
         if found:
             return found[-1]
     return None
+
+
+def wait_text(worked: timedelta, waiting: bool) -> str:
+    """«Инцидент ждёт автора уже 1 рабочий час 5 минут» / «Инцидент ждал автора 45 минут»."""
+    spent = formatting.duration(worked)
+    if waiting:
+        return f"<span style='color:#9a6b00'>Инцидент ждёт автора уже {spent}</span> (рабочее время; срок ответа идёт)"
+    return f"Инцидент ждал автора {spent} (рабочее время)"
+
+
+def _link(url: str) -> str:
+    return f' — <a href="{escape(url, quote=True)}">{escape(url)}</a>' if url else ""
 
 
 def clause21_text(assessment: Clause21Assessment) -> str:

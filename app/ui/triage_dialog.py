@@ -1,10 +1,12 @@
 """The curator's triage of an incident (clauses 10, 11, 19, 21) and the small action dialogs.
 
-``TriageDialog`` sets the topic, the location, the priority and the unit(s) and routes the
-incident, or closes it without an answer on a clause-21 ground. The smaller dialogs change the
-priority (17), appoint the unit writing a consolidated answer (19), set the step limits of the
-final-answer stage (18), reply to a clarification request (13/14), and let an executor declare
-the question outside the unit's powers (11) or ask what the question is (13).
+``TriageDialog`` sets the topic, the location (or the explicit «без привязки к месту»), the
+priority and the unit(s) and routes the incident, or closes it: without an answer on a clause-21
+ground, or as not an incident at all (clause 2). The smaller dialogs change the priority (17),
+appoint the unit writing a consolidated answer (19), set the step limits of the final-answer
+stage (18), let an executor declare the question outside the unit's powers (11), and write a
+comment on the card (a plain note or question, no regulated clock). The clarification request to
+the author (13) is written in the answer editor.
 """
 from __future__ import annotations
 
@@ -18,21 +20,22 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QComboBox, QCompleter, QDialogButtonBox, QFormLayout, QFrame, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QListView, QPlainTextEdit, QPushButton, QRadioButton, QSpinBox,
+    QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QCompleter, QDialogButtonBox, QFormLayout, QFrame,
+    QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListView, QPlainTextEdit, QPushButton, QRadioButton, QSpinBox,
     QStyledItemDelegate, QStyleOptionViewItem, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
 )
 
+from app.models import enums
 from app.models.enums import (
     NO_ANSWER_REASON_LABELS, PRIORITY_LABELS, UNIT_KIND_LABELS, NoAnswerReason, Priority, UnitKind,
 )
-from app.services import catalog, formatting, settings, workflow
+from app.services import catalog, deadlines, formatting, settings, validation, workflow
 from app.services.calendar_store import current_calendar
 from app.services.catalog import UnitInfo
 from app.services.errors import ValidationError
 from app.services.incident_view import IncidentCard
 from app.services.permissions import Actor
-from app.ui.actions import ActionDialog, clock_text, fit_to_width, own_unit_name, show_clock
+from app.ui.actions import ActionDialog, clock_text, fit_to_screen, fit_to_width, own_unit_name, show_clock
 
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CHOICE_ROLE = Qt.ItemDataRole.UserRole + 2  # ("topic" | "group" | "location", id)
@@ -40,14 +43,16 @@ DEPTH_ROLE = Qt.ItemDataRole.UserRole + 3
 MATCH_STYLE = "background-color: #ffd2cc; color: #8a0000; font-weight: bold;"
 BANNER_STYLE = "QFrame#clause21Banner { background: #fff4d6; border: 1px solid #e0b44c; border-radius: 4px; }"
 HINT_STYLE = "color: #555;"
-CLAUSE21_REASONS = {
-    "harm_intent": NoAnswerReason.HARM_INTENT, "obscene": NoAnswerReason.OBSCENE,
-    "insult": NoAnswerReason.INSULT, "threat": NoAnswerReason.THREAT,
-}
+#: the automatic clause-21 assessment's codes → the grounds the curator closes on (exactly clause 21)
+CLAUSE21_REASONS = {reason.value: reason for reason in enums.CLAUSE21_REASONS}
 #: the most serious clause-21 ground first: it is the one preselected
 SEVERITY = (NoAnswerReason.THREAT, NoAnswerReason.HARM_INTENT, NoAnswerReason.OBSCENE, NoAnswerReason.INSULT)
-#: Russian labels of the clause-18 stage steps (the settings' labels without the unit)
-STAGE_STEP_LABELS = {step: settings.LIMIT_LABELS[step].removesuffix(", мин") for step in workflow.STAGE_STEPS}
+#: Russian labels of the clause-18 stage steps (as the clocks and the history name them)
+STAGE_STEP_LABELS = deadlines.STAGE_STEP_LABELS
+#: clause 12/18: without the curator's own limit the final draft is due 3 working hours before the final answer
+FINAL_DRAFT_DEFAULT = 0
+NO_LOCATION_TEXT = "Без привязки к месту"
+NOT_AN_INCIDENT_TITLE = "Не касается деятельности администрации (не инцидент, п. 2)"
 
 
 def fold(text: str) -> str:
@@ -356,7 +361,6 @@ class TriageDialog(ActionDialog):
 
     def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard, *, no_answer: bool = False) -> None:
         super().__init__(parent, actor, card, "Направление" if not no_answer else "Без ответа")
-        self.resize(760, 720)
         layout = QVBoxLayout(self)
         layout.addWidget(card_header(card))
         self.clock_label = hint_label("")
@@ -370,7 +374,7 @@ class TriageDialog(ActionDialog):
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self._route_page(), "Направить исполнителю (п. 10)")
-        self.tabs.addTab(self._no_answer_page(), "Без ответа (п. 21)")
+        self.tabs.addTab(self._no_answer_page(), "Закрыть без ответа (п. 21, п. 2)")
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.error_label)
         layout.addWidget(self.info_label)
@@ -379,10 +383,12 @@ class TriageDialog(ActionDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.reason_group.buttonToggled.connect(lambda *_: self._tab_changed(self.tabs.currentIndex()))
         for field in (self.units.filter_edit, self.topic_combo.lineEdit(), self.location_combo.lineEdit()):
             field.installEventFilter(self)
         self.tabs.setCurrentIndex(self.NO_ANSWER_TAB if no_answer else self.ROUTE_TAB)
         self._tab_changed(self.tabs.currentIndex())
+        fit_to_screen(self, 760, 700)
 
     def _clock_line(self) -> str:
         rerouting = clock_text(self.card, "rerouting")
@@ -421,11 +427,20 @@ class TriageDialog(ActionDialog):
         elif self.card.topic_group:
             self.topic_combo.select_text(f"{self.card.topic_group} — вся группа тем")
         form.addRow("Тема (группа тем):", self.topic_combo)
-        self.location_combo = SearchCombo(location_model(self), "Улица, микрорайон… (необязательно)")
+        self.location_combo = SearchCombo(location_model(self), "Улица, микрорайон…")
         self.location_combo.setObjectName("locationCombo")
         if self.card.location:
             self.location_combo.select_text(self.card.location)
-        form.addRow("Локация:", self.location_combo)
+        self.no_location_box = QCheckBox(NO_LOCATION_TEXT)
+        self.no_location_box.setObjectName("noLocation")
+        self.no_location_box.setToolTip("П. 10: куратор указывает локацию. Если в сообщении нет места — отметьте это "
+                                        "явно, чтобы было видно, что это решение, а не пропуск")
+        self.no_location_box.toggled.connect(self._no_location_toggled)
+        self.no_location_box.setChecked(self.card.no_location and not self.card.location)
+        location_row = QHBoxLayout()
+        location_row.addWidget(self.location_combo, 1)
+        location_row.addWidget(self.no_location_box)
+        form.addRow("Локация:", location_row)
         self.priority_combo = QComboBox()
         self.priority_combo.setObjectName("priorityCombo")
         for priority in Priority:
@@ -442,23 +457,44 @@ class TriageDialog(ActionDialog):
         form.addRow("Комментарий:", self.route_comment)
         return page
 
+    def _no_location_toggled(self, checked: bool) -> None:
+        self.location_combo.setEnabled(not checked)
+        if checked:
+            self.location_combo.setCurrentIndex(-1)
+            self.location_combo.setEditText("")
+
     def _no_answer_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        layout.addWidget(hint_label("П. 21: на сообщения с намерением причинить вред другому лицу, нецензурными или "
-                                    "оскорбительными выражениями, угрозами жизни, здоровью и имуществу должностного "
-                                    "лица администрации или членов его семьи ответ не даётся."))
         self.reason_group = QButtonGroup(self)
         self.reason_buttons: dict[NoAnswerReason, QRadioButton] = {}
         found = {CLAUSE21_REASONS[r] for r in self.card.clause21.reasons if r in CLAUSE21_REASONS}
         suggested = [r for r in SEVERITY if r in found]
-        for reason in NoAnswerReason:
+
+        def reason_button(reason: NoAnswerReason, box: QVBoxLayout) -> None:
             button = QRadioButton(NO_ANSWER_REASON_LABELS[reason])
             if reason in suggested:
                 button.setText(f"{NO_ANSWER_REASON_LABELS[reason]} — найдено в сообщении")
             self.reason_group.addButton(button)
             self.reason_buttons[reason] = button
-            layout.addWidget(button)
+            box.addWidget(button)
+
+        self.clause21_box = QGroupBox("Без ответа (п. 21)")
+        self.clause21_box.setObjectName("clause21Reasons")
+        clause21_layout = QVBoxLayout(self.clause21_box)
+        clause21_layout.addWidget(hint_label("На сообщения с намерением причинить вред другому лицу, нецензурными или "
+                                             "оскорбительными выражениями, угрозами жизни, здоровью и имуществу "
+                                             "должностного лица администрации или членов его семьи ответ не даётся."))
+        for reason in enums.CLAUSE21_REASONS:
+            reason_button(reason, clause21_layout)
+        layout.addWidget(self.clause21_box)
+        self.not_ours_box = QGroupBox(NOT_AN_INCIDENT_TITLE)
+        self.not_ours_box.setObjectName("notAnIncident")
+        not_ours_layout = QVBoxLayout(self.not_ours_box)
+        not_ours_layout.addWidget(hint_label("Сообщение не затрагивает вопросы деятельности администрации — это не "
+                                             "инцидент (п. 2). В отчёте — отдельной строкой, не по п. 21."))
+        reason_button(NoAnswerReason.NOT_ABOUT_ADMINISTRATION, not_ours_layout)
+        layout.addWidget(self.not_ours_box)
         if suggested:
             self.reason_buttons[suggested[0]].setChecked(True)
         layout.addWidget(QLabel("Комментарий:"))
@@ -471,7 +507,13 @@ class TriageDialog(ActionDialog):
         return page
 
     def _tab_changed(self, index: int) -> None:
-        self.ok_button.setText("Закрыть без ответа" if index == self.NO_ANSWER_TAB else "Направить")
+        if index != self.NO_ANSWER_TAB:
+            text = "Направить"
+        elif self.selected_reason() == NoAnswerReason.NOT_ABOUT_ADMINISTRATION:
+            text = "Закрыть: не инцидент"
+        else:
+            text = "Закрыть без ответа"
+        self.ok_button.setText(text)
         self.clear_messages()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
@@ -492,17 +534,22 @@ class TriageDialog(ActionDialog):
         if self.tabs.currentIndex() == self.NO_ANSWER_TAB:
             reason = self.selected_reason()
             if reason is None:
-                raise ValidationError("Выберите основание, по которому ответ не даётся (п. 21)")
+                raise ValidationError("Выберите основание: одно из п. 21 или «не касается деятельности "
+                                      "администрации» (п. 2)")
             self.call(workflow.close_without_answer, reason=reason,
                       comment=self.no_answer_comment.toPlainText().strip())
             return
         topic = self.topic_combo.choice("Тема")
         if topic is None:
             raise ValidationError("Укажите тему или группу тем (п. 10)")
-        location = self.location_combo.choice("Локация")
+        no_location = self.no_location_box.isChecked()
+        location = None if no_location else self.location_combo.choice("Локация")
         unit_ids = self.units.checked_ids()
         if not unit_ids:
             raise ValidationError("Выберите хотя бы один отдел или учреждение")
+        if location is None and not no_location and not (self.card.location or self.card.no_location):
+            # checked here too: a priority change before the refused routing would be half an action
+            raise ValidationError(f"Укажите локацию или отметьте «{NO_LOCATION_TEXT}» (п. 10)")
         priority = Priority(self.priority_combo.currentData())
         if priority != self.card.priority:
             self.call(workflow.change_priority, priority=priority, comment="При направлении (п. 17)")
@@ -512,6 +559,7 @@ class TriageDialog(ActionDialog):
                   topic_id=topic_id if kind == "topic" else None,
                   topic_group_id=topic_id if kind == "group" else None,
                   location_id=location[1] if location else None,
+                  no_location=no_location,
                   comment=self.route_comment.text().strip())
 
     def card_reloaded(self) -> None:
@@ -607,27 +655,37 @@ class ConsolidatorDialog(ActionDialog):
 
 
 class StageLimitsDialog(ActionDialog):
-    """Clause 18: after an interim answer the curator sets the limits of the steps of clauses 11–16."""
+    """Clause 18: after an interim answer the curator sets the limits of the steps of clauses 11–16
+    and of sending the final draft; each step is timed from its own start within the stage."""
 
     def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard) -> None:
         super().__init__(parent, actor, card, "Сроки этапа окончательного ответа")
         layout = QVBoxLayout(self)
         layout.addWidget(card_header(card))
         layout.addWidget(hint_label("П. 18: окончательный ответ — не позднее 7 рабочих дней после промежуточного; "
-                                    "сроки действий по пунктам 11–16 на этом этапе определяет куратор. "
-                                    "Сроки — в рабочих минутах."))
+                                    "сроки действий по пунктам 11–16 на этом этапе определяет куратор. Каждый шаг "
+                                    "отсчитывается от своего начала внутри этапа. Сроки — в рабочих минутах."))
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         defaults = settings.limits()
+        current = dict(card.stage_limits)
         self.spins: dict[str, QSpinBox] = {}
-        for step in workflow.STAGE_STEPS:
+        for step in deadlines.STAGE_STEPS:
             spin = QSpinBox()
             spin.setObjectName(f"limit_{step}")
-            spin.setRange(1, 7 * 9 * 60)
             spin.setSingleStep(30)
             spin.setSuffix(" мин")
-            spin.setValue(int(getattr(defaults, step)))
-            spin.setToolTip(formatting.duration(timedelta(minutes=spin.value())))
-            spin.valueChanged.connect(lambda v, s=spin: s.setToolTip(formatting.duration(timedelta(minutes=v))))
+            if step == "final_draft":
+                # no default minutes: without the curator's own limit it is «3 hours before the due»
+                spin.setRange(FINAL_DRAFT_DEFAULT, 7 * 9 * 60)
+                spin.setSpecialValueText(f"за {formatting.duration(timedelta(minutes=defaults.draft_before_deadline))}"
+                                         " до срока п. 18")
+                spin.setValue(int(current.get(step, FINAL_DRAFT_DEFAULT)))
+            else:
+                spin.setRange(1, 7 * 9 * 60)
+                spin.setValue(int(current.get(step) or getattr(defaults, step)))
+            self._tip(spin, spin.value())
+            spin.valueChanged.connect(lambda v, s=spin: self._tip(s, v))
             self.spins[step] = spin
             form.addRow(STAGE_STEP_LABELS[step] + ":", spin)
         layout.addLayout(form)
@@ -640,11 +698,19 @@ class StageLimitsDialog(ActionDialog):
         buttons.accepted.connect(self.try_perform)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        fit_to_width(self, 620)
+        fit_to_width(self, 640)
+
+    @staticmethod
+    def _tip(spin: QSpinBox, minutes: int) -> None:
+        spin.setToolTip(formatting.duration(timedelta(minutes=minutes)) if minutes else spin.specialValueText())
+
+    def limits(self) -> dict[str, int]:
+        """The limits to set; the final draft only when the curator gave a number of minutes."""
+        return {step: spin.value() for step, spin in self.spins.items()
+                if not (step == "final_draft" and spin.value() == FINAL_DRAFT_DEFAULT)}
 
     def perform(self) -> None:
-        self.call(workflow.set_stage_limits, limits={s: spin.value() for s, spin in self.spins.items()},
-                  comment=self.comment.text().strip())
+        self.call(workflow.set_stage_limits, limits=self.limits(), comment=self.comment.text().strip())
 
 
 # --- dialogs with one text field -------------------------------------------------------------
@@ -680,7 +746,7 @@ class _TextActionDialog(ActionDialog):
         buttons.accepted.connect(self.try_perform)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(620, 460)
+        fit_to_screen(self, 620, 500)
         self.text_edit.setFocus()
 
     def clause_text(self) -> str:
@@ -698,45 +764,6 @@ class _TextActionDialog(ActionDialog):
 
     def text(self) -> str:
         return self.text_edit.toPlainText().strip()
-
-
-class ReplyClarificationDialog(_TextActionDialog):
-    """Clause 14 for requests: the curator answers the executor's clarification request."""
-
-    title = "Ответ на запрос"
-    ok_text = "Ответить"
-    field_label = "Ответ куратора:"
-    placeholder = "Что именно спрашивает автор сообщения и что ответить"
-
-    def clause_text(self) -> str:
-        return "П. 14: куратор в течение 30 минут рабочего времени с момента поступления запроса (уточнения) отвечает на него."
-
-    def clock_line(self) -> str:
-        return clock_text(self.card, "clarification_reply")
-
-    def open_question(self) -> str:
-        request = next((c for c in reversed(self.card.clarifications) if c.replied_at is None), None)
-        if request is None:
-            return "Открытых запросов нет."
-        tz = current_calendar().tz
-        return f"<b>{escape(request.asked_by)}</b>, {formatting.moment(request.asked_at, tz)}:<br>{escape(request.question)}"
-
-    def add_context(self, layout: QVBoxLayout) -> None:
-        super().add_context(layout)
-        layout.addWidget(QLabel("Запрос исполнителя:"))
-        self.question_label = QLabel(self.open_question())
-        self.question_label.setObjectName("openQuestion")
-        self.question_label.setWordWrap(True)
-        self.question_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.question_label.setStyleSheet("background: #eef4fa; padding: 6px; border-radius: 4px;")
-        layout.addWidget(self.question_label)
-
-    def card_reloaded(self) -> None:
-        super().card_reloaded()
-        self.question_label.setText(self.open_question())
-
-    def perform(self) -> None:
-        self.call(workflow.reply_clarification, reply=self.text())
 
 
 class NotCompetentDialog(_TextActionDialog):
@@ -758,20 +785,39 @@ class NotCompetentDialog(_TextActionDialog):
         self.call(workflow.declare_not_competent, reason=self.text())
 
 
-class AskClarificationDialog(_TextActionDialog):
-    """Clause 13: the executor asks the curator what the question of the incident is."""
+class CommentDialog(_TextActionDialog):
+    """A comment on the card: a note, or a plain question to the curator or the executors.
 
-    title = "Запрос (уточнение)"
-    ok_text = "Направить запрос"
-    field_label = "Что нужно уточнить у куратора:"
-    placeholder = "Например: о каком доме идёт речь — в сообщении не указан номер"
+    It has no regulated clock and does not change the incident (no version conflict). The
+    clarification request to the author of the message (clause 13) is a different thing.
+    """
+
+    title = "Комментарий"
+    ok_text = "Добавить комментарий"
+    field_label = "Комментарий:"
+    placeholder = "Например: вопрос куратору или заметка для коллег — видят все, кто работает с инцидентом"
 
     def clause_text(self) -> str:
-        return ("П. 13: если нужно определить суть вопроса, исполнитель в течение 1 часа рабочего времени после "
-                "поступления инцидента направляет куратору запрос (уточнение).")
+        return ("Комментарий виден в карточке всем, кто работает с инцидентом; регламентного срока у него нет. "
+                "Вопрос автору сообщения — это «Запрос (уточнение) автору» (п. 13).")
 
-    def clock_line(self) -> str:
-        return clock_text(self.card, "clarification", own_unit_name(self.actor, self.card))
+    def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard) -> None:
+        super().__init__(parent, actor, card)
+        self.counter_label = QLabel()
+        self.counter_label.setObjectName("commentCounter")
+        self.counter_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.text_edit) + 1, self.counter_label)
+        self.text_edit.textChanged.connect(self._count)
+        self._count()
+
+    def _count(self) -> None:
+        size = len(self.text())
+        over = size > validation.MAX_COMMENT
+        self.counter_label.setText(f"{size} / {validation.MAX_COMMENT}")
+        self.counter_label.setStyleSheet("color: #c62828; font-weight: bold;" if over else "color: #555;")
 
     def perform(self) -> None:
-        self.call(workflow.ask_clarification, question=self.text())
+        workflow.add_comment(self.actor, self.card.id, text=self.text())
+        self.changed = True

@@ -117,7 +117,7 @@ def register(w: World, n: int, priority: Priority = Priority.NORMAL) -> workflow
 def route(w: World, ref: workflow.Ref, after: int, *units: str) -> workflow.Ref:
     w.clock.work(after)
     return workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units[u] for u in units],
-                          topic_id=w.topic_id)
+                          topic_id=w.topic_id, location_id=w.location_id)
 
 
 def submit(w: World, ref: workflow.Ref, after: int, unit: str, kind: AnswerKind = AnswerKind.DRAFT) -> workflow.Ref:
@@ -126,13 +126,25 @@ def submit(w: World, ref: workflow.Ref, after: int, unit: str, kind: AnswerKind 
     return workflow.submit_answer(w.actor(unit), ref.id, ref.version)
 
 
+def ask(w: World, ref: workflow.Ref, after: int, unit: str) -> workflow.Ref:
+    """Clause 13: a request to the author, sent to the curator."""
+    w.clock.work(after)
+    ref = workflow.save_request(w.actor(unit), ref.id, ref.version, text="Уточните, пожалуйста, номер дома")
+    return workflow.submit_request(w.actor(unit), ref.id, ref.version)
+
+
 def approve_and_publish(w: World, ref: workflow.Ref, approve_after: int, publish_after: int,
                         unit: str = "zhkh", seconds: int = 0) -> workflow.Ref:
     w.clock.work(approve_after)
     ref = workflow.approve(w.actor("kurator"), ref.id, ref.version)
     w.clock.work(publish_after)
     w.clock.set(w.clock.moment + timedelta(seconds=seconds))
-    return workflow.publish(w.actor(unit), ref.id, ref.version, url=f"https://vk.com/wall-1_{ref.id}?reply=1")
+    return workflow.publish(w.actor(unit), ref.id, ref.version, url=reply_link(ref))
+
+
+def reply_link(ref: workflow.Ref) -> str:
+    """A reply under the incident's own post (clause 16: in the network where the incident was posted)."""
+    return f"{Incident.get_by_id(ref.id).link}?reply={version(ref.id)}"
 
 
 def returned_story(w: World, n: int = 1) -> workflow.Ref:
@@ -179,6 +191,46 @@ def late_high_story(w: World, n: int = 1) -> workflow.Ref:
     return approve_and_publish(w, ref, 10, 10, seconds=25)
 
 
+def request_story(w: World, n: int = 1) -> workflow.Ref:
+    """Clause 13: a request to the author sent in 20 minutes, approved in 10 and posted in 10; the author
+    answers an hour later; the answer follows (10 + 20 + 10 + 10 + 60 + 30 + 10 + 10 = 160 minutes)."""
+    ref = ask(w, route(w, register(w, n), 10, "zhkh"), 20, "zhkh")
+    ref = approve_and_publish(w, ref, 10, 10)
+    w.clock.work(60)
+    ref = workflow.record_author_reply(w.actor("zhkh"), ref.id, ref.version, text="Дом 12")
+    ref = submit(w, ref, 30, "zhkh")
+    return approve_and_publish(w, ref, 10, 10)
+
+
+def final_stage_story(w: World, n: int = 1) -> workflow.Ref:
+    """Clause 18 with the curator's limits: the interim answer is posted Tue 24 Nov 11:05 (95 minutes);
+    a request to the author allowed 120 minutes from then (due 14:05) goes at 15:25 (200 minutes): missed.
+    The final draft (3 working days allowed) goes the same day: in time; the final answer the next morning."""
+    ref = route(w, register(w, n), 10, "zhkh")
+    ref = approve_and_publish(w, submit(w, ref, 60, "zhkh", AnswerKind.INTERIM), 15, 10)
+    ref = workflow.set_stage_limits(w.actor("kurator"), ref.id, ref.version,
+                                    limits={"clarification": 120, "final_draft": 1440})
+    ref = approve_and_publish(w, ask(w, ref, 200, "zhkh"), 10, 10)
+    w.clock.work(30)
+    ref = workflow.record_author_reply(w.actor("kurator"), ref.id, ref.version, text="Дом 12")
+    return approve_and_publish(w, submit(w, ref, 100, "zhkh", AnswerKind.FINAL), 15, 10)
+
+
+def lapse_story(w: World, n: int = 1) -> workflow.Ref:
+    """Clause 19: МКУ contributes after 150 minutes (of 120); ЖКХ sends nothing and is appointed to write
+    the consolidated answer then — its contribution clock ends there, 150 minutes in: a lapse kept."""
+    ref = submit(w, route(w, register(w, n), 10, "zhkh", "blago"), 150, "blago", AnswerKind.CONTRIBUTION)
+    ref = workflow.appoint_consolidator(w.actor("kurator"), ref.id, ref.version, unit_id=w.units["zhkh"])
+    return approve_and_publish(w, submit(w, ref, 30, "zhkh", AnswerKind.CONSOLIDATED), 15, 10)
+
+
+def late_routing_story(w: World, n: int = 1) -> workflow.Ref:
+    """Routed 500 working minutes after detection: the clause-12 draft (due 3 hours before the answer's
+    480 minutes) was due before the unit got the incident — overdue from the start, a negative limit."""
+    ref = submit(w, route(w, register(w, n), 500, "zhkh"), 30, "zhkh")
+    return approve_and_publish(w, ref, 10, 10)
+
+
 # ------------------------------------------------------------------------------------ 1. publish
 @pytest.mark.parametrize(("story", "minutes", "expected"), [
     (returned_story, 460, {("revision", "п. 15", ClockState.MET), ("approval", "п. 14", ClockState.MISSED),
@@ -187,7 +239,14 @@ def late_high_story(w: World, n: int = 1) -> workflow.Ref:
                                ("answer", "п. 9", ClockState.MET)}),
     (interim_story, 95, {("final_answer", "п. 18", ClockState.MET), ("answer", "п. 9", ClockState.MET)}),
     (late_high_story, 280, {("answer", "п. 17", ClockState.MISSED)}),
-], ids=["return-for-revision", "consolidated", "interim-then-final", "high-priority-late"])
+    (request_story, 160, {("clarification", "п. 13", ClockState.MET), ("approval", "п. 14", ClockState.MET),
+                          ("publication", "п. 16", ClockState.MET), ("answer", "п. 9", ClockState.MET)}),
+    (final_stage_story, 95, {("clarification", "п. 13, 18", ClockState.MISSED),
+                             ("final_draft", "п. 12, 18", ClockState.MET), ("final_answer", "п. 18", ClockState.MET)}),
+    (lapse_story, 215, {("contribution", "п. 19", ClockState.MISSED), ("draft", "п. 12", ClockState.MET)}),
+    (late_routing_story, 550, {("draft", "п. 12", ClockState.MISSED), ("answer", "п. 9", ClockState.MISSED)}),
+], ids=["return-for-revision", "consolidated", "interim-then-final", "high-priority-late", "request-to-the-author",
+        "final-stage-limits", "clause-19-lapse", "routed-after-the-draft-deadline"])
 def test_publishing_the_final_answer_stores_the_clocks_as_computed(
         world: World, story: Callable[[World, int], workflow.Ref], minutes: int,
         expected: set[tuple[str, str, str]]) -> None:
@@ -202,8 +261,21 @@ def test_publishing_the_final_answer_stores_the_clocks_as_computed(
     assert all(c[ENDED] is not None for c in clocks)
     assert expected <= {(c[0], c[1], c[STATE]) for c in clocks}
     if story is consolidated_story:
+        # clause 19: every unit has the contribution clock; ЖКХ's ended when it was appointed (70 of 120 min)
         assert {c[SUBJECT] for c in by_code(clocks, "contribution")} == {"МКУ «Управление благоустройства»",
-                                                                         "МУП «Кореновский водоканал»"}
+                                                                         "МУП «Кореновский водоканал»", ZHKH}
+        (own,) = [c for c in by_code(clocks, "contribution") if c[SUBJECT] == ZHKH]
+        assert (own[STATE], own[WORKED]) == (ClockState.MET, timedelta(minutes=70))
+    if story is lapse_story:  # both units keep their lapse, the consolidator's included
+        assert {(c[SUBJECT], c[STATE]) for c in by_code(clocks, "contribution")} == {
+            (ZHKH, ClockState.MISSED), ("МКУ «Управление благоустройства»", ClockState.MISSED)}
+    if story is late_routing_story:  # the draft's window was gone before the step began
+        (draft,) = by_code(clocks, "draft")
+        assert clock_store.Clock(*draft[:11], (), *draft[11:]).limit < timedelta(0)
+    # the layout keeps what the clocks derive: the working time each step was allowed
+    rows = clock_store.stored_rows([ref.id])[ref.id]
+    assert [clock_store.clock_of(r).limit for r in rows] == [
+        c.limit for c in clocks_for_many([ref.id], explanations=False)[ref.id]]
     # time passes: the stored clocks are still those computed at any later moment
     world.clock.work(3000)
     assert stored([ref.id]) == computed([ref.id])
@@ -216,15 +288,17 @@ def test_closing_without_answer_stores_and_an_incident_in_work_is_only_computed(
     new = register(w, 1)                                   # closed before routing: clause 10 ends with it
     w.clock.work(20)
     new = workflow.close_without_answer(w.actor("kurator"), new.id, new.version, reason=NoAnswerReason.INSULT)
-    asked = route(w, register(w, 2), 10, "zhkh")           # a request (clause 13) never replied, then closed
-    w.clock.work(20)
-    asked = workflow.ask_clarification(w.actor("zhkh"), asked.id, asked.version, question="Какой дом?")
+    asked = route(w, register(w, 2), 10, "zhkh")           # a request (clause 13) posted, never replied, then closed
+    asked = ask(w, asked, 20, "zhkh")
+    asked = approve_and_publish(w, asked, 10, 10)
+    assert Incident.get_by_id(asked.id).status == IncidentStatus.CLARIFICATION
     w.clock.work(15)
     asked = workflow.close_without_answer(w.actor("kurator"), asked.id, asked.version, reason=NoAnswerReason.THREAT)
     running = route(w, register(w, 3), 10, "zhkh")         # routed, nobody answers
     for ref in (new, asked):
         assert assert_stored_and_current(ref.id).version == ref.version
-    assert {c[0] for c in stored([asked.id])[asked.id]} >= {"routing", "clarification", "clarification_reply"}
+    assert {(c[0], c[1]) for c in stored([asked.id])[asked.id]} >= {
+        ("routing", "п. 10"), ("clarification", "п. 13"), ("approval", "п. 14"), ("publication", "п. 16")}
     assert {(c[0], c[STATE]) for c in stored([new.id])[new.id]} == {("routing", ClockState.MET)}
     assert record(running.id) is None
     assert clock_store.remember([running.id, new.id]) == 1  # only what has finished is stored
@@ -373,7 +447,7 @@ def test_a_report_from_stored_clocks_equals_the_report_from_computed_ones(
     report.build_monthly_report(*NOV, tmp_path / "computed.xlsx", now=NOW)
     assert sorted(computed_ids) == sorted(s.id for s in november)  # everything was computed …
     finished_november = {s.id for s in november if not s.still_open}
-    assert len(finished_november) == 12
+    assert len(finished_november) == 14
     assert set(clock_store.stored_rows([s.id for s in november])) == finished_november  # … and the finished stored
     clock_store.remember([s.id for s in october])  # the previous period too: now everything finished is stored
     assert StoredClocks.select().count() == len(finished_november) + len(october)
@@ -411,7 +485,7 @@ def test_a_database_that_refuses_the_write_still_gets_a_correct_report(
     monkeypatch.setattr(StoredClocks, "insert_many", classmethod(refuse))
     with caplog.at_level(logging.WARNING, logger="app.services.clock_store"):
         summary = report.build_monthly_report(*NOV, tmp_path / "read-only.xlsx", now=NOW)
-    assert summary.received == 16
+    assert summary.received == 19
     assert StoredClocks.select().count() == 0
     assert any("не сохранены" in r.getMessage() and "readonly" in r.getMessage() for r in caplog.records)
     assert cells(tmp_path / "read-only.xlsx") == cells(tmp_path / "usual.xlsx")
@@ -507,3 +581,31 @@ def test_limits_changed_while_clocks_are_computed_are_never_stored_under_the_old
     monkeypatch.setattr(clock_store, "versioned_clocks", original)
     settings.set_limits(None, answer=480)               # the administrator undoes the change
     assert clock_store.stored_rows([ref.id]).get(ref.id) in (None, computed_rows([ref.id], clock_source.now())[ref.id])
+
+
+def test_clocks_stored_under_the_rules_before_schema_6_are_recomputed(world: World, computed_ids: list[int],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clocks changed with schema 6 (the request to the author, the final-answer stage, the clause-19
+    lapse, due moments settled to the end of a working period), so ``RULES`` moved on: a row stored by
+    the program before — here one with the old clause-13 clocks, as such a database holds it — no longer
+    counts, and the next report computes the clocks by the new rules and stores them again."""
+    assert clock_store.RULES >= 2
+    ref = request_story(world)
+    new_rows = clock_store.stored_rows([ref.id])[ref.id]
+    rules = clock_store.RULES
+    monkeypatch.setattr(clock_store, "RULES", 1)
+    old_basis = clock_store.basis()
+    monkeypatch.setattr(clock_store, "RULES", rules)
+    assert old_basis != clock_store.basis()
+    old_rows = [r for r in new_rows if r[clock_store.CODE] != "clarification"]
+    old_rows.append(["clarification_reply", "п. 14", "Ответ куратора на запрос", ZHKH] + new_rows[0][4:])
+    StoredClocks.update(basis=old_basis, clocks=clock_store.encode(old_rows)).where(
+        StoredClocks.incident == ref.id).execute()
+    assert clock_store.stored_rows([ref.id]) == {}
+    assert clock_store.stored_outcomes(Incident.id == ref.id) == {}
+    now = clock_source.now()
+    computed_ids.clear()
+    rows = clock_store.rows_of([ref.id], now)[ref.id]
+    assert computed_ids == [ref.id]
+    assert rows == new_rows and "clarification_reply" not in {r[clock_store.CODE] for r in rows}
+    assert_stored_and_current(ref.id)

@@ -25,7 +25,7 @@ def register(w: World, n: int, priority: Priority = Priority.NORMAL, at: datetim
 
 def route(w: World, ref: workflow.Ref, *units: str) -> workflow.Ref:
     return workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units[u] for u in units],
-                          topic_id=w.topic_id)
+                          topic_id=w.topic_id, location_id=w.location_id)
 
 
 def publish(w: World, ref: workflow.Ref, unit: str = "zhkh") -> workflow.Ref:
@@ -51,15 +51,24 @@ def test_today_counts_every_status_and_leaves_out_yesterday(world: World) -> Non
     assert d.month_label == "в ноябре 2026 г."
 
 
-def test_overdue_now_counts_open_incidents_past_their_answer_deadline(world: World) -> None:
+def test_overdue_now_counts_open_incidents_whose_first_due_clock_has_passed(world: World) -> None:
+    """«Overdue» is any open mandatory clock past its due moment, not only the answer clock."""
     w = world
-    register(w, 1, Priority.HIGH)
-    register(w, 2)
+    high, normal = register(w, 1, Priority.HIGH), register(w, 2)  # Tue 24.11.2026 09:30
+    w.clock.work(10)
+    route(w, high, "zhkh")
+    route(w, normal, "blago")  # 09:40
+    # cl. 17: the high one's answer is due 09:30 + 4 h = 14:30 (3 h 30 before lunch, 30 min after);
+    # cl. 12: its draft 3 working hours earlier: 14:30 → 14:00 (30 min), 13:00 → 10:30 (2 h 30) = 10:30.
+    # cl. 9: the normal one's answer is due Wed 09:30 (7 h 30 on Tuesday, 30 min on Wednesday); its draft
+    # 3 h earlier: Wed 09:30 → 09:00 (30 min), Tue 18:00 → 15:30 (2 h 30) = Tue 15:30.
     assert dashboard.summary(w.actor("kurator")).overdue_now == 0
-    w.clock.set(datetime(2026, 11, 24, 15, 0, tzinfo=MSK))  # past 4 working hours, within 8
-    assert dashboard.summary(w.actor("kurator")).overdue_now == 1
-    w.clock.set(datetime(2026, 11, 25, 10, 0, tzinfo=MSK))
-    assert dashboard.summary(w.actor("kurator")).overdue_now == 2
+    w.clock.set(datetime(2026, 11, 24, 11, 0, tzinfo=MSK))
+    d = dashboard.summary(w.actor("kurator"))
+    assert d.overdue_now == 1 and d.overdue_by_step == (("Проект ответа на согласование (п. 12)", 1),)
+    w.clock.set(datetime(2026, 11, 24, 16, 0, tzinfo=MSK))
+    d = dashboard.summary(w.actor("kurator"))
+    assert d.overdue_now == 2 and d.overdue_by_step == (("Проект ответа на согласование (п. 12)", 2),)
 
 
 def test_share_of_answers_published_in_time_this_month(world: World) -> None:

@@ -66,7 +66,8 @@ def test_routing_stops_its_clock_and_opens_the_executor_windows_and_the_draft_de
     w = world
     ref = register(w)
     w.clock.work(20)
-    workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                   location_id=w.location_id)
     (routing,) = by_code(ref.id, "routing")
     assert routing.state == ClockState.MET and local(routing.ended_at) == datetime(2026, 11, 24, 9, 50)
     (notice,) = by_code(ref.id, "competence_notice")
@@ -87,7 +88,8 @@ def test_a_full_story_shows_every_step_met_or_missed(world: World) -> None:
     w = world
     ref = register(w)
     w.clock.work(10)
-    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                   location_id=w.location_id)
     w.clock.work(60)
     ref = workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER)
     ref = workflow.submit_answer(w.actor("zhkh"), ref.id, ref.version)
@@ -135,7 +137,8 @@ def test_high_priority_runs_four_hours(world: World) -> None:
 def test_interim_answer_opens_the_final_clock_and_stage_limits_apply(world: World) -> None:
     w = world
     ref = register(w)
-    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                   location_id=w.location_id)
     ref = workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER, kind=AnswerKind.INTERIM)
     ref = workflow.submit_answer(w.actor("zhkh"), ref.id, ref.version)
     ref = workflow.approve(w.actor("kurator"), ref.id, ref.version)
@@ -156,7 +159,7 @@ def test_interim_answer_opens_the_final_clock_and_stage_limits_apply(world: Worl
 def test_consolidated_answer_runs_a_two_hour_clock_per_contributing_unit(world: World) -> None:
     w = world
     ref = register(w)
-    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, topic_id=w.topic_id,
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, topic_id=w.topic_id, no_location=True,
                          unit_ids=[w.units["zhkh"], w.units["blago"], w.units["vodokanal"]])
     w.clock.work(100)
     ref = workflow.save_draft(w.actor("blago"), ref.id, ref.version, text="Сведения", kind=AnswerKind.CONTRIBUTION)
@@ -180,8 +183,8 @@ def test_the_report_mode_skips_only_the_explanations(world: World) -> None:
     refs = [register(w, n, priority=Priority.HIGH if n % 2 else Priority.NORMAL) for n in range(1, 5)]
     w.clock.work(20)
     routed = workflow.route(w.actor("kurator"), refs[0].id, refs[0].version, topic_id=w.topic_id,
-                            unit_ids=[w.units["zhkh"]])
-    workflow.route(w.actor("kurator"), refs[1].id, refs[1].version, topic_id=w.topic_id,
+                            unit_ids=[w.units["zhkh"]], location_id=w.location_id)
+    workflow.route(w.actor("kurator"), refs[1].id, refs[1].version, topic_id=w.topic_id, no_location=True,
                    unit_ids=[w.units["zhkh"], w.units["blago"]])
     w.clock.work(40)
     ref = workflow.save_draft(w.actor("zhkh"), routed.id, routed.version, text=ANSWER)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -57,7 +57,7 @@ def test_xlsx_export_has_every_row_and_no_formula(world: World, tmp_path: Path) 
     wb = load_workbook(out)
     ws = wb.active
     assert ws.title == "Очередь" and ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == f"A1:L{len(ids) + 1}"
+    assert ws.auto_filter.ref == f"A1:N{len(ids) + 1}"
     rows = list(ws.iter_rows())
     assert [c.value for c in rows[0]] == list(export.QUEUE_HEADERS)
     assert all(c.font.b for c in rows[0])
@@ -79,6 +79,7 @@ def test_xlsx_export_has_every_row_and_no_formula(world: World, tmp_path: Path) 
     assert last[8].value == "Новый" and last[9].value == "Повышенной важности"
     assert isinstance(last[10].value, datetime)
     assert last[11].value.startswith("Направление исполнителю (п. 10)")
+    assert last[12].value is None and last[13].value is None  # no request to the author (clause 13)
 
 
 def test_csv_export_is_for_russian_excel_and_guarded(world: World, tmp_path: Path) -> None:
@@ -132,7 +133,8 @@ def test_an_executor_exports_only_their_units_incidents(world: World, tmp_path: 
     first = register(world, 1, "Фонари")
     register(world, 2, "Мусор")
     k = world.actor("kurator")
-    workflow.route(k, first, 1, unit_ids=[world.units["zhkh"]], topic_id=world.topic_id)
+    workflow.route(k, first, 1, unit_ids=[world.units["zhkh"]], topic_id=world.topic_id,
+                   location_id=world.location_id)
     out = tmp_path / "моё.xlsx"
     assert export.export_queue(world.actor("zhkh"), QueueFilter(preset="unit_all"), QueueSort(), out) == 1
     ws = load_workbook(out).active
@@ -176,3 +178,29 @@ def test_write_table_guards_values_starting_with_a_control_character(tmp_path: P
     table = list(csv.reader(io.StringIO((tmp_path / "t.csv").read_bytes().decode("utf-8-sig"), newline=""),
                             delimiter=";"))
     assert [r[0] for r in table[1:]] == ["'" + v for v in values]
+
+
+def test_an_incident_waiting_for_its_author_exports_the_request_and_the_wait(world: World, tmp_path: Path) -> None:
+    """Clause 13: the request posted Mon 23 Nov 11:00 is unanswered at Tue 24 10:30 — Mon 11:00–13:00 (120)
+    + 14:00–18:00 (240) + Tue 09:00–10:30 (90) = 450 working minutes of waiting, «7 ч 30 мин»."""
+    w = world
+    w.clock.set(datetime(2026, 11, 23, 10, 20, tzinfo=MSK))
+    incident = register(w, 7, "Не горят фонари у дома")  # detected 10:07
+    k, zhkh = w.actor("kurator"), w.actor("zhkh")
+    w.clock.set(datetime(2026, 11, 23, 10, 30, tzinfo=MSK))
+    ref = workflow.route(k, incident, 1, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id, no_location=True)
+    ref = workflow.save_request(zhkh, ref.id, ref.version, text="Уточните, пожалуйста, номер дома")
+    ref = workflow.submit_request(zhkh, ref.id, ref.version)
+    ref = workflow.approve(k, ref.id, ref.version)
+    w.clock.set(datetime(2026, 11, 23, 11, 0, tzinfo=MSK))
+    workflow.publish(zhkh, ref.id, ref.version, url="https://vk.com/wall-100_7?reply=1")
+    w.clock.set(datetime(2026, 11, 24, 10, 30, tzinfo=MSK))
+    out = tmp_path / "уточнения.xlsx"
+    assert export.export_queue(k, QueueFilter(preset="clarification"), QueueSort(), out) == 1
+    row = [c for c in next(load_workbook(out).active.iter_rows(min_row=2))]
+    assert row[8].value == "Ждёт ответа автора" and row[12].value == "ждёт ответа автора"
+    assert row[13].value == timedelta(minutes=450) and row[13].number_format == export.DURATION_FORMAT
+    csv_out = tmp_path / "уточнения.csv"
+    export.export_queue(k, QueueFilter(preset="clarification"), QueueSort(), csv_out)
+    table = list(csv.reader(io.StringIO(csv_out.read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert table[1][12:] == ["ждёт ответа автора", "7 ч 30 мин"]

@@ -503,7 +503,7 @@ def test_error_report_csv_lists_refused_rows_and_can_be_imported_again(world: Wo
     assert table[1][:2] == ["3", "Дата выявления «вчера» не распознана: нужна дата вида 28.11.2026 14:05, "
                                  "28.11.2026 или 2026-11-28T14:05"]
     assert table[1][3] == "'=HYPERLINK(\"http://evil\",\"жми\")" and table[1][4] == "'+7 900 000-00-00"
-    assert table[2][0] == "4" and "не похожа на адрес сообщения" in table[2][1] and table[2][4] == "'@SUM(1+1)"
+    assert table[2][0] == "4" and "нужна ссылка вида https://" in table[2][1] and table[2][4] == "'@SUM(1+1)"
     # the user corrects the date in the report and imports the report itself
     table[1][5] = "23.11.2026 11:00"
     table[1][3] = table[1][3].lstrip("'")

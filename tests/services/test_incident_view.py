@@ -39,9 +39,11 @@ def test_card_shows_source_units_clocks_and_history(world: World) -> None:
 def test_buttons_follow_role_and_state(world: World) -> None:
     w = world
     ref = story(w)
-    assert incident_view.load_card(w.actor("kurator"), ref.id).actions == {"route", "close_no_answer", "change_priority"}
+    assert incident_view.load_card(w.actor("kurator"), ref.id).actions == {"route", "close_no_answer", "change_priority",
+                                                                           "comment"}
     executor = incident_view.load_card(w.actor("zhkh"), ref.id)
-    assert executor.actions == {"not_competent", "ask_clarification", "edit_answer"}
+    # clause 13: the request to the author is prepared like an answer; a comment has no clock
+    assert executor.actions == {"not_competent", "edit_request", "edit_answer", "comment"}
     assert executor.answer_kinds == ("draft", "interim")
     assert incident_view.load_card(w.actor("glava"), ref.id).actions == frozenset()
     ref = workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER)
@@ -108,7 +110,7 @@ def test_consolidated_case_offers_contribution_then_consolidated(world: World) -
     w = world
     ref = workflow.register_incident(w.actor("kurator"), link="https://vk.com/wall-5_5", author="А", text="Текст",
                                      detected_at=w.clock.moment)
-    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, topic_id=w.topic_id,
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, topic_id=w.topic_id, no_location=True,
                          unit_ids=[w.units["zhkh"], w.units["blago"]])
     assert incident_view.load_card(w.actor("blago"), ref.id).answer_kinds == (AnswerKind.CONTRIBUTION,)
     assert "appoint_consolidator" in incident_view.load_card(w.actor("kurator"), ref.id).actions

@@ -25,7 +25,7 @@ def register(w: World, n: int = 1) -> workflow.Ref:
 
 def route(w: World, ref: workflow.Ref, *units: str) -> workflow.Ref:
     return workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units[u] for u in units],
-                          topic_id=w.topic_id)
+                          topic_id=w.topic_id, location_id=w.location_id)
 
 
 def test_routing_clock_warns_at_75_percent_then_when_overdue_each_once(world: World) -> None:

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.models import Answer, ApprovalDecision, Assignment, AuditEvent, ClarificationRequest, Incident, Publication
+from app.models import (
+    Answer, ApprovalDecision, Assignment, AuditEvent, AuthorReply, Comment, Incident, Publication,
+)
 from app.models.enums import (
     AbsenceKind, AnswerKind, AnswerState, AssignmentState, IncidentStatus, NoAnswerReason, Priority, ReturnReason,
 )
@@ -120,20 +122,52 @@ def test_competence_return_sends_it_back_to_the_curator_who_reroutes_on_the_rero
     assert Incident.get_by_id(ref.id).status == IncidentStatus.ROUTED
 
 
-def test_clarification_request_and_reply_are_both_kept(world: World) -> None:
+def test_clarification_request_to_the_author_and_the_authors_reply_are_both_kept(world: World) -> None:
+    """Clause 13 as the regulation means it: the executor's question goes to the AUTHOR, through the
+    curator's approval (cl. 14) and a posting in the network (cl. 16); the author's reply is kept."""
+    w = world
+    ref = routed(w)  # routed Tue 24.11.2026 09:40
+    k, e = w.actor("kurator"), w.actor("zhkh")
+    w.clock.work(30)  # 10:10: 30 of the 60 minutes of clause 13
+    ref = workflow.save_request(e, ref.id, ref.version, text="Уточните, пожалуйста, номер дома на Красной.")
+    ref = workflow.submit_request(e, ref.id, ref.version)
+    assert Incident.get_by_id(ref.id).status == IncidentStatus.ON_APPROVAL
+    w.clock.work(12)  # 10:22: approved 12 minutes after submission (30 allowed)
+    ref = workflow.approve(k, ref.id, ref.version)
+    w.clock.work(5)  # 10:27: posted 5 minutes after approval (30 allowed)
+    ref = workflow.publish(e, ref.id, ref.version, url="https://vk.com/wall-123456_1?reply=9")
+    assert Incident.get_by_id(ref.id).status == IncidentStatus.CLARIFICATION
+    w.clock.work(20)
+    ref = workflow.record_author_reply(k, ref.id, ref.version, text="Дом 12, со двора.",
+                                       url="https://vk.com/wall-123456_1?reply=10")
+    assert Incident.get_by_id(ref.id).status == IncidentStatus.ROUTED
+    request = Answer.get(Answer.kind == AnswerKind.REQUEST)
+    reply = AuthorReply.get()
+    assert (request.text, request.state) == ("Уточните, пожалуйста, номер дома на Красной.", AnswerState.PUBLISHED)
+    assert (reply.request_id, reply.text) == (request.id, "Дом 12, со двора.")
+    trail = {ev.action: ev for ev in events_of(ref.id)}
+    assert (trail["request.submit"].working_minutes, trail["request.submit"].limit_minutes) == (30, 60)
+    approve = trail["request.approve"]
+    assert (approve.working_minutes, approve.limit_minutes, approve.within_limit) == (12, 30, True)
+    assert (trail["request.publish"].working_minutes, trail["request.publish"].limit_minutes) == (5, 30)
+    assert '"waited_minutes": 20' in trail["request.author_reply"].payload
+
+
+def test_a_plain_question_to_the_curator_is_a_comment_without_a_clock(world: World) -> None:
     w = world
     ref = routed(w)
-    w.clock.work(30)
-    ref = workflow.ask_clarification(w.actor("zhkh"), ref.id, ref.version, question="Какой именно дом на Красной?")
-    assert Incident.get_by_id(ref.id).status == IncidentStatus.CLARIFICATION
-    w.clock.work(12)
-    ref = workflow.reply_clarification(w.actor("kurator"), ref.id, ref.version, reply="Дом 12, со двора.")
-    assert Incident.get_by_id(ref.id).status == IncidentStatus.ROUTED
-    request = ClarificationRequest.get()
-    assert (request.question, request.reply) == ("Какой именно дом на Красной?", "Дом 12, со двора.")
-    ask, reply = events_of(ref.id)[-2:]
-    assert (ask.working_minutes, ask.limit_minutes) == (30, 60)
-    assert (reply.working_minutes, reply.limit_minutes, reply.within_limit) == (12, 30, True)
+    before = Incident.get_by_id(ref.id)
+    note = workflow.add_comment(w.actor("zhkh"), ref.id, text="Какой именно дом на Красной?")
+    workflow.add_comment(w.actor("kurator"), ref.id, text="Дом 12, со двора.")
+    after = Incident.get_by_id(ref.id)
+    assert (after.version, after.status, after.next_due_at) == (before.version, before.status, before.next_due_at)
+    assert [c.text for c in Comment.select().order_by(Comment.id)] == ["Какой именно дом на Красной?",
+                                                                        "Дом 12, со двора."]
+    event = events_of(ref.id)[-2]
+    assert (event.action, event.entity_id, event.working_minutes, event.limit_minutes) == (
+        "incident.comment", note, None, None)
+    with pytest.raises(PermissionDenied, match="не в ваш отдел"):
+        workflow.add_comment(w.actor("arhit"), ref.id, text="Вопрос")
 
 
 def test_two_returns_with_reasons_then_approval_keep_three_versions(world: World, heard) -> None:  # noqa: ANN001
@@ -255,14 +289,20 @@ def test_networks_are_detected_from_links() -> None:
     assert workflow.detect_network("https://t.me/korenovsk_chat/15") == "telegram"
 
 
-CURATOR_ACTIONS = ["register", "route", "close", "priority", "reply", "approve", "return", "consolidator",
+CURATOR_ACTIONS = ["register", "route", "close", "priority", "approve", "return", "consolidator",
                    "stage_limits"]
-EXECUTOR_ACTIONS = ["not_competent", "ask", "draft", "submit", "publish"]
+EXECUTOR_ACTIONS = ["not_competent", "ask", "submit_request", "draft", "submit", "publish"]
 FORBIDDEN = (
-    [(login, action, "только куратор") for login in ("zhkh", "arhit", "glava", "otvetstv", "admin")
-     for action in CURATOR_ACTIONS]
+    # the author never decides on their own text; the responsible official decides only on texts
+    # the curator wrote (clauses 8, 14)
+    [(login, action, {"zhkh": "подготовлен вами", "otvetstv": "согласует куратор"}.get(login, "только куратор")
+      if action in ("approve", "return") else "только куратор")
+     for login in ("zhkh", "arhit", "glava", "otvetstv", "admin") for action in CURATOR_ACTIONS]
+    + [("zhkh2", action, "только куратор") for action in ("approve", "return")]
     + [(login, action, "не в ваш отдел") for login in ("arhit", "glava", "otvetstv", "admin", "kurator")
        for action in EXECUTOR_ACTIONS]
+    # the author's reply is recorded by the curator or an executor of the incident
+    + [(login, "reply", "не в ваш отдел") for login in ("arhit", "glava", "otvetstv", "admin")]
 )
 
 
@@ -272,8 +312,13 @@ def prepared(w: World, action: str) -> workflow.Ref:
     if action == "consolidator":
         return routed(w, "zhkh", "blago")
     ref = routed(w)
-    if action == "reply":
-        return workflow.ask_clarification(e, ref.id, ref.version, question="Какой дом?")
+    if action in ("reply", "submit_request"):
+        ref = workflow.save_request(e, ref.id, ref.version, text="Уточните, пожалуйста, номер дома.")
+        if action == "submit_request":
+            return ref
+        ref = workflow.submit_request(e, ref.id, ref.version)
+        ref = workflow.approve(k, ref.id, ref.version)
+        return workflow.publish(e, ref.id, ref.version, url="https://vk.com/wall-123456_1?reply=5")
     if action in ("approve", "return", "stage_limits", "publish", "submit"):
         ref = workflow.save_draft(e, ref.id, ref.version, text=ANSWER,
                                   kind=AnswerKind.INTERIM if action == "stage_limits" else AnswerKind.DRAFT)
@@ -283,7 +328,7 @@ def prepared(w: World, action: str) -> workflow.Ref:
         if action in ("publish", "stage_limits"):
             ref = workflow.approve(k, ref.id, ref.version)
         if action == "stage_limits":
-            ref = workflow.publish(e, ref.id, ref.version, url="https://vk.com/wall-1_1?reply=1")
+            ref = workflow.publish(e, ref.id, ref.version, url="https://vk.com/wall-123456_1?reply=1")
     return ref
 
 
@@ -295,16 +340,17 @@ def perform(w: World, action: str, actor, ref: workflow.Ref) -> workflow.Ref:  #
         "route": lambda: workflow.route(actor, ref.id, ref.version, unit_ids=[w.units["blago"]], topic_id=w.topic_id),
         "close": lambda: workflow.close_without_answer(actor, ref.id, ref.version, reason=NoAnswerReason.INSULT),
         "priority": lambda: workflow.change_priority(actor, ref.id, ref.version, priority=Priority.HIGH),
-        "reply": lambda: workflow.reply_clarification(actor, ref.id, ref.version, reply="Дом 12"),
+        "reply": lambda: workflow.record_author_reply(actor, ref.id, ref.version, text="Дом 12"),
         "approve": lambda: workflow.approve(actor, ref.id, ref.version),
         "return": lambda: workflow.return_for_revision(actor, ref.id, ref.version, reasons=[ReturnReason.SPELLING]),
         "consolidator": lambda: workflow.appoint_consolidator(actor, ref.id, ref.version, unit_id=w.units["zhkh"]),
         "stage_limits": lambda: workflow.set_stage_limits(actor, ref.id, ref.version, limits={"approval": 60}),
         "not_competent": lambda: workflow.declare_not_competent(actor, ref.id, ref.version, reason="Не наше"),
-        "ask": lambda: workflow.ask_clarification(actor, ref.id, ref.version, question="Какой дом?"),
+        "ask": lambda: workflow.save_request(actor, ref.id, ref.version, text="Какой дом?"),
+        "submit_request": lambda: workflow.submit_request(actor, ref.id, ref.version),
         "draft": lambda: workflow.save_draft(actor, ref.id, ref.version, text=ANSWER),
         "submit": lambda: workflow.submit_answer(actor, ref.id, ref.version),
-        "publish": lambda: workflow.publish(actor, ref.id, ref.version, url="https://vk.com/wall-1_1?reply=1"),
+        "publish": lambda: workflow.publish(actor, ref.id, ref.version, url="https://vk.com/wall-123456_1?reply=1"),
     }
     return calls[action]()
 
@@ -323,13 +369,13 @@ def test_forbidden_action_is_refused_in_russian_and_writes_nothing(world: World,
             Assignment.select().count()) == before
 
 
-@pytest.mark.parametrize("action", CURATOR_ACTIONS[1:] + EXECUTOR_ACTIONS)
-def test_the_right_person_can_do_each_of_those_actions(world: World, action: str) -> None:
+@pytest.mark.parametrize(("action", "login"), [(a, "kurator") for a in CURATOR_ACTIONS[1:]]
+                         + [(a, "zhkh") for a in EXECUTOR_ACTIONS] + [("reply", "kurator"), ("reply", "zhkh")])
+def test_the_right_person_can_do_each_of_those_actions(world: World, action: str, login: str) -> None:
     """The refusals above are about the person, not the state: the right role succeeds."""
     w = world
     ref = prepared(w, action)
-    who = w.actor("kurator" if action in CURATOR_ACTIONS else "zhkh")
-    assert perform(w, action, who, ref).version == ref.version + 1
+    assert perform(w, action, w.actor(login), ref).version == ref.version + 1
 
 
 def test_concurrent_edit_is_refused_with_who_and_when(world: World) -> None:
@@ -349,8 +395,8 @@ def test_invalid_transitions_are_refused_with_a_clear_message(world: World) -> N
     ref = routed(w)
     with pytest.raises(InvalidTransition, match="невозможно, инцидент в статусе «В работе»"):
         workflow.approve(w.actor("kurator"), ref.id, ref.version)
-    with pytest.raises(InvalidTransition, match="Размещение ответа"):
-        workflow.publish(w.actor("zhkh"), ref.id, ref.version, url="https://vk.com/wall-1_1?r=1")
+    with pytest.raises(InvalidTransition, match="Размещение: невозможно, инцидент в статусе «В работе»"):
+        workflow.publish(w.actor("zhkh"), ref.id, ref.version, url="https://vk.com/wall-123456_1?reply=1")
     with pytest.raises(InvalidTransition, match="сначала сохраните"):
         workflow.submit_answer(w.actor("zhkh"), ref.id, ref.version)
     with pytest.raises(ValidationError, match="хотя бы одну причину"):
@@ -411,7 +457,8 @@ def test_settings_changed_between_actions_are_seen_by_the_next_action(world: Wor
     Setting.insert(key="limits", value='{"routing": 5}').on_conflict(
         conflict_target=[Setting.key], update={Setting.value: '{"routing": 5}'}).execute()
     w.clock.work(10)
-    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                         no_location=True)
     routing = events_of(ref.id)[-1]
     assert (routing.working_minutes, routing.limit_minutes, routing.within_limit) == (10, 5, False)
 

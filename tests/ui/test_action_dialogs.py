@@ -2,31 +2,36 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QGuiApplication, QTextCursor
-from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFormLayout, QLabel, QMessageBox, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.models.enums import AnswerKind, NoAnswerReason, Priority, ReturnReason
-from app.services import incident_view, workflow
+from app.models.enums import CLAUSE21_REASONS, NO_ANSWER_REASON_LABELS, AnswerKind, NoAnswerReason, Priority, \
+    ReturnReason, Role
+from app.services import deadlines, incident_view, users, workflow
 from app.services.incident_view import IncidentCard
+from app.services.permissions import actor_for
 from app.ui import publish_dialog
 from app.ui.actions import build_dialog, run_action
 from app.ui.approval_dialog import ApprovalDialog
-from app.ui.publish_dialog import PublishDialog
+from app.ui.publish_dialog import AuthorReplyDialog, PublishDialog
 from app.ui.triage_dialog import (
-    ConsolidatorDialog, NotCompetentDialog, PriorityDialog, ReplyClarificationDialog, StageLimitsDialog,
-    TriageDialog, UnitChoiceModel, UnitFilterModel,
+    CommentDialog, ConsolidatorDialog, NotCompetentDialog, PriorityDialog, StageLimitsDialog, TriageDialog,
+    UnitChoiceModel, UnitFilterModel,
 )
 from tests.helpers.world import World, build_world
-from tests.ui.helpers import type_text
+from tests.ui.helpers import drive_modal, type_text
 
 POST = "https://vk.com/wall-123456_{}"
 QUESTION = "На улице Красной третий день не горят фонари у дома 12, вечером идти страшно."
 ANSWER = "Здравствуйте! Фонари на улице Красной починят сегодня до 18:00, бригада уже выехала."
+REQUEST = "Здравствуйте! Уточните, пожалуйста, у какого подъезда дома 12 не горят фонари?"
 
 
 @pytest.fixture
@@ -57,6 +62,23 @@ def approved(w: World, n: int = 1) -> workflow.Ref:
     ref = submitted(w, n)
     w.clock.work(10)
     return workflow.approve(w.actor("kurator"), ref.id, ref.version)
+
+
+def request_approved(w: World, n: int = 1) -> workflow.Ref:
+    """Clause 13–14: the executor's clarification request to the author, approved by the curator."""
+    ref = routed(w, n=n)
+    w.clock.work(10)
+    ref = workflow.save_request(w.actor("zhkh"), ref.id, ref.version, text=REQUEST)
+    ref = workflow.submit_request(w.actor("zhkh"), ref.id, ref.version)
+    w.clock.work(10)
+    return workflow.approve(w.actor("kurator"), ref.id, ref.version)
+
+
+def request_posted(w: World, n: int = 1) -> workflow.Ref:
+    """Clause 16: the approved request posted under the author's message; the author's reply awaited."""
+    ref = request_approved(w, n)
+    w.clock.work(5)
+    return workflow.publish(w.actor("zhkh"), ref.id, ref.version, url=POST.format(n) + "?reply=7")
 
 
 def card(w: World, login: str, incident_id: int) -> IncidentCard:
@@ -95,12 +117,16 @@ def test_curator_routes_an_incident_with_topic_and_unit_found_by_search(qtbot: Q
     assert dlg.isVisible()
     assert dlg.units.checked_ids() == [w.units["vodokanal"]]
     assert "Исполнитель: МУП «Кореновский водоканал»" in dlg.units.summary.text()
+    location_edit = dlg.location_combo.lineEdit()
+    location_edit.setFocus()
+    type_text(location_edit, "красн")  # a part of the name is enough when only one place has it
     type_text(dlg.route_comment, "Проверьте опоры")
     click(qtbot, dlg.ok_button)
     assert dlg.result() == QDialog.DialogCode.Accepted and dlg.changed
     after = card(w, "kurator", ref.id)
     assert after.status_label == "В работе"
     assert after.topic == "Уличное освещение"
+    assert after.location == "ул. Красная" and not after.no_location
     assert [a.unit_name for a in after.assignments] == ["МУП «Кореновский водоканал»"]
 
 
@@ -133,6 +159,7 @@ def test_triage_groups_topics_and_can_route_to_a_whole_group_with_high_priority(
         if name in ("Отдел ЖКХ, благоустройства и транспорта", "МКУ «Управление благоустройства»"):
             dlg.units.proxy.setData(dlg.units.proxy.index(row, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     assert "сводный ответ (п. 19)" in dlg.units.summary.text()
+    dlg.no_location_box.click()
     click(qtbot, dlg.ok_button)
     after = card(w, "kurator", ref.id)
     assert after.priority == Priority.HIGH and after.topic == "" and after.topic_group == "Благоустройство"
@@ -159,16 +186,71 @@ def test_a_threat_is_suggested_for_closing_without_answer_with_the_matched_words
     assert after.no_answer_reason.startswith("Угрозы жизни")
 
 
+def radio_texts(box: QWidget) -> list[str]:
+    return [b.text() for b in box.findChildren(QRadioButton)]
+
+
 def test_close_no_answer_action_opens_the_second_page_and_needs_a_reason(qtbot: QtBot, world: World) -> None:
     w = world
     ref = register(w)
     dlg = shown(qtbot, build_dialog(None, w.actor("kurator"), card(w, "kurator", ref.id), "close_no_answer"))
     assert dlg.tabs.currentIndex() == TriageDialog.NO_ANSWER_TAB
     click(qtbot, dlg.ok_button)
-    assert dlg.error_label.text() == "Выберите основание, по которому ответ не даётся (п. 21)"
-    dlg.reason_buttons[NoAnswerReason.NOT_ABOUT_ADMINISTRATION].setChecked(True)
+    assert dlg.error_label.text() == ("Выберите основание: одно из п. 21 или «не касается деятельности "
+                                      "администрации» (п. 2)")
+    dlg.reason_buttons[NoAnswerReason.NOT_ABOUT_ADMINISTRATION].click()
+    assert dlg.ok_button.text() == "Закрыть: не инцидент"
     click(qtbot, dlg.ok_button)
-    assert card(w, "kurator", ref.id).no_answer_reason == "Не касается деятельности администрации"
+    after = card(w, "kurator", ref.id)
+    assert after.no_answer_reason == "Не касается деятельности администрации — не инцидент (п. 2)"
+    assert after.events[-1].label == "Закрыт: не касается деятельности администрации (п. 2)"
+
+
+def test_closing_reasons_are_the_four_of_clause_21_and_apart_not_an_incident(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = register(w, text="Если фонари не починят, я тебя найду и убью, урод.")
+    dlg = shown(qtbot, build_dialog(None, w.actor("kurator"), card(w, "kurator", ref.id), "close_no_answer"))
+    assert dlg.tabs.tabText(TriageDialog.NO_ANSWER_TAB) == "Закрыть без ответа (п. 21, п. 2)"
+    assert dlg.clause21_box.title() == "Без ответа (п. 21)"
+    assert [t.removesuffix(" — найдено в сообщении") for t in radio_texts(dlg.clause21_box)] == [
+        NO_ANSWER_REASON_LABELS[r] for r in CLAUSE21_REASONS]
+    assert len(CLAUSE21_REASONS) == 4
+    assert dlg.not_ours_box.title() == "Не касается деятельности администрации (не инцидент, п. 2)"
+    assert radio_texts(dlg.not_ours_box) == ["Не касается деятельности администрации — не инцидент (п. 2)"]
+    # one choice among both groups, the most serious ground found preselected
+    assert dlg.selected_reason() == NoAnswerReason.THREAT
+    assert dlg.ok_button.text() == "Закрыть без ответа"
+    dlg.reason_buttons[NoAnswerReason.NOT_ABOUT_ADMINISTRATION].click()
+    assert not dlg.reason_buttons[NoAnswerReason.THREAT].isChecked()
+    dlg.reason_buttons[NoAnswerReason.INSULT].click()
+    click(qtbot, dlg.ok_button)
+    after = card(w, "kurator", ref.id)
+    assert after.no_answer_reason == "Оскорбительные выражения (п. 21)"
+    assert after.events[-1].label == "Закрыт без ответа (п. 21)"
+
+
+def test_routing_needs_a_location_or_the_explicit_no_location_choice(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = register(w)
+    dlg = shown(qtbot, build_dialog(None, w.actor("kurator"), card(w, "kurator", ref.id), "route"))
+    assert dlg.no_location_box.text() == "Без привязки к месту" and not dlg.no_location_box.isChecked()
+    dlg.topic_combo.select_text("Уличное освещение")
+    dlg.units.proxy.setData(dlg.units.proxy.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    dlg.priority_combo.setCurrentIndex(dlg.priority_combo.findData(Priority.HIGH.value))
+    click(qtbot, dlg.ok_button)
+    assert dlg.isVisible() and not dlg.changed  # nothing half done: the priority is not changed either
+    assert dlg.error_label.text() == "Укажите локацию или отметьте «Без привязки к месту» (п. 10)"
+    assert card(w, "kurator", ref.id).priority == Priority.NORMAL
+    dlg.location_combo.select_text("ул. Красная")
+    dlg.no_location_box.click()  # the explicit decision replaces the place typed
+    assert not dlg.location_combo.isEnabled() and dlg.location_combo.currentText() == ""
+    click(qtbot, dlg.ok_button)
+    assert dlg.result() == QDialog.DialogCode.Accepted
+    after = card(w, "kurator", ref.id)
+    assert after.no_location and after.location == "" and after.location_text == "без привязки к месту"
+    # routing again starts from the decision made
+    again = shown(qtbot, build_dialog(None, w.actor("kurator"), after, "route"))
+    assert again.no_location_box.isChecked() and not again.location_combo.isEnabled()
 
 
 def test_a_conflicting_edit_shows_who_changed_it_keeps_the_input_and_reloads(qtbot: QtBot, world: World) -> None:
@@ -180,6 +262,7 @@ def test_a_conflicting_edit_shows_who_changed_it_keeps_the_input_and_reloads(qtb
     type_text(dlg.units.filter_edit, "архит")
     qtbot.keyClick(dlg.units.filter_edit, Qt.Key.Key_Return)
     type_text(dlg.route_comment, "Срочно, жалоба повторная")
+    dlg.location_combo.select_text("ул. Красная")
     # another session changes the incident meanwhile
     workflow.change_priority(w.actor("kurator"), ref.id, ref.version, priority=Priority.HIGH)
     click(qtbot, dlg.ok_button)
@@ -249,28 +332,64 @@ def test_executor_declares_not_competent_with_the_clause_11_clock(qtbot: QtBot, 
     assert after.assignments[0].competence_reason.startswith("Опоры освещения")
 
 
-def test_clarification_is_asked_by_the_executor_and_answered_by_the_curator(qtbot: QtBot, world: World) -> None:
+def test_a_comment_is_a_plain_note_on_the_card_without_a_clock(qtbot: QtBot, world: World) -> None:
     w = world
     ref = routed(w, "zhkh")
-    w.clock.work(5)
-    ask = shown(qtbot, build_dialog(None, w.actor("zhkh"), card(w, "zhkh", ref.id), "ask_clarification"))
-    assert "(п. 13): осталось 55 минут" in ask.clock_label.text()
-    type_text(ask.text_edit, "О каком доме речь — 12 или 12/1?")
-    click(qtbot, ask.ok_button)
-    assert card(w, "kurator", ref.id).status_label == "Уточнение"
-    w.clock.work(5)
-    c = card(w, "kurator", ref.id)
-    assert "reply_clarification" in c.actions
-    reply = shown(qtbot, build_dialog(None, w.actor("kurator"), c, "reply_clarification"))
-    assert isinstance(reply, ReplyClarificationDialog)
-    assert "О каком доме речь — 12 или 12/1?" in reply.question_label.text()
-    assert "Иваненко Олег Викторович" in reply.question_label.text()
-    assert "осталось 25 минут" in reply.clock_label.text()
-    type_text(reply.text_edit, "Дом 12, со стороны парка")
-    click(qtbot, reply.ok_button)
-    after = card(w, "zhkh", ref.id)
-    assert after.status_label == "В работе"
-    assert after.clarifications[-1].reply == "Дом 12, со стороны парка"
+    c = card(w, "zhkh", ref.id)
+    assert "comment" in c.actions
+    dlg = shown(qtbot, build_dialog(None, w.actor("zhkh"), c, "comment"))
+    assert isinstance(dlg, CommentDialog)
+    assert dlg.windowTitle() == f"Комментарий — инцидент № {ref.id}"
+    assert "регламентного срока у него нет" in dlg.findChildren(QLabel)[1].text()
+    assert not dlg.clock_label.isVisible()
+    assert dlg.counter_label.text() == "0 / 4000"
+    click(qtbot, dlg.ok_button)
+    assert dlg.isVisible() and dlg.error_label.text() == "Комментарий: текст пустой"
+    type_text(dlg.text_edit, "Вопрос куратору: опоры на Красной наши или МКУ?")
+    assert dlg.counter_label.text() == "47 / 4000"
+    click(qtbot, dlg.ok_button)
+    assert dlg.result() == QDialog.DialogCode.Accepted and dlg.changed
+    after = card(w, "kurator", ref.id)
+    assert after.version == ref.version  # a comment never conflicts with anyone's edit
+    assert [(x.kind_label, x.author, x.text) for x in after.comments] == [
+        ("Комментарий", "Иваненко Олег Викторович", "Вопрос куратору: опоры на Красной наши или МКУ?")]
+    assert after.events[-1].label == "Комментарий"
+    dlg = shown(qtbot, build_dialog(None, w.actor("kurator"), after, "comment"))
+    dlg.text_edit.setPlainText("ы" * 4001)
+    assert "#c62828" in dlg.counter_label.styleSheet()
+    click(qtbot, dlg.ok_button)
+    assert dlg.isVisible() and dlg.error_label.text() == "Комментарий: текст длиннее 4 000 символов (4 001)"
+
+
+def test_author_reply_is_recorded_with_its_link_and_time(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = request_posted(w)
+    w.clock.work(40)
+    c = card(w, "zhkh", ref.id)
+    assert c.status_label == "Ждёт ответа автора" and "record_author_reply" in c.actions
+    dlg = shown(qtbot, build_dialog(None, w.actor("zhkh"), c, "record_author_reply"))
+    assert isinstance(dlg, AuthorReplyDialog)
+    assert dlg.windowTitle() == f"Ответ автора на запрос — инцидент № {ref.id}"
+    assert REQUEST in dlg.request_label.text()
+    assert "Ожидание автора — 40 минут" in dlg.request_label.text()
+    assert dlg.time_edit.dateTime().toString("dd.MM.yyyy HH:mm") == "24.11.2026 10:45"  # now
+    click(qtbot, dlg.ok_button)
+    assert dlg.error_label.text() == "Ответ автора: вставьте текст ответа"
+    type_text(dlg.text_edit, "У второго подъезда, там и опора наклонилась.")
+    dlg.url_edit.setText("https://ok.ru/group/1/topic/2")
+    click(qtbot, dlg.ok_button)
+    assert "Одноклассники" in dlg.error_label.text() and dlg.isVisible()
+    dlg.url_edit.setText(POST.format(1) + "?reply=8")
+    dlg.time_edit.setDateTime(dlg.time_edit.dateTime().addSecs(-10 * 60))  # the author wrote at 10:35
+    click(qtbot, dlg.ok_button)
+    assert dlg.result() == QDialog.DialogCode.Accepted
+    after = card(w, "kurator", ref.id)
+    assert after.status_label == "В работе" and after.request_state_label == ""
+    (posted,) = after.requests
+    assert posted.reply == "У второго подъезда, там и опора наклонилась."
+    assert posted.reply_url.endswith("reply=8")
+    assert posted.wait is not None and posted.wait.worked == timedelta(minutes=30)  # posted 10:05 → 10:35
+    assert after.events[-1].label == "Записан ответ автора на запрос (п. 13)"
 
 
 def test_consolidator_is_chosen_among_the_assigned_units(qtbot: QtBot, world: World) -> None:
@@ -289,6 +408,11 @@ def test_consolidator_is_chosen_among_the_assigned_units(qtbot: QtBot, world: Wo
     assert [a.unit_id for a in after.assignments if a.is_consolidating] == [w.units["blago"]]
 
 
+def form_labels(dialog: QDialog) -> list[str]:
+    form = dialog.findChild(QFormLayout)
+    return [form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget().text() for row in range(form.rowCount())]
+
+
 def test_stage_limits_are_set_in_minutes_after_an_interim_answer(qtbot: QtBot, world: World) -> None:
     w = world
     ref = routed(w)
@@ -302,12 +426,26 @@ def test_stage_limits_are_set_in_minutes_after_an_interim_answer(qtbot: QtBot, w
     assert "set_stage_limits" in c.actions
     dlg = shown(qtbot, build_dialog(None, w.actor("kurator"), c, "set_stage_limits"))
     assert isinstance(dlg, StageLimitsDialog)
-    assert set(dlg.spins) == set(workflow.STAGE_STEPS)
+    assert list(dlg.spins) == list(deadlines.STAGE_STEPS)
+    assert form_labels(dlg) == [deadlines.STAGE_STEP_LABELS[s] + ":" for s in deadlines.STAGE_STEPS]
+    assert "Окончательный ответ на согласование (п. 12):" in form_labels(dlg)
     assert dlg.spins["approval"].value() == 30 and dlg.spins["approval"].suffix() == " мин"
+    assert dlg.spins["clarification"].value() == 60
+    # the final draft has no minutes of its own until the curator gives them (clause 12 / 18)
+    assert dlg.spins["final_draft"].text() == "за 3 рабочих часа до срока п. 18"
+    assert dlg.limits().keys() == set(deadlines.STAGE_STEPS) - {"final_draft"}
     dlg.spins["approval"].setValue(120)
+    assert dlg.spins["approval"].toolTip() == "2 рабочих часа"
+    dlg.spins["final_draft"].setValue(240)
     click(qtbot, dlg.ok_button)
     assert dlg.result() == QDialog.DialogCode.Accepted
-    assert card(w, "kurator", ref.id).events[-1].action == "incident.stage_limits"
+    after = card(w, "kurator", ref.id)
+    assert after.events[-1].action == "incident.stage_limits"
+    assert dict(after.stage_limits)["approval"] == 120 and dict(after.stage_limits)["final_draft"] == 240
+    final_draft = next(x for x in after.clocks if x.code == "final_draft")
+    assert final_draft.title == "Окончательный ответ на согласование" and final_draft.limit_text == "4 рабочих часа"
+    again = shown(qtbot, build_dialog(None, w.actor("kurator"), after, "set_stage_limits"))
+    assert again.spins["approval"].value() == 120 and again.spins["final_draft"].value() == 240
 
 
 # --- approval and publication ---------------------------------------------------------------------
@@ -377,6 +515,130 @@ def test_executor_copies_the_approved_text_opens_the_post_and_records_the_link(
     after = card(w, "kurator", ref.id)
     assert after.status_label == "Ответ размещён"
     assert after.answers[-1].publication_url.endswith("reply=88")
+
+
+def test_a_clarification_request_is_approved_or_returned_in_the_same_dialog_as_a_request(
+        qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    w.clock.work(10)
+    ref = workflow.save_request(w.actor("zhkh"), ref.id, ref.version, text=REQUEST.replace("подъезда", "подезда"))
+    ref = workflow.submit_request(w.actor("zhkh"), ref.id, ref.version)
+    w.clock.work(5)
+    c = card(w, "kurator", ref.id)
+    assert {"approve", "return"} <= c.actions and c.request_state_label == "запрос на согласовании"
+    dlg = shown(qtbot, build_dialog(None, w.actor("kurator"), c, "return"))
+    assert isinstance(dlg, ApprovalDialog)
+    assert dlg.windowTitle() == f"Согласование запроса (уточнения) — инцидент № {ref.id}"
+    assert dlg.request_note.isVisible()
+    assert dlg.request_note.text().startswith("Это запрос (уточнение) автору сообщения, а не ответ")
+    assert dlg.draft_title.text().startswith("<b>Запрос (уточнение) автору, версия 1</b>")
+    assert dlg.clock_label.text().startswith("Согласование запроса (уточнения), версия 1 (п. 14): осталось 25 минут")
+    assert dlg.reasons_box.title() == "Вернуть на доработку — причины отказа в согласовании запроса (п. 14)"
+    assert [b.text() for b in dlg.reason_boxes.values()] == [
+        "Несоответствие сути вопроса, содержащегося в инциденте", "Несоответствие условиям пункта 20 Порядка",
+        "Переадресация в другое подведомственное учреждение", "Орфографические и пунктуационные ошибки"]
+    assert any(f.kind == "spelling" for f in dlg.findings_model.findings())  # the same checks as for an answer
+    assert dlg.diff_view.toPlainText() == "Это первая версия запроса."
+    assert not dlg.approver_label.isVisible()
+    dlg.reason_boxes[ReturnReason.SPELLING].setChecked(True)
+    type_text(dlg.comment_edit, "Опечатка: «подъезда»")
+    click(qtbot, dlg.return_button)
+    assert dlg.result() == QDialog.DialogCode.Accepted
+    after = card(w, "zhkh", ref.id)
+    assert after.status_label == "На доработке" and after.request_state_label == "запрос на доработке"
+    assert after.events[-1].label == "Запрос (уточнение) возвращён на доработку (п. 14)"
+    # clause 15: revised and sent again; the curator sees what changed and approves
+    w.clock.work(10)
+    ref = workflow.save_request(w.actor("zhkh"), ref.id, after.version, text=REQUEST)
+    ref = workflow.submit_request(w.actor("zhkh"), ref.id, ref.version)
+    dlg = shown(qtbot, build_dialog(None, w.actor("kurator"), card(w, "kurator", ref.id), "approve"))
+    assert dlg.tabs.tabText(1) == "Изменения с версии 1"
+    assert "подъезда" in dlg.diff_view.toPlainText()
+    click(qtbot, dlg.approve_button)
+    after = card(w, "zhkh", ref.id)
+    assert after.status_label == "К размещению" and after.request_state_label == "запрос к размещению"
+    assert "publish" in after.actions
+
+
+def test_a_text_the_curator_wrote_is_approved_by_the_responsible_official(qtbot: QtBot, world: World) -> None:
+    w = world
+    # the department itself is the executor: the curator writes the draft (clauses 8, 14)
+    writer = users.create_user("kurator2", "Гончаренко Ирина Павловна", "kurator2-password",
+                               [Role.CURATOR, Role.EXECUTOR], unit_id=w.units["zhkh"])
+    writer_actor = actor_for(writer.id, w.clock.moment.date())
+    ref = routed(w)
+    ref = workflow.save_draft(writer_actor, ref.id, ref.version, text=ANSWER)
+    ref = workflow.submit_answer(writer_actor, ref.id, ref.version)
+    own = incident_view.load_card(writer_actor, ref.id)
+    assert not {"approve", "return"} & own.actions
+    dlg = shown(qtbot, build_dialog(None, writer_actor, own, "approve"))
+    assert dlg.approver_label.isVisible()
+    assert dlg.approver_label.text() == own.approver_note
+    assert "Козыренко Елена Петровна" in dlg.approver_label.text()
+    assert dlg.approve_button.isHidden() and dlg.return_button.isHidden()
+    assert dlg.info_label.text().startswith("Решение по этому тексту принимаете не вы")
+    dlg.reject()
+    c = card(w, "otvetstv", ref.id)
+    assert {"approve", "return"} <= c.actions
+    dlg = shown(qtbot, build_dialog(None, w.actor("otvetstv"), c, "approve"))
+    assert dlg.approver_label.isVisible() and "п. 8, 14" in dlg.approver_label.text()
+    assert dlg.approve_button.isVisible() and dlg.return_button.isVisible()
+    click(qtbot, dlg.approve_button)
+    after = card(w, "kurator", ref.id)
+    assert after.status_label == "К размещению"
+    assert after.answers[-1].decisions[-1].curator == "Козыренко Елена Петровна"
+
+
+def test_publishing_refuses_another_network_and_asks_before_another_post(
+        qtbot: QtBot, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = world
+    ref = request_approved(w)
+    w.clock.work(5)
+    monkeypatch.setattr(publish_dialog, "open_external", lambda url: True)
+    dlg = shown(qtbot, build_dialog(None, w.actor("zhkh"), card(w, "zhkh", ref.id), "publish"))
+    assert isinstance(dlg, PublishDialog)
+    assert dlg.windowTitle() == f"Размещение запроса (уточнения) — инцидент № {ref.id}"
+    assert dlg.hint.text().startswith("П. 13, 16: согласованный запрос (уточнение)")
+    assert dlg.answer_title.text() == "<b>Согласованный текст</b> — запрос (уточнение) автору, версия 1:"
+    assert dlg.text_view.toPlainText() == REQUEST
+    assert dlg.clock_label.text().startswith(
+        "Размещение согласованного запроса (уточнения) (п. 16): осталось 25 минут")
+    assert dlg.ok_button.text() == "Отметить размещение запроса"
+    click(qtbot, dlg.ok_button)
+    assert dlg.error_label.text() == "Вставьте ссылку на размещённый запрос (п. 16)"
+    # another network: refused by the service, said in Russian
+    dlg.url_edit.setText("https://ok.ru/group/54/topic/77")
+    click(qtbot, dlg.ok_button)
+    assert dlg.isVisible() and not dlg.changed
+    assert dlg.error_label.text() == ("Ссылка на размещённый запрос: ссылка ведёт в Одноклассники, а инцидент "
+                                      "размещён в ВКонтакте — по п. 16 ответ размещается в той же соцсети")
+    # another post of the same network: asked, and «no» keeps the dialog open
+    other = "https://vk.com/wall-123456_500"
+    dlg.url_edit.setText(other)
+    questions: list[str] = []
+
+    def answer(choice: str) -> Callable[[QMessageBox], None]:
+        def act(box: QMessageBox) -> None:
+            questions.append(box.text() + "\n" + box.informativeText())
+            assert box.icon() == QMessageBox.Icon.Question
+            assert [b.text() for b in box.buttons()] == [publish_dialog.CONFIRM_YES, publish_dialog.CONFIRM_NO]
+            assert box.defaultButton().text() == publish_dialog.CONFIRM_NO
+            next(b for b in box.buttons() if b.text() == choice).click()
+        return act
+
+    drive_modal(QMessageBox, answer(publish_dialog.CONFIRM_NO), lambda: click(qtbot, dlg.ok_button))
+    assert questions[0].startswith("Ссылка на размещённый запрос: ссылка ведёт на другую запись ВКонтакте")
+    assert "это будет отмечено в истории" in questions[0]
+    assert dlg.isVisible() and not dlg.changed and "другую запись" in dlg.error_label.text()
+    assert card(w, "zhkh", ref.id).status_label == "К размещению"
+    drive_modal(QMessageBox, answer(publish_dialog.CONFIRM_YES), lambda: click(qtbot, dlg.ok_button))
+    assert dlg.result() == QDialog.DialogCode.Accepted
+    after = card(w, "kurator", ref.id)
+    assert after.status_label == "Ждёт ответа автора" and after.request_state_label == "ждёт ответа автора"
+    assert after.requests[-1].posted_url == other
+    assert after.events[-1].label == "Запрос (уточнение) размещён в соцсети (п. 16)"
+    assert after.events[-1].comment == "Размещено в другой записи той же соцсети (подтверждено)"
 
 
 def test_run_action_returns_whether_the_incident_changed(qtbot: QtBot, world: World,

@@ -18,7 +18,7 @@ from app.ui.approval_dialog import ApprovalDialog
 from app.ui.publish_dialog import PublishDialog
 from tests.helpers.world import World, build_world
 from tests.ui.helpers import type_text
-from tests.ui.test_action_dialogs import ANSWER, card, click, routed, shown
+from tests.ui.test_action_dialogs import ANSWER, card, click, request_posted, routed, shown
 
 TYPED = "Здравствуйте! Фонари на улице Красной починим сегодня, ремонд начнётся в 15:00."
 
@@ -320,13 +320,121 @@ def test_submit_action_opens_the_editor_with_submit_as_default(qtbot: QtBot, wor
     assert card(w, "kurator", ref.id).status_label == "На согласовании"
 
 
-def test_editor_during_a_clarification_saves_but_cannot_submit(qtbot: QtBot, world: World) -> None:
+def test_while_the_author_is_awaited_the_answer_is_written_and_sent(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = request_posted(w)
+    c = card(w, "zhkh", ref.id)
+    assert c.status_label == "Ждёт ответа автора" and "edit_answer" in c.actions
+    editor = open_editor(qtbot, w, ref.id)
+    assert "ждёт ответа автора" not in editor.header_label.text().split("«Ждёт ответа автора»")[1]  # said once
+    assert editor.submit_button.isEnabled() and editor.submit_button.toolTip() == ""
+    assert editor.text() == ""  # the request is not the answer
+    type_and_wait(qtbot, editor, ANSWER)
+    click(qtbot, editor.submit_button)
+    after = card(w, "kurator", ref.id)
+    assert after.status_label == "На согласовании" and after.request_state_label == "ждёт ответа автора"
+    assert after.submitted_answer.kind == AnswerKind.DRAFT and after.submitted_answer.text == ANSWER
+
+
+# --- the clarification request to the author (clause 13) ----------------------------------------
+
+def test_the_request_to_the_author_is_written_with_the_same_checks_and_sent_to_the_curator(
+        qtbot: QtBot, world: World) -> None:
     w = world
     ref = routed(w)
-    ref = workflow.ask_clarification(w.actor("zhkh"), ref.id, ref.version, question="Какой дом?")
-    editor = open_editor(qtbot, w, ref.id)
-    assert not editor.submit_button.isEnabled()
-    assert "запрос" in editor.submit_button.toolTip()
-    type_and_wait(qtbot, editor, ANSWER)
+    w.clock.work(5)
+    c = card(w, "zhkh", ref.id)
+    assert {"edit_request", "edit_answer"} <= c.actions and "submit_request" not in c.actions
+    editor = open_editor(qtbot, w, ref.id, action="edit_request")
+    assert editor.request
+    assert editor.windowTitle() == f"Запрос (уточнение) автору — инцидент № {ref.id}"
+    assert editor.text_title.text() == "<b>Запрос (уточнение) автору</b>:"
+    assert editor.request_hint.isVisible() and editor.request_hint.text().startswith("П. 13:")
+    assert not editor.kind_combo.isVisible() and not editor.attach_button.isVisible()
+    assert editor.submit_button.text() == "Направить куратору на согласование"
+    assert "Можно подготовить запрос (уточнение) автору (п. 13): осталось 55 минут" in editor.header_label.text()
+    assert [a.text() for a in editor.template_menu.actions() if not a.isSeparator()][-1] == (
+        "Спасибо, ждём вашего ответа")
+    typed = "Здравствуйте! Уточните, пожалуйста, у какого падъезда не горят фонари?"
+    type_and_wait(qtbot, editor, typed)
+    start = typed.index("падъезда")
+    assert [(m.start, m.end) for m in editor.editor.highlighter.marks("spelling")] == [(start, start + 8)]
+    assert "Орфография: 1 слово подчёркнуто" in editor.spelling_label.text()
+    assert editor.counter_label.text() == f"{len(typed)} / 4096"
     click(qtbot, editor.save_button)
-    assert editor.error_label.isHidden()
+    assert editor.isVisible() and editor.info_label.text().startswith("Сохранено в ")
+    saved = card(w, "zhkh", ref.id)
+    assert saved.editing_request.text == typed and saved.editing_answer is None
+    assert "submit_request" in saved.actions
+    editor.editor.replace_mark(editor.editor.highlighter.marks("spelling")[0], "подъезда")
+    click(qtbot, editor.submit_button)
+    assert editor.result() == QDialog.DialogCode.Accepted
+    after = card(w, "kurator", ref.id)
+    assert after.status_label == "На согласовании" and after.request_state_label == "запрос на согласовании"
+    assert after.submitted_answer.kind == AnswerKind.REQUEST
+    assert after.submitted_answer.text == typed.replace("падъезда", "подъезда")
+    assert after.events[-1].label == "Запрос (уточнение) автору направлен на согласование (п. 13)"
+    assert after.events[-1].within_limit is True
+
+
+def test_a_returned_request_is_revised_in_the_request_editor_and_not_in_the_answer_one(
+        qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    ref = workflow.save_draft(w.actor("zhkh"), ref.id, ref.version, text=ANSWER)  # an answer begun meanwhile
+    ref = workflow.save_request(w.actor("zhkh"), ref.id, ref.version, text="Какой дом?")
+    ref = workflow.submit_request(w.actor("zhkh"), ref.id, ref.version)
+    w.clock.work(10)
+    ref = workflow.return_for_revision(w.actor("kurator"), ref.id, ref.version, reasons=[ReturnReason.CLAUSE_20],
+                                       comment="Поздоровайтесь и напишите вежливо")
+    w.clock.work(10)
+    c = card(w, "zhkh", ref.id)
+    assert "edit_request" in c.actions
+    answer_editor = open_editor(qtbot, w, ref.id)
+    assert answer_editor.text() == ANSWER and not answer_editor.returned_label.isVisible()
+    answer_editor.reject()
+    editor = open_editor(qtbot, w, ref.id, action="edit_request")
+    assert editor.text() == "Какой дом?"  # the returned request to start from
+    assert editor.returned_label.isVisible()
+    assert "Несоответствие условиям пункта 20 Порядка" in editor.returned_label.text()
+    assert "Поздоровайтесь и напишите вежливо" in editor.returned_label.text()
+    assert "Доработка запроса, версия 2 (п. 15): осталось 50 минут" in editor.header_label.text()
+    editor.editor.selectAll()
+    type_and_wait(qtbot, editor, "Здравствуйте! Подскажите, пожалуйста, номер дома?")
+    click(qtbot, editor.submit_button)
+    after = card(w, "kurator", ref.id)
+    assert after.request_state_label == "запрос на согласовании"
+    assert after.submitted_answer.number == 3 and after.editing_answer.text == ANSWER
+
+
+def test_the_request_autosaves_apart_from_the_answer(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id, action="edit_request")
+    type_and_wait(qtbot, editor, "Уточните адрес")
+    editor.autosave()
+    assert editor.autosave_path == draft_path(ref.id, request=True) != draft_path(ref.id)
+    assert draft_path(ref.id, request=True).read_text(encoding="utf-8") == "Уточните адрес"
+    assert not draft_path(ref.id).exists()
+    editor.reject()
+    answer = open_editor(qtbot, w, ref.id)
+    assert not answer.restore_banner.isVisible()
+    answer.reject()
+    request = open_editor(qtbot, w, ref.id, action="edit_request")
+    assert request.restore_banner.isVisible()
+
+
+def test_submit_request_action_opens_the_request_editor_with_submit_as_default(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    ref = workflow.save_request(w.actor("zhkh"), ref.id, ref.version, text="Здравствуйте! Уточните адрес, пожалуйста.")
+    editor = open_editor(qtbot, w, ref.id, action="submit_request")
+    assert editor.request and editor.submit_button.isDefault()
+    assert editor.text() == "Здравствуйте! Уточните адрес, пожалуйста."
+    click(qtbot, editor.submit_button)
+    assert card(w, "kurator", ref.id).request_state_label == "запрос на согласовании"
+    # one request at a time: while it is on its way the request editor only reads
+    editor = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", ref.id), "edit_request")
+    shown(qtbot, editor)
+    assert not editor.submit_button.isEnabled() and not editor.save_button.isEnabled()
+    assert "новый можно подготовить после ответа автора" in editor.submit_button.toolTip()

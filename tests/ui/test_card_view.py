@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from app.models.enums import Priority, ReturnReason
@@ -23,7 +23,8 @@ ANSWER = "Здравствуйте! Фонари на улице Красной 
 
 
 @pytest.fixture
-def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The small administration on the chosen backend (SQLite, or PostgreSQL with INCIDENTS_TEST_BACKEND)."""
     return build_world(monkeypatch)
 
 
@@ -121,12 +122,15 @@ def test_clocks_are_listed_with_state_colours_and_explanations(qtbot: QtBot, wor
 def test_buttons_are_the_actions_of_the_card(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
     ref = routed(world)
     curator = make_view(world.actor("kurator"), ref.id)
-    assert set(curator.action_buttons) == {"route", "close_no_answer", "change_priority"}
+    assert set(curator.action_buttons) == {"route", "close_no_answer", "change_priority", "comment"}
     assert {b.text() for b in curator.action_buttons.values()} == {ACTIONS[a] for a in curator.action_buttons}
     assert curator.action_buttons["route"].font().bold()  # the primary action
     assert "Ctrl+Enter" in curator.action_buttons["route"].toolTip()
     executor = make_view(world.actor("zhkh"), ref.id)
-    assert set(executor.action_buttons) == {"not_competent", "ask_clarification", "edit_answer"}
+    assert set(executor.action_buttons) == {"not_competent", "edit_request", "edit_answer", "comment"}
+    assert executor.action_buttons["edit_request"].text() == "Запрос (уточнение) автору"
+    assert "автору сообщения" in executor.action_buttons["edit_request"].toolTip()
+    assert executor.action_buttons["comment"].text() == "Комментарий"
     head = make_view(world.actor("glava"), ref.id)
     assert head.action_buttons == {} and not head.actions_box.isVisible()
 
@@ -232,14 +236,80 @@ def routed_again(w: World) -> workflow.Ref:
                                       text=TEXT, detected_at=w.clock.moment)
 
 
-def test_clarifications_show_question_and_reply(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+def page_text(view: IncidentCardView) -> str:
+    return " ".join(label.text() for label in view.source_page.findChildren(QLabel) if not label.isHidden())
+
+
+def test_requests_to_the_author_show_the_reply_links_and_how_long_the_incident_waited(
+        qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    w = world
+    e, k = w.actor("zhkh"), w.actor("kurator")
+    ref = routed(w)  # 09:40
+    ref = workflow.save_request(e, ref.id, ref.version, text="Уточните, пожалуйста, номер подъезда.")
+    ref = workflow.submit_request(e, ref.id, ref.version)
+    view = make_view(k, ref.id)
+    assert "статус: <b>На согласовании</b> · запрос на согласовании" in view.status_label.text()
+    assert view.requests_title is None and "Запросы автору" not in page_text(view)
+    assert "Запрос (уточнение) автору" in " ".join(x.text() for x in view.answers_page.findChildren(QLabel))
+    ref = workflow.approve(k, ref.id, ref.version)
+    w.clock.work(5)
+    ref = workflow.publish(e, ref.id, ref.version, url="https://vk.com/wall-1_77?reply=3")  # 09:45
+    w.clock.work(62)  # 10:47
+    show(qtbot, view, ref.id)
+    assert "статус: <b>Ждёт ответа автора</b>" in view.status_label.text()
+    assert "ждёт ответа автора" not in view.status_label.text()  # said once
+    text = page_text(view)
+    assert "Запросы автору" in text and "Запросы (уточнения)" not in text
+    assert "Запрос (уточнение), версия 1" in text and "Уточните, пожалуйста, номер подъезда." in text
+    assert "24.11.2026 09:45" in text and 'href="https://vk.com/wall-1_77?reply=3"' in text
+    assert "Автор ещё не ответил" in text
+    assert "Инцидент ждёт автора уже 1 рабочий час 2 минуты" in text
+    w.clock.work(3)  # 10:50
+    ref = workflow.record_author_reply(e, ref.id, ref.version, text="Второй подъезд, со двора.",
+                                       url="https://vk.com/wall-1_77?reply=4")
+    show(qtbot, view, ref.id)
+    assert "статус: <b>В работе</b>" in view.status_label.text() and " · " not in view.status_label.text()[:40]
+    text = page_text(view)
+    assert "Ответ автора</b> — 24.11.2026 10:50, записал Иваненко Олег Викторович" in text
+    assert "Второй подъезд, со двора." in text and 'href="https://vk.com/wall-1_77?reply=4"' in text
+    assert "Инцидент ждал автора 1 рабочий час 5 минут" in text  # 09:45 → 10:50
+    assert "Автор ещё не ответил" not in text
+    history = [label.text() for label in view.history_labels]
+    assert any("Записан ответ автора на запрос (п. 13)" in line for line in history)
+
+
+def test_comments_are_listed_with_the_old_questions_to_the_curator(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    from app.models import Comment
+
     w = world
     ref = routed(w)
-    ref = workflow.ask_clarification(w.actor("zhkh"), ref.id, ref.version, question="Какой именно дом?")
-    ref = workflow.reply_clarification(w.actor("kurator"), ref.id, ref.version, reply="Дом 12, со двора.")
+    # a database from before the update: the executor's question to the curator became a comment
+    Comment.create(incident=ref.id, kind="legacy_question", author=w.ids["zhkh"], created_at=w.clock.moment,
+                   text="О каком доме речь?")
+    Comment.create(incident=ref.id, kind="legacy_reply", author=w.ids["kurator"], created_at=w.clock.moment,
+                   text="Дом 12.")
+    workflow.add_comment(w.actor("kurator"), ref.id, text="Проверьте и опоры у дома 14")
+    view = make_view(w.actor("zhkh"), ref.id)
+    texts = [label.text() for label in view.comment_labels]
+    assert "Комментарии" in page_text(view)
+    assert texts[0].startswith("<b>Вопрос куратору (до обновления программы)</b> — Иваненко Олег Викторович, ")
+    assert "О каком доме речь?" in texts[0]
+    assert texts[1].startswith("<b>Ответ куратора (до обновления программы)</b> — Слепокурова Яна Евгеньевна")
+    assert texts[2].startswith("<b>Комментарий</b> — Слепокурова Яна Евгеньевна, 24.11.2026 09:40")
+    assert "Проверьте и опоры у дома 14" in texts[2]
+    assert "#6b6b6b" in view.comment_labels[0].styleSheet() and "#6b6b6b" not in view.comment_labels[2].styleSheet()
+
+
+def test_the_place_is_the_curators_decision(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    w = world
+    ref = workflow.register_incident(w.actor("kurator"), link="https://vk.com/wall-1_79", author="Олег", text=TEXT,
+                                     detected_at=w.clock.moment)
     view = make_view(w.actor("kurator"), ref.id)
-    source = " ".join(label.text() for label in view.source_page.findChildren(type(view.title_label)))
-    assert "Запросы (уточнения)" in source and "Какой именно дом?" in source and "Дом 12, со двора." in source
+    assert "не указано" in page_text(view)
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                         no_location=True)
+    show(qtbot, view, ref.id)
+    assert "без привязки к месту" in page_text(view)
 
 
 def test_a_card_of_another_unit_shows_the_refusal(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
