@@ -95,9 +95,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     _out(f"  поступило: {summary.received}")
     _out(f"  ответ в срок: {summary.in_time}, с нарушением срока: {summary.late}, "
          f"доля в срок: {_percent(summary.in_time_share)}")
-    _out(f"  ответ не дан, срок истёк: {summary.overdue}; без ответа (п. 21): {summary.no_answer}; "
-         f"не касается деятельности администрации (не инцидент, п. 2): {summary.not_incident}; "
-         f"не закрыто: {summary.still_open}")
+    _out(f"  ответ не дан, срок истёк: {summary.overdue}; не закрыто: {summary.still_open}")
+    _out(f"  без ответа (п. 21): {summary.no_answer}; "
+         f"не касается деятельности администрации (не инцидент, п. 2): {summary.not_incident}")
     _out(f"  размещён запрос (уточнение) автору (п. 13): {summary.requested}")
     _out(f"  медиана времени до ответа: {short_duration(summary.median_minutes)}")
     _out(f"  строк реестра: {summary.register_rows}, нарушенных сроков: {summary.late_rows}; "

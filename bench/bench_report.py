@@ -3,7 +3,8 @@
 Builds (or reuses) /tmp/bench-report-1m.sqlite3: 1,000,000 incidents over 50 months, 20,000 a
 month, each with a consistent history (assignment, draft versions, the curator's decisions with
 clause-14 reasons, publication; some competence returns, consolidated answers with contributions,
-interim answers with finals, closures without an answer, a few still open) bulk-inserted with
+interim answers with finals, clarification requests to the author posted and mostly answered
+(clause 13), closures without an answer, a few still open) bulk-inserted with
 ``insert_many`` in chunks of 2,000. Then it times ``build_monthly_report`` for the last month and,
 separately, a bare openpyxl write-only dump of the same rows, and prints both times and their
 ratio (goal ≤ 1.5). «The same rows» are the rows of the register and of the «Просрочки» sheet —
@@ -30,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.models import (  # noqa: E402
-    Answer, ApprovalDecision, Assignment, Incident, Location, Publication, Topic, TopicGroup, Unit, User, db,
+    Answer, ApprovalDecision, Assignment, AuthorReply, Incident, Location, Publication, Topic, TopicGroup, Unit, User,
+    db,
 )
 from app.models.enums import (  # noqa: E402
     AnswerKind, AnswerState, AssignmentState, IncidentStatus, NoAnswerReason, Priority, ReturnReason, Role,
@@ -68,7 +70,7 @@ def _utc(moment: datetime) -> datetime:
 
 class _Ids:
     def __init__(self) -> None:
-        self.assignment = self.answer = self.decision = self.publication = 0
+        self.assignment = self.answer = self.decision = self.publication = self.reply = 0
 
 
 def _reference_data() -> tuple[list[int], dict[int, int], list[tuple[int, int]], list[int], int]:
@@ -103,7 +105,7 @@ def build_database(path: Path, total: int, month_size: int) -> None:  # noqa: PL
         nxt = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=MSK)
         span = (nxt - first).total_seconds()
         rows: dict[str, list[tuple]] = {"incident": [], "assignment": [], "answer": [], "decision": [],
-                                         "publication": []}
+                                         "publication": [], "reply": []}
         moments = sorted(first + timedelta(seconds=rnd.random() * span) for _ in range(size))
         for detected in moments:
             incident_id += 1
@@ -112,7 +114,7 @@ def build_database(path: Path, total: int, month_size: int) -> None:  # noqa: PL
             for model, key, fields in (
                 (Incident, "incident", INCIDENT_FIELDS), (Assignment, "assignment", ASSIGNMENT_FIELDS),
                 (Answer, "answer", ANSWER_FIELDS), (ApprovalDecision, "decision", DECISION_FIELDS),
-                (Publication, "publication", PUBLICATION_FIELDS),
+                (Publication, "publication", PUBLICATION_FIELDS), (AuthorReply, "reply", REPLY_FIELDS),
             ):
                 data = rows[key]
                 for start in range(0, len(data), CHUNK):
@@ -139,6 +141,9 @@ DECISION_FIELDS = [ApprovalDecision.id, ApprovalDecision.answer, ApprovalDecisio
                    ApprovalDecision.comment]
 PUBLICATION_FIELDS = [Publication.id, Publication.answer, Publication.incident, Publication.published_by,
                       Publication.published_at, Publication.url]
+REPLY_FIELDS = [AuthorReply.id, AuthorReply.incident, AuthorReply.request, AuthorReply.text, AuthorReply.url,
+                AuthorReply.replied_at, AuthorReply.recorded_by, AuthorReply.recorded_at]
+QUESTION = "Здравствуйте! Уточните, пожалуйста, номер дома."
 
 
 def _history(rnd, cal, n, detected, rows, ids, units, executors, topics,  # noqa: ANN001, C901, PLR0913, PLR0915
@@ -203,7 +208,29 @@ def _history(rnd, cal, n, detected, rows, ids, units, executors, topics,  # noqa
     interim = 0.13 <= story < 0.18
     kind = AnswerKind.INTERIM if interim else (AnswerKind.CONSOLIDATED if several else AnswerKind.DRAFT)
     returns = rnd.choice([0, 0, 0, 0, 1, 1, 2])
-    moment = later(t, 30, 400, 180 if priority == Priority.NORMAL else 40)
+    start = t
+    if 0.18 <= story < 0.23:  # clause 13: a request to the author, approved, posted; the author mostly replies
+        asked = later(t, 5, 120, 60)
+        approved_at = later(asked, 3, 60, 30)
+        posted = later(approved_at, 2, 60, 30)
+        if posted <= now:
+            ids.answer += 1
+            number += 1
+            rows["answer"].append((ids.answer, n, assignment_ids[unit], AnswerKind.REQUEST, number, QUESTION,
+                                   AnswerState.PUBLISHED, executors[unit], _utc(asked), _utc(asked)))
+            ids.decision += 1
+            rows["decision"].append((ids.decision, ids.answer, curator, _utc(approved_at), True, "", ""))
+            ids.publication += 1
+            rows["publication"].append((ids.publication, ids.answer, n, executors[unit], _utc(posted),
+                                        f"{link}?reply={number}"))
+            start = posted
+            replied = later(posted, 10, 900)
+            if rnd.random() < 0.8 and replied <= now:
+                ids.reply += 1
+                rows["reply"].append((ids.reply, n, ids.answer, "Дом 12", "", _utc(replied), executors[unit],
+                                      _utc(replied)))
+                start = replied
+    moment = later(start, 30, 400, 180 if priority == Priority.NORMAL else 40)
     final_state = AssignmentState.DONE
     published_at = None
     for attempt in range(returns + 1):

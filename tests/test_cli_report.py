@@ -44,8 +44,17 @@ def test_month_report_is_written_and_its_headline_matches_the_workbook(demo, tmp
                              "Официальные страницы"]
     register = [r for r in wb["Реестр"].iter_rows(min_row=5, values_only=True) if r[0] is not None]
     assert received == len(register) > 0
-    total = next(r for r in wb["Сводка"].iter_rows(values_only=True) if r[0] == "Поступило всего")
-    assert total[1] == received
+    summary = {r[0]: r for r in wb["Сводка"].iter_rows(values_only=True) if isinstance(r[0], str)}
+    assert summary["Поступило всего"][1] == received
+
+    def figure(label: str) -> int:
+        line = next(line for line in result.stdout.splitlines() if label in line)
+        return int(line.split(label)[1].split(";")[0].strip())
+
+    # clause 21 and «not an incident» (clause 2) on their own, as on «Сводка»; the requests of clause 13
+    assert figure("без ответа (п. 21):") == summary["Без ответа (п. 21)"][1]
+    assert figure("(не инцидент, п. 2):") == summary["Не касается деятельности администрации (не инцидент, п. 2)"][1]
+    assert figure("размещён запрос (уточнение) автору (п. 13):") == summary["Размещён запрос (уточнение) автору"][1]
 
 
 def test_quarter_by_dates(demo, tmp_path: Path) -> None:  # noqa: ANN001

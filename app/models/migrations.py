@@ -130,13 +130,24 @@ def _clarification_requests(database: Database) -> None:
 
     from app.models import Assignment, AuthorReply, Comment, Incident
 
-    migrator = PostgresqlMigrator(database) if isinstance(database, PostgresqlDatabase) else SqliteMigrator(database)
+    postgres = isinstance(database, PostgresqlDatabase)
+    migrator = PostgresqlMigrator(database) if postgres else SqliteMigrator(database)
     columns = {c.name for c in database.get_columns("incident")}
+    if "no_location" not in columns:
+        # NOT NULL with the default in the column itself: SqliteMigrator would add a NOT NULL column by
+        # copying the table into a new one and dropping the old — and dropping «incident» with foreign
+        # keys on deletes every assignment, answer and audit event (ON DELETE CASCADE) and its
+        # search triggers. ADD COLUMN with a DEFAULT keeps every row where it is, on both databases.
+        database.execute_sql("ALTER TABLE incident ADD COLUMN no_location "
+                             + ("BOOLEAN NOT NULL DEFAULT FALSE" if postgres else "INTEGER NOT NULL DEFAULT 0"))
+    # nullable columns are added in place by both migrators
     operations = [migrator.add_column("incident", name, field) for name, field in (
-        ("no_location", Incident.no_location), ("request_state", Incident.request_state),
-        ("next_due_at", Incident.next_due_at), ("next_due_code", Incident.next_due_code)) if name not in columns]
+        ("request_state", Incident.request_state), ("next_due_at", Incident.next_due_at),
+        ("next_due_code", Incident.next_due_code)) if name not in columns]
     if "consolidating_since" not in {c.name for c in database.get_columns("assignment")}:
         operations.append(migrator.add_column("assignment", "consolidating_since", Assignment.consolidating_since))
+    assert all(f.null for f in (Incident.request_state, Incident.next_due_at, Incident.next_due_code,
+                                Assignment.consolidating_since))
     if operations:
         migrate(*operations)
     database.execute_sql("CREATE INDEX IF NOT EXISTS incident_next_due_at ON incident (next_due_at)")
@@ -147,14 +158,15 @@ def _clarification_requests(database: Database) -> None:
         "WHERE is_consolidating AND consolidating_since IS NULL")
     if "clarification_request" not in database.get_tables():
         return
+    # questions and replies in the order they were written (a card lists its comments by id)
     database.execute_sql(
         "INSERT INTO comment (incident_id, kind, author_id, acting_for_id, created_at, text) "
-        "SELECT incident_id, 'legacy_question', asked_by_id, acting_for_id, asked_at, question "
-        "FROM clarification_request ORDER BY id")
-    database.execute_sql(
-        "INSERT INTO comment (incident_id, kind, author_id, acting_for_id, created_at, text) "
-        "SELECT incident_id, 'legacy_reply', replied_by_id, NULL, replied_at, reply "
-        "FROM clarification_request WHERE reply IS NOT NULL AND replied_at IS NOT NULL ORDER BY id")
+        "SELECT incident_id, kind, author_id, acting_for_id, moment, body FROM ("
+        "SELECT incident_id, 'legacy_question' AS kind, asked_by_id AS author_id, acting_for_id, "
+        "asked_at AS moment, question AS body, id AS source, 0 AS part FROM clarification_request "
+        "UNION ALL SELECT incident_id, 'legacy_reply', replied_by_id, NULL, replied_at, reply, id, 1 "
+        "FROM clarification_request WHERE reply IS NOT NULL AND replied_at IS NOT NULL"
+        ") legacy ORDER BY moment, source, part")
     # incidents that still wait for the curator's reply: back to where they were before the question
     waiting = database.execute_sql("SELECT id FROM incident WHERE status = 'clarification'").fetchall()
     for (incident_id,) in waiting:

@@ -6,7 +6,7 @@ from datetime import date
 
 from app.models import Absence, User, db
 from app.models.enums import ABSENCE_KIND_LABELS, AbsenceKind, Role
-from app.services import audit
+from app.services import audit, validation
 from app.services.errors import NotFound, PermissionDenied, ValidationError
 from app.services.permissions import Actor
 
@@ -26,7 +26,13 @@ def add_absence(actor: Actor, *, user_id: int, deputy_id: int, kind: AbsenceKind
     """Record that ``user_id`` is away and ``deputy_id`` does their work meanwhile."""
     if not (actor.has(Role.ADMIN) or actor.is_curator):
         raise PermissionDenied("Замещение назначает администратор или куратор")
-    kind = AbsenceKind(kind)
+    try:
+        kind = AbsenceKind(kind)
+    except ValueError:
+        raise ValidationError(f"Неизвестная причина отсутствия «{str(kind)[:40]}»") from None
+    starts_on = validation.day(starts_on, "Период отсутствия: начало")
+    ends_on = validation.day(ends_on, "Период отсутствия: окончание")
+    comment = validation.text(comment, "Комментарий", limit=validation.MAX_COMMENT, required=False)
     if ends_on < starts_on:
         raise ValidationError("Период отсутствия: дата окончания раньше даты начала")
     if user_id == deputy_id:

@@ -25,7 +25,7 @@ from app.models.enums import (
     UnitKind,
 )
 from app.models.migrations import SCHEMA_VERSION, SchemaInfo
-from app.services import absences, audit, calendar_store, catalog, settings, users
+from app.services import absences, audit, calendar_store, catalog, settings, users, validation
 from app.services.errors import DatabaseUnavailable, NotFound, ValidationError
 from app.services.permissions import Actor, require_admin
 from app.services.production_calendar import YearCalendar
@@ -165,11 +165,21 @@ def _actor_user(actor: Actor) -> User:
 
 
 def _clean(text: str, what: str, max_length: int = 255) -> str:
+    if text is not None and not isinstance(text, str):
+        raise ValidationError(f"Укажите {what}")
     text = " ".join((text or "").split())
     if not text:
         raise ValidationError(f"Укажите {what}")
     if len(text) > max_length:
         raise ValidationError(f"Слишком длинное значение: {what} — не больше {max_length} символов")
+    return validation.characters(text, what[:1].upper() + what[1:])
+
+
+def _optional(text: str | None, what: str, max_length: int = 255) -> str:
+    """An optional one-line value (a position, a short name): spaces collapsed, checked like any text."""
+    text = " ".join(validation.text(text, what, limit=100_000, required=False).split())
+    if len(text) > max_length:
+        raise ValidationError(f"Слишком длинное значение: {what.lower()} — не больше {max_length} символов")
     return text
 
 
@@ -209,7 +219,7 @@ def create_user(actor: Actor, *, login: str, full_name: str, password: str,
     """Create an account (the password is checked and hashed by ``users.create_user``)."""
     require_admin(actor, "Создание пользователя")
     role_list = _roles(roles)
-    position = " ".join((position or "").split())
+    position = _optional(position, "Должность")
     with db.atomic():
         info = users.create_user(login, full_name, password, role_list, unit_id=unit_id,
                                  position=position, actor=_actor_user(actor))
@@ -232,7 +242,7 @@ def update_user(actor: Actor, user_id: int, *, full_name: str, position: str,
     """
     require_admin(actor, "Изменение пользователя")
     full_name = _clean(full_name, "фамилию, имя и отчество")
-    position = " ".join((position or "").split())
+    position = _optional(position, "Должность")
     role_list = _roles(roles)
     if Role.EXECUTOR in role_list and unit_id is None:
         raise ValidationError("Исполнителю нужно указать отдел или учреждение")
@@ -310,7 +320,7 @@ def create_unit(actor: Actor, name: str, kind: UnitKind | str = UnitKind.DEPARTM
         kind = UnitKind(kind)
     except ValueError:
         raise ValidationError(f"Неизвестный вид подразделения «{kind}»") from None
-    short_name = " ".join((short_name or "").split())[:64]
+    short_name = _optional(short_name, "Краткое название")[:64]
     with db.atomic():
         info = catalog.create_unit(name, kind, short_name)
         audit.record("unit.create", actor=_actor_user(actor), entity="unit", entity_id=info.id,
@@ -331,7 +341,7 @@ def rename_unit(actor: Actor, unit_id: int, name: str, short_name: str | None = 
         old = unit.name
         unit.name = name
         if short_name is not None:
-            unit.short_name = " ".join(short_name.split())[:64] or name[:64]
+            unit.short_name = _optional(short_name, "Краткое название")[:64] or name[:64]
         unit.save()
         audit.record("unit.rename", actor=_actor_user(actor), entity="unit", entity_id=unit.id,
                      comment=f"{old} → {name}", payload={"old": old, "new": name, "short_name": unit.short_name})
@@ -525,7 +535,7 @@ def add_absence(actor: Actor, *, user_id: int, deputy_id: int, kind: AbsenceKind
         raise ValidationError(f"Неизвестная причина отсутствия «{kind}»") from None
     with db.atomic():
         info = absences.add_absence(actor, user_id=user_id, deputy_id=deputy_id, kind=kind,
-                                    starts_on=starts_on, ends_on=ends_on, comment=comment.strip())
+                                    starts_on=starts_on, ends_on=ends_on, comment=comment)
         return next(a for a in list_absences(actor) if a.id == info.id)
 
 

@@ -17,7 +17,7 @@ from functools import partial
 from app.models import CalendarDay, CalendarYear, Setting, User, WorkPeriod, db
 from app.models.base import utcnow
 from app.models.enums import CalendarDayKind
-from app.services import audit, settings
+from app.services import audit, settings, validation
 from app.services.errors import ValidationError
 from app.services.production_calendar import (
     CalendarImportError,
@@ -150,7 +150,8 @@ def set_day(day: date, kind: CalendarDayKind | str, actor: User | None, comment:
     try:
         kind = CalendarDayKind(kind)
     except ValueError:
-        raise ValidationError(f"Неизвестный вид дня «{kind}»: рабочий, сокращённый или нерабочий") from None
+        raise ValidationError(f"Неизвестный вид дня «{str(kind)[:40]}»: рабочий, сокращённый или нерабочий") from None
+    comment = validation.text(comment, "Комментарий", limit=validation.MAX_COMMENT, required=False)
     with db.atomic():
         before = year_calendar(day.year)
         old_kind = before.day_kind(day)

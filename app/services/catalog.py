@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from app.models import Location, Topic, TopicGroup, Unit, db
 from app.models.enums import UnitKind
+from app.services import validation
 from app.services.errors import NotFound, ValidationError
 
 
@@ -30,9 +31,10 @@ def _unit_info(unit: Unit) -> UnitInfo:
 
 
 def create_unit(name: str, kind: UnitKind = UnitKind.DEPARTMENT, short_name: str = "") -> UnitInfo:
-    name = name.strip()
-    if not name:
+    if not isinstance(name, str) or not name.strip():
         raise ValidationError("Укажите название отдела или учреждения")
+    name = validation.text(name, "Название отдела или учреждения", limit=validation.MAX_LINE)
+    short_name = validation.text(short_name, "Краткое название", limit=validation.MAX_LINE, required=False)[:64]
     with db.atomic():
         if Unit.select().where(Unit.name == name).exists():
             raise ValidationError(f"«{name}» уже есть в списке")
@@ -48,7 +50,7 @@ def list_units(active_only: bool = True) -> list[UnitInfo]:
 
 def find_unit(name_or_id: str) -> UnitInfo:
     """A unit by its number, exact name, short name, or a unique part of the name."""
-    text = name_or_id.strip()
+    text = validation.text(name_or_id, "Отдел или учреждение", limit=validation.MAX_LINE)
     if text.isdigit():
         unit = Unit.get_or_none(Unit.id == int(text))
         if unit:
@@ -66,9 +68,11 @@ def find_unit(name_or_id: str) -> UnitInfo:
 
 
 def create_topic(group_name: str, name: str) -> TopicInfo:
+    group_name = validation.text(group_name, "Группа тем", limit=validation.MAX_LINE)
+    name = validation.text(name, "Тема", limit=validation.MAX_LINE)
     with db.atomic():
-        group, _ = TopicGroup.get_or_create(name=group_name.strip())
-        topic, _ = Topic.get_or_create(group=group, name=name.strip())
+        group, _ = TopicGroup.get_or_create(name=group_name)
+        topic, _ = Topic.get_or_create(group=group, name=name)
     return TopicInfo(topic.id, topic.name, group.id, group.name)
 
 
@@ -80,7 +84,9 @@ def list_topics() -> list[TopicInfo]:
 
 
 def create_location(name: str, kind: str = "street") -> int:
-    location, _ = Location.get_or_create(name=name.strip(), defaults={"kind": kind})
+    name = validation.text(name, "Место (улица, микрорайон, населённый пункт)", limit=validation.MAX_LINE)
+    kind = validation.text(kind, "Вид места", limit=32)
+    location, _ = Location.get_or_create(name=name, defaults={"kind": kind})
     return location.id
 
 

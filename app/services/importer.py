@@ -48,7 +48,7 @@ from typing import Any
 
 from app.models import Incident, User
 from app.models.enums import NETWORK_LABELS, IncidentKind, Network, Priority, Role
-from app.services import audit, clock, local_config, workflow
+from app.services import audit, clock, local_config, validation, workflow
 from app.services.calendar_store import current_calendar
 from app.services.errors import DomainError, NotFound, ValidationError
 from app.services.permissions import Actor, actor_for, require_curator
@@ -729,6 +729,14 @@ def _parse_row(row_no: int, raw: list[object], mapping: ColumnMapping, tz: tzinf
         shown[code] = _shorten(value, SHOWN_CELL)
         return value
 
+    def checked(code: str, what: str) -> str | None:
+        """The cell's text, or None with the problem listed when it has a character no database keeps."""
+        try:
+            return validation.characters(text_of(code), what)
+        except ValidationError as exc:
+            problems.append(str(exc))
+            return None
+
     link = text_of("link")
     network: Network | None = None
     if not link:
@@ -750,12 +758,17 @@ def _parse_row(row_no: int, raw: list[object], mapping: ColumnMapping, tz: tzinf
             elif network is not None and claimed != network:
                 problems.append(f"Соцсеть «{said}» не совпадает со ссылкой (она ведёт в "
                                 f"{NETWORK_LABELS[network]})")
-    author = text_of("author")
-    if not author:
+    author = checked("author", "Автор сообщения")
+    if author == "":
         problems.append("Не указан автор сообщения")
-    text = text_of("text")
-    if not text:
+    elif author is not None and len(author) > validation.MAX_LINE:
+        problems.append(f"Автор сообщения длиннее {validation.MAX_LINE} символов")
+    author = author or ""
+    text = checked("text", "Текст сообщения")
+    if text == "":
         problems.append("Текст сообщения пустой")
+    elif text is None:
+        text = ""
     elif len(text) > workflow.MAX_TEXT:
         problems.append(f"Текст сообщения длиннее {workflow.MAX_TEXT:,} символов (в ячейке {len(text):,}) — "
                         "это не похоже на сообщение из соцсети".replace(",", " "))
@@ -798,10 +811,11 @@ def _parse_row(row_no: int, raw: list[object], mapping: ColumnMapping, tz: tzinf
                 problems.append(f"Тип «{_shorten(said, 40)}» не распознан: укажите «инцидент» или «публикация»")
             else:
                 kind = chosen
-    external_id = text_of("external_id") if mapping.column("external_id") is not None else ""
+    external_id = (checked("external_id", "Идентификатор") if mapping.column("external_id") is not None else "") or ""
     if len(external_id) > MAX_EXTERNAL_ID:
         problems.append(f"Идентификатор длиннее {MAX_EXTERNAL_ID} символов")
-    author_link = text_of("author_link") if mapping.column("author_link") is not None else ""
+    author_link = (checked("author_link", "Ссылка на автора") if mapping.column("author_link") is not None
+                   else "") or ""
     if author_link and not re.match(r"https?://\S+$", author_link, re.IGNORECASE):
         problems.append(f"Ссылка на автора «{_shorten(author_link, 60)}» не похожа на адрес (нужно https://…)")
     elif len(author_link) > MAX_LINK:

@@ -54,7 +54,9 @@ from app.services.clock_store import (
     CLAUSE, CODE, DUE, ENDED, LEFT, OPTIONAL, STARTED, STATE, SUBJECT, TITLE, US_PER_MINUTE, ClockRow, micros, moment,
     spent_minutes,
 )
-from app.services.deadlines import STATE_LABELS, AuthorWait, ClockState, author_wait_total, author_waits_for_many, raw_rows
+from app.services.deadlines import (
+    STATE_LABELS, AuthorWait, ClockState, author_wait_total, author_waits_for_many, raw_rows,
+)
 from app.services.errors import ValidationError
 from app.services.worktime import WorkCalendar
 
@@ -156,9 +158,9 @@ class PeriodFigures:
     interim: int                       # incidents with a published interim answer
     final_states: dict[str, int]       # the clause-18 clock: met / missed / running / overdue
     answer_minutes: tuple[int, ...]    # working minutes from detection to the first published answer
-    #: clause 13: incidents with a posted clarification request to the author, by what became of the
-    #: latest wait: the author replied (to any request), the reply is still awaited, or the incident
-    #: closed without one; and each such incident's working minutes of waiting (all requests together)
+    #: clause 13: incidents with a posted clarification request to the author, by what became of
+    #: their latest request: the author replied, the reply is still awaited, or the incident closed
+    #: without one; and each such incident's working minutes of waiting (all its requests together)
     requested: int = 0
     author_replied: int = 0
     author_waiting: int = 0
@@ -1222,7 +1224,7 @@ class _Writer:
         cur, prev = d.current, d.previous
         names = ["Показатель", cur.label, "Доля", prev.label, "Доля", "Изменение", "Изменение, %",
                  "Доля считается от"]
-        widths = [70, 15, 9, 15, 9, 12, 12, 48]
+        widths = [80, 15, 9, 15, 9, 12, 12, 60]
         self.new_sheet("Сводка", f"Инциденты, выявленные за период; сравнение с периодом «{prev.label}» "
                        f"({prev.start:%d.%m.%Y} — {prev.end:%d.%m.%Y}). Сроки — в рабочем времени администрации, "
                        f"состояние на {_local(d.generated_at, _tz(d)):%d.%m.%Y %H:%M}",
@@ -1283,7 +1285,7 @@ class _Writer:
         outcome_last = row
         section("Сроки ответа по важности")
         for priority, hours, clause in ((Priority.NORMAL, 8, "п. 9"), (Priority.HIGH, 4, "п. 17")):
-            base = f"{PRIORITY_BASE_LABELS[priority]}, кроме закрытых без ответа и не инцидентов"
+            base = f"{PRIORITY_BASE_LABELS[priority]}, кроме закрытых без ответа (пп. 2, 21)"
             n_now, n_was = cur.with_answer_clock(priority), prev.with_answer_clock(priority)
             line(f"Ответ в течение {hours} рабочих часов ({clause})", cur.answer_count(ClockState.MET, priority),
                  n_now, prev.answer_count(ClockState.MET, priority), n_was, base)
@@ -1354,9 +1356,9 @@ class _Writer:
         ws.append([self.cell("Доля — от базы в последнем столбце; изменение — разница с предыдущим периодом той же "
                              "длины. Сроки — в рабочем времени по производственному календарю (пп. 9–19 Порядка).",
                              font=NOTE_FONT)])
-        ws.append([self.cell("Ожидание ответа автора не останавливает срок ответа (Порядок паузы не предусматривает): "
-                             "оно показано, чтобы было видно, почему ответ задержался. Ответил ли автор — по последнему "
-                             "размещённому запросу инцидента.", font=NOTE_FONT)])
+        ws.append([self.cell("Ожидание ответа автора не останавливает срок ответа (Порядок паузы не "
+                             "предусматривает): оно показано, чтобы было видно, почему ответ задержался. Ответил ли "
+                             "автор — по последнему размещённому запросу инцидента.", font=NOTE_FONT)])
         row += 3
         chart = BarChart()
         chart.type = "bar"
@@ -1365,7 +1367,7 @@ class _Writer:
         chart.y_axis.title = "Инцидентов"
         chart.y_axis.majorGridlines = None
         chart.x_axis.scaling.orientation = "maxMin"
-        chart.height = 8
+        chart.height = 10  # a label for each of the six outcomes
         chart.width = 24
         for col in (2, 4):
             chart.add_data(Reference(ws, min_col=col, min_row=outcome_first, max_row=outcome_last),
@@ -1443,7 +1445,7 @@ class _Writer:
                           align=RIGHT),
                 self.cell(r.lost_minutes, border=True, fill=fill),
             ])
-        widths = _fit(body, names, maximum=[60, 8, 14] + [12] * 11, minimum=[30, 7, 12] + [9] * 11)
+        widths = _fit(body, names, maximum=[72, 9, 14] + [12] * 11, minimum=[30, 7, 12] + [9] * 11)
         self.new_sheet("По этапам", "Каждый срок регламента по инцидентам периода: где цепочка теряет время. "
                        "Согласование, доработка и размещение (пп. 14–16) — и проектов ответов, и запросов (уточнений) "
                        "автору. Время этапа — рабочее время завершённых шагов; потери — рабочее время сверх срока",
@@ -1479,7 +1481,8 @@ class _Writer:
         net_names = ["Социальная сеть", "Всего", "Доля", "Ответ в срок", "С нарушением срока", *closures]
         widths = _fit(body, names, maximum=[50] + [14] * 8, minimum=[24] + [12] * 8)
         self.new_sheet("По темам и соцсетям", "Инциденты периода по группам тем (п. 10) и по социальным сетям; "
-                       f"«не инцидент» — {NOT_INCIDENT_LABEL[0].lower()}{NOT_INCIDENT_LABEL[1:]}",
+                       "«не инцидент (п. 2)» — закрыто как не касающееся деятельности администрации, это не "
+                       "основание п. 21",
                        widths, header_row=4, header=names, one_page=True)
         ws = self.ws
         ws.append([])

@@ -5,6 +5,7 @@ The answer editor offers them next to its built-in openings and closings. No Qt 
 from __future__ import annotations
 
 from app.models import AnswerTemplate
+from app.services import validation
 from app.services.errors import ValidationError
 
 
@@ -25,7 +26,8 @@ def list_templates(topic_id: int | None) -> list[tuple[str, str]]:
 
 def create_template(title: str, text: str, topic_id: int | None = None) -> int:
     """Store a template (for the administrator's screen and tests); returns its id."""
-    title, text = (title or "").strip(), (text or "").strip()
-    if not title or not text:
+    if not (isinstance(title, str) and title.strip() and isinstance(text, str) and text.strip()):
         raise ValidationError("Укажите название и текст шаблона")
-    return AnswerTemplate.create(title=title[:255], text=text, topic=topic_id).id
+    title = validation.text(title, "Название шаблона", limit=validation.MAX_TEXT)[:validation.MAX_LINE]
+    text = validation.text(text, "Текст шаблона")
+    return AnswerTemplate.create(title=title, text=text, topic=topic_id).id

@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.models import Unit, User, db
 from app.models.enums import ROLE_LABELS, Role
-from app.services import audit, clock
+from app.services import audit, clock, validation
 from app.services.errors import AuthenticationError, NotFound, ValidationError
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ def has_users() -> bool:
 
 
 def _check_password(password: str) -> None:
+    validation.characters(password, "Пароль")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"Пароль слишком короткий: нужно не меньше {MIN_PASSWORD_LENGTH} символов")
 
@@ -86,11 +87,13 @@ def create_user(
     position: str = "",
     actor: User | None = None,
 ) -> UserInfo:
-    login = login.strip()
+    login = validation.text(login, "Логин", limit=64, required=False)
     if not LOGIN_RE.match(login):
         raise ValidationError("Логин: от 2 до 64 латинских букв, цифр, точек, дефисов или подчёркиваний")
-    if not full_name.strip():
+    if not isinstance(full_name, str) or not full_name.strip():
         raise ValidationError("Укажите фамилию, имя и отчество")
+    full_name = validation.text(full_name, "ФИО", limit=validation.MAX_LINE)
+    position = validation.text(position, "Должность", limit=validation.MAX_LINE, required=False)
     _check_password(password)
     if Role.EXECUTOR in roles and unit_id is None:
         raise ValidationError("Исполнителю нужно указать отдел или учреждение")
@@ -101,7 +104,7 @@ def create_user(
             raise NotFound(f"Отдел с номером {unit_id} не найден")
         user = User.create(
             login=login,
-            full_name=full_name.strip(),
+            full_name=full_name,
             position=position,
             password_hash=_hasher.hash(password),
             roles=",".join(sorted({r.value for r in roles})),
@@ -138,6 +141,12 @@ def authenticate(login: str, password: str) -> UserInfo:
     The failure count is committed before the error is raised, so that it survives it.
     """
     failure: AuthenticationError | None = None
+    try:
+        validation.characters(login, "Логин")
+        validation.characters(password, "Пароль")
+    except ValidationError:  # no such login or password can exist (PostgreSQL would not even look)
+        log.warning("Неудачный вход: недопустимые символы в логине или пароле")
+        raise AuthenticationError("Неверный логин или пароль") from None
     with db.atomic():
         user = User.get_or_none(User.login == login.strip())
         if user is None or not user.is_active:

@@ -6,7 +6,7 @@ here first and refused with one Russian line that names the field, whichever dat
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from urllib.parse import urlsplit
 
 from app.services.errors import ValidationError
@@ -29,6 +29,30 @@ def _characters(value: str, what: str) -> None:
     except UnicodeEncodeError:
         raise ValidationError(f"{what}: текст содержит повреждённые символы (непарные суррогаты) — "
                               "вставьте его заново из источника") from None
+
+
+def characters(value: str, what: str) -> str:
+    """``value`` as it is (not stripped: a password), refused if it has a character no database keeps."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{what}: ожидается текст")
+    _characters(value, what)
+    return value
+
+
+def day(value: date, what: str) -> date:
+    """A calendar date no earlier than :data:`EARLIEST` (a year 1 or 1900 is a typing error)."""
+    if not isinstance(value, date):
+        raise ValidationError(f"{what}: ожидается дата")
+    if isinstance(value, datetime):
+        value = value.date()
+    if value < EARLIEST.date():
+        raise ValidationError(f"{what}: дата {_day_text(value)} слишком ранняя — проверьте год")
+    return value
+
+
+def _day_text(value: date) -> str:
+    """«01.01.0001»: strftime writes the year 1 as «1»."""
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
 
 
 def text(value: str | None, what: str, *, limit: int = MAX_TEXT, required: bool = True) -> str:
@@ -74,7 +98,7 @@ def moment(value: datetime, what: str, *, zone: tzinfo, now: datetime | None = N
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
     if value < EARLIEST:
-        raise ValidationError(f"{what}: дата {value.astimezone(zone):%d.%m.%Y} слишком ранняя — проверьте год")
+        raise ValidationError(f"{what}: дата {_day_text(value.astimezone(zone))} слишком ранняя — проверьте год")
     if now is not None and value > now + CLOCK_SKEW:
         raise ValidationError(f"{what}: {value.astimezone(zone):%H:%M %d.%m.%Y} ещё не наступило")
     if not_before is not None and value < not_before:

@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from enum import StrEnum
 from typing import ParamSpec, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -256,6 +257,17 @@ def _my_assignment(actor: Actor, incident: Incident, what: str) -> tuple[Assignm
     return chosen, require_executor_of(actor, chosen.unit_id, what)
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
+def _code(kind: type[E], value: object, what: str) -> E:
+    """A code chosen from a list (a reason, a priority): an unknown one is refused in Russian."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise ValidationError(f"{what}: неизвестное значение «{str(value)[:40]}»") from None
+
+
 def _text(text: str, what: str, limit: int = validation.MAX_TEXT) -> str:
     return validation.text(text, what, limit=limit)
 
@@ -320,7 +332,7 @@ def register_incident(
     author_link = validation.link(author_link, "Ссылка на автора", required=False)
     external_id = validation.text(external_id, "Номер в платформе мониторинга", limit=128, required=False) or None
     text = _text(text, "Сообщение")
-    kind, priority = IncidentKind(kind), Priority(priority)
+    kind, priority = _code(IncidentKind, kind, "Вид сообщения"), _code(Priority, priority, "Важность")
     now = clock.now()
     detected_at = validation.moment(detected_at, "Время выявления", zone=current_calendar().tz, now=now)
     with db.atomic():
@@ -461,7 +473,7 @@ def close_without_answer(actor: Actor, incident_id: int, expected_version: int, 
     family) — or, on a line of its own, a message that is not about the administration at all
     and so is not an incident (clause 2)."""
     require_curator(actor, "Закрытие без ответа")
-    reason = NoAnswerReason(reason)
+    reason = _code(NoAnswerReason, reason, "Причина закрытия без ответа")
     comment = _comment(comment, "Комментарий")
     not_ours = reason == NoAnswerReason.NOT_ABOUT_ADMINISTRATION
     with db.atomic():
@@ -489,7 +501,7 @@ def change_priority(actor: Actor, incident_id: int, expected_version: int, *, pr
                     comment: str = "") -> Ref:
     """Clause 17: high priority halves the answer clock; the change is an audit event."""
     require_curator(actor, "Изменение важности")
-    priority = Priority(priority)
+    priority = _code(Priority, priority, "Важность")
     comment = _comment(comment, "Комментарий")
     with db.atomic():
         incident = _lock(incident_id, expected_version, actor)
@@ -590,7 +602,7 @@ def save_draft(actor: Actor, incident_id: int, expected_version: int, *, text: s
     A clarification request (``kind=request``, clause 13) is kept apart from the answer being
     written: both can be open at once.
     """
-    kind = AnswerKind(kind)
+    kind = _code(AnswerKind, kind, "Вид текста")
     request = kind == AnswerKind.REQUEST
     what = "Запрос (уточнение)" if request else "Ответ"
     text = _text(text, what)
@@ -823,7 +835,7 @@ def approve(actor: Actor, incident_id: int, expected_version: int, *, comment: s
 def return_for_revision(actor: Actor, incident_id: int, expected_version: int, *,
                         reasons: list[ReturnReason], comment: str = "") -> Ref:
     """Clause 14: return with one or more of the four reasons; revision within 1 hour (15)."""
-    reasons = list(dict.fromkeys(ReturnReason(r) for r in reasons))
+    reasons = list(dict.fromkeys(_code(ReturnReason, r, "Причина возврата (п. 14)") for r in reasons))
     if not reasons:
         raise ValidationError("Укажите хотя бы одну причину возврата (п. 14)")
     incident, answer, units = _decide(actor, incident_id, expected_version, approved=False, reasons=reasons,

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QPushButton, QWidget
 
+from app.services import clock as clock_source
 from app.services import formatting, incident_view
 from app.services.calendar_store import current_calendar
 from app.services.deadlines import Clock
@@ -41,8 +42,12 @@ def clock_text(card: IncidentCard, code: str, unit_name: str = "") -> str:
     clock = find_clock(card, code, unit_name)
     if clock is None:
         return ""
-    tz = current_calendar().tz
-    return f"{clock.title} ({clock.clause}): {formatting.time_left(clock.left)} — до {formatting.moment(clock.due_at, tz)}"
+    cal = current_calendar()
+    now = clock_source.now()
+    # the card may have been loaded a while ago: what is left is counted from now
+    left = cal.working_time_between(now, clock.due_at)
+    return (f"{clock.title} ({clock.clause}): {formatting.time_left(left, overdue=now > clock.due_at)} — "
+            f"до {formatting.moment(clock.due_at, cal.tz)}")
 
 
 OVERDUE_STYLE = "color: #b00020; font-weight: bold;"

@@ -397,7 +397,8 @@ class AnswerEditor(ActionDialog):
         self.request_hint.setObjectName("requestHint")
         self.request_hint.setWordWrap(True)
         self.request_hint.setStyleSheet("color: #35596f;")
-        self.request_hint.setVisible(request)
+        if not request:
+            self.request_hint.hide()  # (never setVisible(True) on a widget without a parent: it would pop up)
         layout.addWidget(self.request_hint)
         self.returned_label = QLabel()
         self.returned_label.setObjectName("returnedLabel")
@@ -456,7 +457,8 @@ class AnswerEditor(ActionDialog):
         row.addWidget(self.text_title)
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("kindCombo")
-        self.kind_combo.setVisible(not self.request)
+        if self.request:
+            self.kind_combo.hide()
         row.addWidget(self.kind_combo)
         row.addStretch(1)
         self.template_button = QPushButton("Вставить фразу или шаблон")
@@ -607,9 +609,8 @@ class AnswerEditor(ActionDialog):
                      or clock_text(card, "final_answer") or clock_text(card, "answer"))
         self.header_label.setText(
             f"<b>№ {card.id}</b> · {escape(card.network_label)} · {escape(card.author)} · выявлен "
-            f"{formatting.moment(card.detected_at, tz)} · «{escape(card.status_label)}» · "
+            f"{formatting.moment(card.detected_at, tz)} · «{escape(card.status_label)}»{escape(request_note(card))} · "
             f"<a href='{escape(card.link, quote=True)}'>сообщение в соцсети</a>"
-            + escape(request_note(card))
             + (f"<br>{escape(self.unit_name)}" if self.unit_name else "")
             + (f"<br><span style='color:{clock_color(clock)}'>{escape(clock)}</span>" if clock else ""))
         self.question_view.setPlainText(card.text)

@@ -209,6 +209,7 @@ class ApprovalDialog(ActionDialog):
             self.diff_view.setHtml("<i>Это первая версия запроса.</i>" if self.is_request
                                    else "<i>Это первая версия ответа.</i>")
             self.tabs.setTabText(1, "Изменения: первая версия")
+        self.tabs.setTabVisible(2, not self.is_request)  # photos go with an answer (п. 20), not with a question
         files = answer.attachments
         self.attachments_view.setHtml("<br>".join(escape(name) for _id, name, _size in files)
                                       or "<i>Вложений нет.</i>")

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.enums import NO_ANSWER_REASON_LABELS, AnswerKind, CommentKind, NoAnswerReason, Priority
+from app.models.enums import NO_ANSWER_REASON_LABELS, AnswerKind, CommentKind, NoAnswerReason, Priority, RequestState
 from app.services import clock as clock_source
 from app.services import formatting
 from app.services.calendar_store import current_calendar
@@ -52,7 +52,7 @@ APP_TITLE = "Инциденты"
 COUNTDOWN_MS = 30_000
 
 #: the order of the buttons; the first one the user has is the primary action (Ctrl+Enter)
-ACTION_ORDER = ("approve", "publish", "submit", "submit_request", "record_author_reply", "route", "edit_answer",
+ACTION_ORDER = ("approve", "publish", "submit", "submit_request", "edit_answer", "record_author_reply", "route",
                 "return", "appoint_consolidator", "set_stage_limits", "not_competent", "edit_request", "comment",
                 "change_priority", "close_no_answer")
 ACTION_HINTS = {
@@ -79,9 +79,16 @@ DELETED_STYLE = "color:#b00020; text-decoration:line-through; background:#fde4e4
 INSERTED_STYLE = "color:#17651b; background:#dcf3d9;"
 
 
-def primary_action(actions: frozenset[str] | set[str]) -> str | None:
-    """The action Ctrl+Enter performs: the first of ``ACTION_ORDER`` the user has."""
+def primary_action(actions: frozenset[str] | set[str], *, request_returned: bool = False) -> str | None:
+    """The action Ctrl+Enter performs: the first of ``ACTION_ORDER`` the user has — the request
+    to the author when it is the one returned for revision (clause 15)."""
+    if request_returned and "edit_request" in actions:
+        return "edit_request"
     return next((a for a in ACTION_ORDER if a in actions), None)
+
+
+def card_primary(card: IncidentCard) -> str | None:
+    return primary_action(card.actions, request_returned=card.request_state == RequestState.RETURNED)
 
 
 def diff_html(old: str, new: str) -> str:
@@ -217,6 +224,8 @@ class IncidentCardView(QWidget):
         self.request_frames: list[QFrame] = []
         self.comments_title: QWidget | None = None
         self.comment_labels: list[QLabel] = []
+        #: the «ждёт автора уже …» lines of requests still awaiting a reply, recounted with the clocks
+        self._wait_views: list[tuple[datetime, QLabel]] = []
         self.runner = TaskRunner(self)
 
         self.placeholder = QLabel("Выберите инцидент в очереди")
@@ -386,7 +395,8 @@ class IncidentCardView(QWidget):
         self._build_answers(card, tz)
         self._build_history(card, tz)
         self.tabs.setTabText(1, f"Сроки ({len(card.clocks)})")
-        self.tabs.setTabText(2, f"Ответы ({len(card.answers)})")
+        with_requests = any(a.kind == AnswerKind.REQUEST for a in card.answers)
+        self.tabs.setTabText(2, f"{'Ответы и запросы' if with_requests else 'Ответы'} ({len(card.answers)})")
         self.tabs.setTabText(3, f"История ({len(card.events)})")
         self.refresh_countdown(now)
         self.stack.setCurrentIndex(1)
@@ -402,7 +412,7 @@ class IncidentCardView(QWidget):
     def _build_actions(self, card: IncidentCard) -> None:
         _clear(self.actions_grid)
         self.action_buttons = {}
-        primary = primary_action(card.actions)
+        primary = card_primary(card)
         ordered = [a for a in ACTION_ORDER if a in card.actions] + sorted(set(card.actions) - set(ACTION_ORDER))
         for n, action in enumerate(ordered):
             button = QPushButton(ACTIONS.get(action, action))
@@ -470,7 +480,7 @@ class IncidentCardView(QWidget):
                 line += f"<br>Причина: {escape(a.competence_reason)}"
             page.add(_label(line, rich=True))
 
-        self.requests_title, self.request_frames = None, []
+        self.requests_title, self.request_frames, self._wait_views = None, [], []
         self.comments_title, self.comment_labels = None, []
         if card.requests:
             self._build_requests(card, tz)
@@ -508,7 +518,11 @@ class IncidentCardView(QWidget):
             else:
                 box.addWidget(_label("<i>Автор ещё не ответил</i>", rich=True))
             if r.wait is not None:
-                box.addWidget(_label(wait_text(r.wait.worked, r.wait.waiting), rich=True))
+                wait = _label(wait_text(r.wait.worked, r.wait.waiting), rich=True)
+                wait.setObjectName("authorWait")
+                box.addWidget(wait)
+                if r.wait.waiting:
+                    self._wait_views.append((r.wait.posted_at, wait))
             page.add(frame)
             self.request_frames.append(frame)
         if len(card.requests) > 1:
@@ -666,6 +680,8 @@ class IncidentCardView(QWidget):
             if background:
                 style += f" background: {background};"
             label.setStyleSheet(style + " }")
+        for posted_at, label in self._wait_views:
+            label.setText(wait_text(max(cal.working_time_between(posted_at, now), timedelta(0)), True))
         current = _current(self._clock_views)
         if current is None:
             self.current_clock_label.setVisible(False)
@@ -690,7 +706,7 @@ class IncidentCardView(QWidget):
         """Ctrl+Enter: the card's main action for this user now (if any)."""
         if self._card is None or not self.isVisible():
             return False
-        action = primary_action(self._card.actions)
+        action = card_primary(self._card)
         return self.run_action(action) if action else False
 
     def run_action(self, action: str) -> bool:
@@ -721,7 +737,7 @@ class IncidentCardView(QWidget):
     def focus_card(self) -> None:
         """Move the keyboard focus into the card (Enter on a queue row)."""
         if self._card is not None:
-            primary = primary_action(self._card.actions)
+            primary = card_primary(self._card)
             target: QWidget = self.action_buttons[primary] if primary in self.action_buttons else self.tabs
             target.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -171,8 +171,8 @@ class PublishDialog(ActionDialog):
         """Clause 16: the link leads to another post of the same network — is that intended?"""
         box = QMessageBox(QMessageBox.Icon.Question, WINDOW_TITLE, message, QMessageBox.StandardButton.NoButton, self)
         box.setObjectName("otherPostQuestion")
-        box.setInformativeText("Текст размещён не под сообщением автора, а в другой записи "
-                               f"{self.card.network_label}? Если да — это будет отмечено в истории инцидента.")
+        box.setInformativeText(f"Текст размещён не под сообщением автора, а в другой записи {self.card.network_label}"
+                               " — намеренно?")
         yes = box.addButton(CONFIRM_YES, QMessageBox.ButtonRole.YesRole)
         no = box.addButton(CONFIRM_NO, QMessageBox.ButtonRole.NoRole)
         box.setDefaultButton(no)

@@ -594,6 +594,7 @@ class PriorityDialog(ActionDialog):
         self.comment = QLineEdit()
         self.comment.setPlaceholderText("Почему меняется важность")
         layout.addWidget(self.comment)
+        layout.addStretch(1)  # a taller window adds room below, the fields keep together
         layout.addWidget(self.error_label)
         layout.addWidget(self.info_label)
         buttons, self.ok_button = _button_box("Изменить важность")
@@ -639,6 +640,7 @@ class ConsolidatorDialog(ActionDialog):
             view.setHtml("".join(f"<p><b>{escape(x.unit_name)}</b>: {escape(x.text)}</p>" for x in contributions))
             view.setMaximumHeight(160)
             layout.addWidget(view)
+        layout.addStretch(1)
         layout.addWidget(self.error_label)
         layout.addWidget(self.info_label)
         buttons, self.ok_button = _button_box("Назначить")
@@ -689,9 +691,13 @@ class StageLimitsDialog(ActionDialog):
             self.spins[step] = spin
             form.addRow(STAGE_STEP_LABELS[step] + ":", spin)
         layout.addLayout(form)
+        width = max(spin.sizeHint().width() for spin in self.spins.values())
+        for spin in self.spins.values():
+            spin.setMinimumWidth(width)
         layout.addWidget(QLabel("Комментарий:"))
         self.comment = QLineEdit()
         layout.addWidget(self.comment)
+        layout.addStretch(1)
         layout.addWidget(self.error_label)
         layout.addWidget(self.info_label)
         buttons, self.ok_button = _button_box("Установить сроки")

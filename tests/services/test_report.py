@@ -20,8 +20,8 @@ from openpyxl import load_workbook
 
 from app.models import BlacklistEntry, ModerationEntry, OfficialPage, PagePublication, StoredClocks
 from app.models.enums import (
-    CLAUSE21_REASONS, AnswerKind, IncidentKind, ModerationAction, ModerationReason, NoAnswerReason, PageOwner, Priority, ReturnReason,
-    VerificationState,
+    CLAUSE21_REASONS, AnswerKind, IncidentKind, ModerationAction, ModerationReason, NoAnswerReason, PageOwner,
+    Priority, ReturnReason, VerificationState,
 )
 from app.services import catalog, report, workflow
 from app.services.errors import ValidationError

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -659,15 +659,119 @@ def test_run_action_returns_whether_the_incident_changed(qtbot: QtBot, world: Wo
         build_dialog(None, w.actor("kurator"), card(w, "kurator", ref.id), "no_such_action")
 
 
-# --- pictures for a human ------------------------------------------------------------------------
+# --- the dialogs on a small screen, and pictures for a human ----------------------------------------
 
 SHOTS = os.environ.get("INCIDENTS_UI_SHOTS")
+#: a 1024×700 screen less the window frame, the title bar and a task bar
+ROOM = (1024 - 16, 700 - 60)
+
+
+def gallery(qtbot: QtBot, w: World) -> Iterator[tuple[str, QDialog]]:
+    """Every action dialog in a telling state: (file name, dialog not yet shown)."""
+    from app.services import templates
+    from app.ui.answer_editor import AnswerEditor, draft_path
+
+    ref = register(w, 1)
+    yield "01-triage", build_dialog(None, w.actor("kurator"), card(w, "kurator", ref.id), "route")
+    threat = register(w, 2, text="Если фонари не починят, я тебя найду и убью, урод. Сколько можно ждать?")
+    yield "02-triage-clause21", build_dialog(None, w.actor("kurator"), card(w, "kurator", threat.id), "route")
+    yield "03-no-answer", build_dialog(None, w.actor("kurator"), card(w, "kurator", threat.id), "close_no_answer")
+    yield "04-priority", build_dialog(None, w.actor("kurator"), card(w, "kurator", ref.id), "change_priority")
+    r = routed(w, "zhkh", n=3)
+    yield "05-not-competent", build_dialog(None, w.actor("zhkh"), card(w, "zhkh", r.id), "not_competent")
+    comment = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", r.id), "comment")
+    comment.text_edit.setPlainText("Вопрос куратору: опоры на Красной обслуживаем мы или МКУ?")
+    yield "06-comment", comment
+    request = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", r.id), "edit_request")
+    assert isinstance(request, AnswerEditor)
+    request.editor.setPlainText("Здравствуйте, Ирина! Уточните, пожалуйста, у какого падъезда дома 12 не горят "
+                                "фонари?")
+    request.check_now()
+    yield "07-request-editor", request
+    r = workflow.save_request(w.actor("zhkh"), r.id, r.version, text=REQUEST.replace("подъезда", "подезда"))
+    r = workflow.submit_request(w.actor("zhkh"), r.id, r.version)
+    yield "07b-request-approval", build_dialog(None, w.actor("kurator"), card(w, "kurator", r.id), "return")
+    r = workflow.return_for_revision(w.actor("kurator"), r.id, r.version, reasons=[ReturnReason.SPELLING],
+                                     comment="Опечатка в слове «подъезда»")
+    returned = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", r.id), "edit_request")
+    returned.check_now()
+    yield "07c-request-returned", returned
+    r = workflow.save_request(w.actor("zhkh"), r.id, r.version, text=REQUEST)
+    r = workflow.submit_request(w.actor("zhkh"), r.id, r.version)
+    r = workflow.approve(w.actor("kurator"), r.id, r.version)
+    yield "07d-request-publish", build_dialog(None, w.actor("zhkh"), card(w, "zhkh", r.id), "publish")
+    r = workflow.publish(w.actor("zhkh"), r.id, r.version, url=POST.format(3) + "?reply=40")
+    w.clock.work(25)
+    reply = build_dialog(None, w.actor("kurator"), card(w, "kurator", r.id), "record_author_reply")
+    reply.text_edit.setPlainText("У второго подъезда, со двора. Уже неделю темно.")
+    reply.url_edit.setText(POST.format(3) + "?reply=41")
+    yield "07e-author-reply", reply
+    r2 = routed(w, "zhkh", "blago", n=4)
+    yield "08-consolidator", build_dialog(None, w.actor("kurator"), card(w, "kurator", r2.id), "appoint_consolidator")
+    templates.create_template("Замена ламп", "Лампы заменят в течение трёх рабочих дней.", w.topic_id)
+    r5 = routed(w, "zhkh", n=5)
+    editor = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", r5.id), "edit_answer")
+    editor.editor.setPlainText("Здравствуйте, Ирина! В соответствии с графиком ремонд фонарей на улице Красной "
+                               "начнётся сегодня,бригада уже выехала. Согласно Федеральному закону № 131-ФЗ, "
+                               "ЖК РФ и ГК РФ благоустройство — наша задача.")
+    editor.check_now()
+    yield "09-answer-editor", editor
+    ref6 = submitted(w, 6)
+    ref6 = workflow.return_for_revision(w.actor("kurator"), ref6.id, ref6.version,
+                                        reasons=[ReturnReason.SPELLING, ReturnReason.OFF_QUESTION],
+                                        comment="Укажите, когда заменят лампы")
+    draft_path(ref6.id).parent.mkdir(parents=True, exist_ok=True)
+    draft_path(ref6.id).write_text(ANSWER + " Лампы заменят завтра.", encoding="utf-8")
+    editor = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", ref6.id), "edit_answer")
+    editor.check_now()
+    yield "10-answer-editor-returned", editor
+    ref6 = workflow.save_and_resubmit(w.actor("zhkh"), ref6.id, ref6.version,
+                                      text=ANSWER.replace("сегодня до 18:00", "в соответствии с графиком ремонд"))
+    yield "11-approval", build_dialog(None, w.actor("kurator"), card(w, "kurator", ref6.id), "approve")
+    dlg = build_dialog(None, w.actor("kurator"), card(w, "kurator", ref6.id), "return")
+    dlg.tabs.setCurrentIndex(1)
+    dlg.return_button.click()
+    yield "12-approval-diff-error", dlg
+    writer = users.create_user("kurator2", "Гончаренко Ирина Павловна", "kurator2-password",
+                               [Role.CURATOR, Role.EXECUTOR], unit_id=w.units["zhkh"])
+    writer_actor = actor_for(writer.id, w.clock.moment.date())
+    r10 = routed(w, n=10)
+    r10 = workflow.save_draft(writer_actor, r10.id, r10.version, text=ANSWER)
+    r10 = workflow.submit_answer(writer_actor, r10.id, r10.version)
+    yield "12b-approval-by-responsible", build_dialog(None, w.actor("otvetstv"), card(w, "otvetstv", r10.id),
+                                                      "approve")
+    ref7 = approved(w, 7)
+    publish = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", ref7.id), "publish")
+    publish.url_edit.setText("https://ok.ru/group/54/topic/77")
+    publish.ok_button.click()  # another network: refused
+    yield "13-publish-other-network", publish
+    r9 = routed(w, n=9)
+    r9 = workflow.save_draft(w.actor("zhkh"), r9.id, r9.version, text=ANSWER, kind=AnswerKind.INTERIM)
+    r9 = workflow.submit_answer(w.actor("zhkh"), r9.id, r9.version)
+    r9 = workflow.approve(w.actor("kurator"), r9.id, r9.version)
+    r9 = workflow.publish(w.actor("zhkh"), r9.id, r9.version, url="https://vk.com/wall-123456_9?reply=1")
+    yield "15-stage-limits", build_dialog(None, w.actor("kurator"), card(w, "kurator", r9.id), "set_stage_limits")
+
+
+def test_every_dialog_fits_a_1024_by_700_screen(qtbot: QtBot, world: World) -> None:
+    too_big = []
+    for name, dialog in gallery(qtbot, world):
+        shown(qtbot, dialog)
+        hint = dialog.minimumSizeHint()
+        if hint.width() > ROOM[0] or hint.height() > ROOM[1]:
+            too_big.append(f"{name}: {hint.width()}×{hint.height()}")
+        # the offscreen screen is 800×800: the dialog opens within it, whatever size it prefers
+        screen = dialog.screen().availableGeometry()
+        assert dialog.width() <= max(screen.width(), hint.width()) and dialog.height() <= max(screen.height(),
+                                                                                               hint.height()), name
+        dialog.resize(*ROOM)
+        assert (dialog.width(), dialog.height()) == ROOM, name
+        dialog.close()
+    assert not too_big, "не помещаются на экран 1024×700: " + ", ".join(too_big)
 
 
 @pytest.mark.skipif(not SHOTS, reason="INCIDENTS_UI_SHOTS не задана: снимки экранов не нужны")
 def test_render_every_action_dialog(qtbot: QtBot, world: World, request: pytest.FixtureRequest) -> None:
-    from app.services import templates
-    from app.ui.answer_editor import AnswerEditor, draft_path
     from app.ui.application import install_russian_translator
 
     w = world
@@ -677,74 +781,29 @@ def test_render_every_action_dialog(qtbot: QtBot, world: World, request: pytest.
     folder = Path(SHOTS or ".")
     folder.mkdir(parents=True, exist_ok=True)
 
-    def save(dialog: QDialog, name: str) -> None:
-        shown(qtbot, dialog)
-        qtbot.wait(80)
-        assert dialog.grab().save(str(folder / f"ui2-{name}.png"))
-        dialog.close()
+    def save(widget: QWidget, name: str) -> None:
+        for size, suffix in (((1024, 700), "small"), ((1600, 1000), "large")):
+            widget.resize(*size)
+            qtbot.wait(60)
+            assert widget.grab().save(str(folder / f"ui2-{name}-{suffix}.png"))
 
-    ref = register(w, 1)
-    save(build_dialog(None, w.actor("kurator"), card(w, "kurator", ref.id), "route"), "01-triage")
-    threat = register(w, 2, text="Если фонари не починят, я тебя найду и убью, урод. Сколько можно ждать?")
-    dlg = build_dialog(None, w.actor("kurator"), card(w, "kurator", threat.id), "route")
-    save(dlg, "02-triage-clause21")
-    dlg = build_dialog(None, w.actor("kurator"), card(w, "kurator", threat.id), "close_no_answer")
-    save(dlg, "03-no-answer")
-    save(build_dialog(None, w.actor("kurator"), card(w, "kurator", ref.id), "change_priority"), "04-priority")
-    r = routed(w, "zhkh", n=3)
-    save(build_dialog(None, w.actor("zhkh"), card(w, "zhkh", r.id), "not_competent"), "05-not-competent")
-    save(build_dialog(None, w.actor("zhkh"), card(w, "zhkh", r.id), "ask_clarification"), "06-ask")
-    r = workflow.ask_clarification(w.actor("zhkh"), r.id, r.version, question="О каком доме речь — 12 или 12/1?")
-    save(build_dialog(None, w.actor("kurator"), card(w, "kurator", r.id), "reply_clarification"), "07-reply")
-    r2 = routed(w, "zhkh", "blago", n=4)
-    save(build_dialog(None, w.actor("kurator"), card(w, "kurator", r2.id), "appoint_consolidator"), "08-consolidator")
-    templates.create_template("Замена ламп", "Лампы заменят в течение трёх рабочих дней.", w.topic_id)
-    r5 = routed(w, "zhkh", n=5)
-    editor = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", r5.id), "edit_answer")
-    assert isinstance(editor, AnswerEditor)
-    editor.editor.setPlainText("Здравствуйте, Ирина! В соответствии с графиком ремонд фонарей на улице Красной "
-                               "начнётся сегодня,бригада уже выехала. Согласно Федеральному закону № 131-ФЗ, "
-                               "ЖК РФ и ГК РФ благоустройство — наша задача.")
-    editor.check_now()
-    shown(qtbot, editor)
-    cursor = QTextCursor(editor.editor.document())
-    cursor.setPosition(editor.text().index("ремонд") + 2)
-    menu = editor.editor.build_context_menu(editor.editor.cursorRect(cursor).center())
-    menu.show()
-    qtbot.waitExposed(menu)
-    assert menu.grab().save(str(folder / "ui2-09b-spelling-menu.png"))
-    menu.close()
-    save(editor, "09-answer-editor")
-    ref6 = submitted(w, 6)
-    ref6 = workflow.return_for_revision(w.actor("kurator"), ref6.id, ref6.version,
-                                        reasons=[ReturnReason.SPELLING, ReturnReason.OFF_QUESTION],
-                                        comment="Укажите, когда заменят лампы")
-    draft_path(ref6.id).parent.mkdir(parents=True, exist_ok=True)
-    draft_path(ref6.id).write_text(ANSWER + " Лампы заменят завтра.", encoding="utf-8")
-    editor = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", ref6.id), "edit_answer")
-    editor.check_now()
-    save(editor, "10-answer-editor-returned")
-    ref6 = workflow.save_and_resubmit(w.actor("zhkh"), ref6.id, ref6.version,
-                                      text=ANSWER.replace("сегодня до 18:00", "в соответствии с графиком ремонд"))
-    save(build_dialog(None, w.actor("kurator"), card(w, "kurator", ref6.id), "approve"), "11-approval")
-    dlg = build_dialog(None, w.actor("kurator"), card(w, "kurator", ref6.id), "return")
-    dlg.tabs.setCurrentIndex(1)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    dlg.return_button.click()
-    save(dlg, "12-approval-diff-error")
-    ref7 = approved(w, 7)
-    save(build_dialog(None, w.actor("zhkh"), card(w, "zhkh", ref7.id), "publish"), "13-publish")
-    r9 = routed(w, n=9)
-    r9 = workflow.save_draft(w.actor("zhkh"), r9.id, r9.version, text=ANSWER, kind=AnswerKind.INTERIM)
-    r9 = workflow.submit_answer(w.actor("zhkh"), r9.id, r9.version)
-    r9 = workflow.approve(w.actor("kurator"), r9.id, r9.version)
-    r9 = workflow.publish(w.actor("zhkh"), r9.id, r9.version, url="https://vk.com/wall-123456_9?reply=1")
-    save(build_dialog(None, w.actor("kurator"), card(w, "kurator", r9.id), "set_stage_limits"), "15-stage-limits")
+    for name, dialog in gallery(qtbot, w):
+        shown(qtbot, dialog)
+        save(dialog, name)
+        if name == "07d-request-publish":
+            def grab_question(box: QMessageBox) -> None:
+                assert box.grab().save(str(folder / "ui2-07f-other-post-question.png"))
+                box.buttons()[-1].click()
+
+            drive_modal(QMessageBox, grab_question, lambda d=dialog: d.confirm_other_post(
+                "Ссылка на размещённый запрос: ссылка ведёт на другую запись ВКонтакте, а не на сообщение автора. "
+                "Подтвердите, что текст размещён там намеренно — это будет отмечено в истории"))
+        dialog.close()
     dlg = TriageDialog(None, w.actor("kurator"), card(w, "kurator", register(w, 8).id))
     workflow.change_priority(w.actor("kurator"), dlg.card.id, dlg.card.version, priority=Priority.HIGH)
     dlg.topic_combo.select_text("Уличное освещение")
+    dlg.location_combo.select_text("ул. Красная")
     dlg.units.model.setData(dlg.units.model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     shown(qtbot, dlg)
     dlg.ok_button.click()
-    save(dlg.conflict_box, "14-conflict")
+    assert dlg.conflict_box.grab().save(str(folder / "ui2-14-conflict.png"))

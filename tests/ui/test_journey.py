@@ -1,10 +1,14 @@
 """One incident's whole way through the real main windows, as the curator and an executor see it.
 
-The curator signs in, watches the queue countdown turn amber, routes the incident from its card;
-the executor signs in, writes a draft with a misspelt word (underlined), meets the curator's
-concurrent edit (the Russian conflict message), submits; the curator returns it with a clause-14
-reason, the executor corrects and resubmits, the curator approves, the executor records the
-publication. A second incident left untouched goes red in the curator's queue meanwhile.
+The curator signs in, watches the queue countdown turn amber, routes the incident from its card
+(theme and place, clause 10); the executor signs in and, the question being unclear, writes a
+clarification request to the author (clause 13): the curator returns it once (clause 14), the
+executor revises it (15), the curator approves it, the executor posts it under the author's
+message (16), and the curator records the author's reply — the card shows how long the incident
+waited. Then the answer: the executor writes a draft with a misspelt word (underlined), meets the
+curator's concurrent edit (the Russian conflict message), submits; the curator returns it with a
+clause-14 reason, the executor corrects and resubmits, the curator approves, the executor records
+the publication. A second incident left untouched goes red in the curator's queue meanwhile.
 Every step goes through the buttons and dialogs a user would use; only the clock is patched.
 """
 from __future__ import annotations
@@ -26,7 +30,7 @@ from app.ui.answer_editor import AnswerEditor
 from app.ui.approval_dialog import ApprovalDialog
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import MainWindow
-from app.ui.publish_dialog import PublishDialog
+from app.ui.publish_dialog import AuthorReplyDialog, PublishDialog
 from app.ui.queue_model import INCIDENT_ID_ROLE, LEVEL_COLORS, LEVEL_ROLE, Column
 from app.ui.triage_dialog import PriorityDialog, TriageDialog
 from tests.helpers.world import World, build_world
@@ -39,13 +43,21 @@ DRAFT = "Здравствуйте! Фонари на улице Красной �
 FIXED = DRAFT.replace("ремонд", "ремонт")
 RETURN_COMMENT = "Исправьте опечатку во втором предложении"
 REPLY_URL = "https://vk.com/wall-123456_1?reply=501"
+ASK = "Здравствуйте! Подскажите, пожалуйста, фонари не горят у самого дома 12 или во дворе?"
+ASKED = ("Здравствуйте, Ирина! Подскажите, пожалуйста, фонари не горят у самого дома 12 или во дворе? "
+         "И с какого подъезда?")
+ASK_RETURN = "Спросите и про подъезд"
+ASK_URL = "https://vk.com/wall-123456_1?reply=433"
+AUTHOR_SAYS = "Во дворе, у второго подъезда. Уже неделю темно."
+AUTHOR_URL = "https://vk.com/wall-123456_1?reply=434"
 CURATOR = "Слепокурова Яна Евгеньевна"
 EXECUTOR = "Иваненко Олег Викторович"
 ZHKH = "Отдел ЖКХ, благоустройства и транспорта"
 
 
 @pytest.fixture
-def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The small administration on the chosen backend (SQLite, or PostgreSQL with INCIDENTS_TEST_BACKEND)."""
     return build_world(monkeypatch)
 
 
@@ -184,10 +196,10 @@ def spelling_underline(editor: AnswerEditor, start: int, end: int) -> list[QText
 # --- the journey ---------------------------------------------------------------------------------
 
 def test_an_incident_goes_from_the_queue_to_a_published_answer(
-        qtbot: QtBot, world: World, ui_db: OpenedDatabase, windows: list[MainWindow],
+        qtbot: QtBot, world: World, db: OpenedDatabase, windows: list[MainWindow],
         monkeypatch: pytest.MonkeyPatch) -> None:
     w = world
-    db_display = ui_db.target.display()
+    db_display = db.target.display()
     # the monitoring platform's import brought two messages at 09:30 on Tuesday
     kurator = w.actor("kurator")
     lamp = workflow.register_incident(kurator, link=LINK.format(1), author="Ирина Ковалёва", text=QUESTION,
@@ -231,6 +243,12 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
         type_text(dialog.units.filter_edit, "жкх")
         qtbot.keyClick(dialog.units.filter_edit, Qt.Key.Key_Return)  # ticks the only match
         assert dialog.units.summary.text() == f"Исполнитель: {ZHKH}"
+        # clause 10: the place is a decision — a place from the list, or explicitly none
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+        assert dialog.isVisible()
+        assert dialog.error_label.text() == "Укажите локацию или отметьте «Без привязки к месту» (п. 10)"
+        dialog.location_combo.lineEdit().setFocus()
+        type_text(dialog.location_combo.lineEdit(), "Красная")
         type_text(dialog.route_comment, "Проверьте опоры у дома 12")
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
@@ -242,6 +260,7 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
     assert "Направлен исполнителям (п. 10)" in history[-1] and "в срок" in history[-1]
     assert "Проверьте опоры у дома 12" in history[-1]
     assert ZHKH in page_text(cur.card_view.source_page)
+    assert "ул. Красная" in page_text(cur.card_view.source_page)
 
     # 4. ten more minutes: the incident nobody routed goes red
     w.clock.work(10)
@@ -259,8 +278,134 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
     assert ids(exe) == [lamp]
     assert cell(exe, lamp, Column.STATUS) == "В работе"
     open_row(qtbot, exe, lamp)
-    assert set(exe.card_view.action_buttons) == {"not_competent", "ask_clarification", "edit_answer"}
+    assert set(exe.card_view.action_buttons) == {"not_competent", "edit_request", "edit_answer", "comment"}
     assert exe.card_view.action_buttons["edit_answer"].text() == "Подготовить ответ"
+    assert exe.card_view.action_buttons["edit_request"].text() == "Запрос (уточнение) автору"
+
+    # 5a. the question is unclear: within the hour of clause 13 the executor asks the author — the
+    #     request goes to the curator first, checked like an answer
+    w.clock.work(3)
+
+    def ask(editor: AnswerEditor) -> None:
+        assert editor.windowTitle() == f"Запрос (уточнение) автору — инцидент № {lamp}"
+        assert "Можно подготовить запрос (уточнение) автору (п. 13): осталось 47 минут" in editor.header_label.text()
+        assert editor.question_view.toPlainText() == QUESTION
+        editor.editor.setFocus()
+        with qtbot.waitSignal(editor.checks_updated, timeout=5000):
+            type_text(editor.editor, ASK)
+        assert "Орфография: ошибок не найдено" in editor.spelling_label.text()
+        assert editor.counter_label.text() == f"{len(ASK)} / 4096"
+        assert editor.submit_button.text() == "Направить куратору на согласование"
+        qtbot.mouseClick(editor.submit_button, Qt.MouseButton.LeftButton)
+        assert editor.result() == QDialog.DialogCode.Accepted
+
+    press(qtbot, exe, "edit_request", AnswerEditor, ask)
+    wait_card(qtbot, exe, "На согласовании")
+    assert "статус: <b>На согласовании</b> · запрос на согласовании" in card_status(exe)
+
+    # 5b. the curator returns the request once: it does not ask about the entrance (clause 14)
+    w.clock.work(5)
+    choose_tab(qtbot, cur, "На согласовании")
+    assert ids(cur) == [lamp]
+    open_row(qtbot, cur, lamp)
+
+    def return_request(dialog: ApprovalDialog) -> None:
+        assert dialog.windowTitle() == f"Согласование запроса (уточнения) — инцидент № {lamp}"
+        assert dialog.request_note.isVisible() and "а не ответ" in dialog.request_note.text()
+        assert dialog.draft_view.toPlainText() == ASK
+        assert "Согласование запроса (уточнения), версия 1 (п. 14): осталось 25 минут" in dialog.clock_label.text()
+        dialog.reason_boxes[ReturnReason.OFF_QUESTION].click()
+        type_text(dialog.comment_edit, ASK_RETURN)
+        qtbot.mouseClick(dialog.return_button, Qt.MouseButton.LeftButton)
+
+    press(qtbot, cur, "return", ApprovalDialog, return_request)
+    wait_card(qtbot, cur, "На доработке")
+    assert "запрос на доработке" in card_status(cur)
+
+    # 5c. the executor revises the request within the hour of clause 15 and sends it again
+    w.clock.work(5)
+    choose_tab(qtbot, exe, "На доработке")
+    wait_row(qtbot, exe, lamp, "На доработке")
+    open_row(qtbot, exe, lamp)
+    assert "edit_request" in exe.card_view.action_buttons
+
+    def revise(editor: AnswerEditor) -> None:
+        assert editor.returned_label.isVisible()
+        assert "Несоответствие сути вопроса, содержащегося в инциденте" in editor.returned_label.text()
+        assert f"Комментарий куратора: {ASK_RETURN}" in editor.returned_label.text()
+        assert "Доработка запроса, версия 1 (п. 15): осталось 55 минут" in editor.header_label.text()
+        assert editor.text() == ASK
+        editor.editor.selectAll()
+        with qtbot.waitSignal(editor.checks_updated, timeout=5000):
+            type_text(editor.editor, ASKED)
+        qtbot.mouseClick(editor.submit_button, Qt.MouseButton.LeftButton)
+
+    press(qtbot, exe, "edit_request", AnswerEditor, revise)
+    wait_card(qtbot, exe, "На согласовании")
+
+    # 5d. the curator sees what changed and approves the request
+    w.clock.work(3)
+    choose_tab(qtbot, cur, "На согласовании")
+    wait_row(qtbot, cur, lamp, "На согласовании")
+    open_row(qtbot, cur, lamp)
+
+    def approve_request(dialog: ApprovalDialog) -> None:
+        assert dialog.request_note.isVisible()
+        assert dialog.draft_view.toPlainText() == ASKED
+        assert dialog.tabs.tabText(1) == "Изменения с версии 1"
+        assert "подъезда" in dialog.diff_view.toPlainText()
+        qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
+
+    press(qtbot, cur, "approve", ApprovalDialog, approve_request)
+    wait_card(qtbot, cur, "К размещению")
+    assert "запрос к размещению" in card_status(cur)
+
+    # 5e. the executor posts it under the author's message (clause 16) and records the link
+    asked_opened: list[str] = []
+    monkeypatch.setattr(publish_dialog, "open_external", lambda url: asked_opened.append(url) or True)
+    w.clock.work(3)
+    choose_tab(qtbot, exe, "К размещению")
+    wait_row(qtbot, exe, lamp, "К размещению")
+    open_row(qtbot, exe, lamp)
+
+    def post_request(dialog: PublishDialog) -> None:
+        assert dialog.windowTitle() == f"Размещение запроса (уточнения) — инцидент № {lamp}"
+        assert dialog.text_view.toPlainText() == ASKED
+        assert "Размещение согласованного запроса (уточнения) (п. 16): осталось 27 минут" in dialog.clock_label.text()
+        qtbot.mouseClick(dialog.copy_button, Qt.MouseButton.LeftButton)
+        assert QGuiApplication.clipboard().text() == ASKED and asked_opened == [LINK.format(1)]
+        type_text(dialog.url_edit, ASK_URL)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    press(qtbot, exe, "publish", PublishDialog, post_request)
+    wait_card(qtbot, exe, "Ждёт ответа автора")
+    assert {"edit_answer", "record_author_reply"} <= set(exe.card_view.action_buttons)  # the work goes on
+
+    # 5f. twenty minutes later the author answers; the curator records it from «Уточнения»
+    w.clock.work(20)
+    choose_tab(qtbot, cur, "Уточнения")
+    wait_row(qtbot, cur, lamp, "Ждёт ответа автора")
+    open_row(qtbot, cur, lamp)
+    cur.card_view.countdown_timer.timeout.emit()  # the card counts the wait as its clocks, without a reload
+    source = page_text(cur.card_view.source_page)
+    assert "Запросы автору" in source and ASKED in source and ASK_URL in source
+    assert "Автор ещё не ответил" in source and "Инцидент ждёт автора уже 20 минут" in source
+
+    def author_replied(dialog: AuthorReplyDialog) -> None:
+        assert ASKED in dialog.request_label.text()
+        type_text(dialog.text_edit, AUTHOR_SAYS)
+        type_text(dialog.url_edit, AUTHOR_URL)
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    press(qtbot, cur, "record_author_reply", AuthorReplyDialog, author_replied)
+    wait_card(qtbot, cur, "В работе")
+    qtbot.waitUntil(lambda: ids(cur) == [], timeout=15_000)  # nothing awaited from authors any more
+    source = page_text(cur.card_view.source_page)
+    assert AUTHOR_SAYS in source and AUTHOR_URL in source and "Инцидент ждал автора 20 минут" in source
+    choose_tab(qtbot, exe, "Мои")
+    wait_row(qtbot, exe, lamp, "В работе")
+    open_row(qtbot, exe, lamp)
+    assert AUTHOR_SAYS in page_text(exe.card_view.source_page)
 
     # 6. the draft: the misspelt «ремонд» is underlined; while it is typed the curator raises the
     #    importance in her window, so the first «send» meets the Russian conflict message
@@ -306,7 +451,7 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
     wait_card(qtbot, exe, "На согласовании")
     wait_row(qtbot, exe, lamp, "На согласовании")  # still in «Мои»: the unit answers for it
     assert "Повышенной важности" in card_status(exe)
-    assert exe.card_view.tabs.tabText(2) == "Ответы (1)"
+    assert exe.card_view.tabs.tabText(2) == "Ответы и запросы (3)"
     assert "Направлен на согласование" in page_text(exe.card_view.answers_page)
 
     # 7. the curator returns it: clause-14 reason «spelling» and a comment
@@ -363,8 +508,8 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
     press(qtbot, exe, "edit_answer", AnswerEditor, correct)
     wait_card(qtbot, exe, "На согласовании")
     qtbot.waitUntil(lambda: ids(exe) == [], timeout=15_000)  # nothing left to revise
-    assert exe.card_view.tabs.tabText(2) == "Ответы (2)"
-    assert set(exe.card_view.diff_buttons) == {2}
+    assert exe.card_view.tabs.tabText(2) == "Ответы и запросы (4)"
+    assert set(exe.card_view.diff_buttons) == {2, 4}  # request 2 with 1, answer 4 with 3
 
     # 9. the curator sees what changed since version 1 and approves
     w.clock.work(5)
@@ -374,7 +519,7 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
 
     def approve(dialog: ApprovalDialog) -> None:
         assert dialog.draft_view.toPlainText() == FIXED
-        assert dialog.tabs.tabText(1) == "Изменения с версии 1"
+        assert dialog.tabs.tabText(1) == "Изменения с версии 3"  # versions 1 and 2 were the request
         assert "ремонт" in dialog.diff_view.toPlainText()
         assert not any(f.kind == "spelling" for f in dialog.findings_model.findings())
         qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
@@ -421,7 +566,12 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
     open_row(qtbot, cur, lamp)
     assert "статус: <b>Ответ размещён</b>" in card_status(cur)
     history = [label.text() for label in cur.card_view.history_labels]
-    expected = ["Инцидент зарегистрирован", "Направлен исполнителям (п. 10)", "Изменена важность (п. 17)",
+    expected = ["Инцидент зарегистрирован", "Направлен исполнителям (п. 10)",
+                "Запрос (уточнение) автору направлен на согласование (п. 13)",
+                "Запрос (уточнение) возвращён на доработку (п. 14)",
+                "Запрос (уточнение) автору направлен на согласование (п. 13)", "Запрос (уточнение) согласован (п. 14)",
+                "Запрос (уточнение) размещён в соцсети (п. 16)", "Записан ответ автора на запрос (п. 13)",
+                "Изменена важность (п. 17)",
                 "Ответ направлен на согласование (п. 12)", "Возвращён на доработку (п. 14)",
                 "Ответ направлен на согласование (п. 12)", "Ответ согласован (п. 14)", "Ответ размещён (п. 16)"]
     found = iter(history)
@@ -429,3 +579,6 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
     assert not missing, f"нет в истории (по порядку): {missing}\n" + "\n".join(history)
     assert any(EXECUTOR in line and "Ответ размещён (п. 16)" in line for line in history)
     assert any("Жалоба повторная" in line for line in history)
+    # the head sees why the answer took longer: the incident waited for its author
+    source = page_text(cur.card_view.source_page)
+    assert "Запросы автору" in source and "Инцидент ждал автора 20 минут" in source and AUTHOR_SAYS in source
