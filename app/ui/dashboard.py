@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import dashboard, formatting
+from app.services import dashboard, formatting, queue
 from app.services.calendar_store import current_calendar
 from app.services.dashboard import AnswerOutcomes, Dashboard, UnitLoad
 from app.services.errors import DomainError
@@ -111,6 +111,8 @@ class DashboardWindow(QWidget):
     """The «Сводка»: a separate window the curator keeps beside the queue."""
 
     refreshed = Signal()
+    #: «Показать в очереди»: the main window should open its «Просроченные» tab
+    show_overdue_requested = Signal()
 
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -141,13 +143,33 @@ class DashboardWindow(QWidget):
         today_layout.addSpacing(12)
         today_layout.addLayout(self.status_grid, 1)
 
-        # overdue now
+        # overdue now: the red rows of the queue, by the clock that ran out first
         self.overdue_box = QGroupBox("Просрочено сейчас")
+        self.overdue_box.setToolTip("Инциденты, у которых истёк срок хотя бы одного шага — те же, что на вкладке "
+                                    "«Просроченные» и с красным столбцом «Осталось»; по шагу, срок которого "
+                                    "истёк первым")
         self.overdue_label = _big("—")
         self.open_label = QLabel()
+        self.open_label.setEnabled(False)
+        self.steps_title = QLabel("Истёк срок:")
+        self.steps_grid = QGridLayout()
+        self.steps_grid.setHorizontalSpacing(12)
+        self.steps_grid.setVerticalSpacing(2)
+        self.step_labels: dict[str, QLabel] = {}
+        self.show_overdue_button = QPushButton("Показать в очереди")
+        self.show_overdue_button.setToolTip("Открыть вкладку «Просроченные» главного окна")
+        self.show_overdue_button.setAutoDefault(False)
+        self.show_overdue_button.setVisible(any(code == "overdue" for code, _label in queue.presets_for(actor)))
+        self.show_overdue_button.clicked.connect(self.show_overdue_requested)
+        number_row = QHBoxLayout()
+        number_row.addWidget(self.overdue_label)
+        number_row.addSpacing(8)
+        number_row.addWidget(self.open_label, 1, Qt.AlignmentFlag.AlignBottom)
+        number_row.addWidget(self.show_overdue_button, 0, Qt.AlignmentFlag.AlignBottom)
         overdue_layout = QVBoxLayout(self.overdue_box)
-        overdue_layout.addWidget(self.overdue_label)
-        overdue_layout.addWidget(self.open_label)
+        overdue_layout.addLayout(number_row)
+        overdue_layout.addWidget(self.steps_title)
+        overdue_layout.addLayout(self.steps_grid)
         overdue_layout.addStretch(1)
 
         # answers in time this month
@@ -195,7 +217,7 @@ class DashboardWindow(QWidget):
         top.addWidget(self.updated_label)
         top.addWidget(self.refresh_button)
         middle = QHBoxLayout()
-        middle.addWidget(self.today_box, 3)
+        middle.addWidget(self.today_box, 1)
         middle.addWidget(self.overdue_box, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -254,7 +276,8 @@ class DashboardWindow(QWidget):
             self.status_labels[status.status] = count
         self.overdue_label.setText(str(d.overdue_now))
         self.overdue_label.setStyleSheet("color: #b00020;" if d.overdue_now else "color: #2e7d32;")
-        self.open_label.setText(f"в работе всего: {d.open_now}")
+        self.open_label.setText(f"из {d.open_now} в работе")
+        self._show_steps(d.overdue_by_step)
         self.answers_box.setTitle(f"Ответы в срок {d.month_label}")
         for share, title, bar, note in zip(d.answers, self.share_titles, self.share_bars, self.share_labels):
             title.setText(f"Размещены {share.label}")
@@ -268,6 +291,25 @@ class DashboardWindow(QWidget):
             note.setText(share_text(share))
         self.units_model.set_rows(d.units)
         self.refreshed.emit()
+
+    def _show_steps(self, steps: tuple[tuple[str, int], ...]) -> None:
+        """One line per step whose clock ran out: «Согласование (п. 14)   3»."""
+        while self.steps_grid.count():
+            item = self.steps_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.step_labels = {}
+        for row, (label, count) in enumerate(steps):
+            name = QLabel(label)
+            name.setWordWrap(True)
+            number = QLabel(str(count))
+            number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            number.setStyleSheet("color: #b00020; font-weight: bold;")
+            self.steps_grid.addWidget(name, row, 0)
+            self.steps_grid.addWidget(number, row, 1)
+            self.step_labels[label] = number
+        self.steps_grid.setColumnStretch(0, 1)
+        self.steps_title.setVisible(bool(steps))
 
     def closeEvent(self, event) -> None:  # noqa: ANN001, N802
         self.refresh_timer.stop()

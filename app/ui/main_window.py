@@ -58,6 +58,27 @@ SEARCH_DEBOUNCE_MS = 300
 CARD_DEBOUNCE_MS = 80
 MAX_TAB_SHORTCUTS = 5
 
+#: the columns from the left as a new user first sees them: what is due and where it stands come
+#: right after the number, so a narrow window (1024 px) still shows them without scrolling
+DEFAULT_ORDER = (Column.NUMBER, Column.STATUS, Column.REMAINING, Column.NETWORK, Column.AUTHOR, Column.TEXT,
+                 Column.TOPIC, Column.EXECUTORS, Column.DETECTED, Column.PRIORITY)
+#: what each tab lists (its tooltip)
+PRESET_TIPS = {
+    "new": "Зарегистрированные инциденты, которые ещё не направлены исполнителям (п. 10)",
+    "approval": "Проекты ответов и запросы (уточнения), ждущие согласования куратора (п. 14)",
+    "clarification": "Инциденты с запросом (уточнением) автору (п. 13–16): запрос готовится, согласуется, "
+                     "ждёт размещения или размещён и ждёт ответа автора. В столбце «Статус» — сколько "
+                     "рабочего времени ждём автора",
+    "overdue": "Инциденты, у которых истёк срок хотя бы одного шага: ровно те, у которых столбец «Осталось» "
+               "красный, и те, что посчитаны в сводке как «Просрочено сейчас»",
+    "all": "Все инциденты: сначала открытые по сроку, затем закрытые",
+    "mine": "Инциденты, направленные вашему отделу, по которым работа не закончена",
+    "returned": "Проекты ответов и запросы, возвращённые вам на доработку (п. 15)",
+    "to_publish": "Согласованные ответы и запросы, которые нужно разместить в соцсети (п. 16)",
+    "unit_all": "Все инциденты, когда-либо направленные вашему отделу",
+    "open": "Инциденты, по которым работа не закончена",
+}
+
 DEFAULT_WIDTHS = {Column.NUMBER: 50, Column.DETECTED: 112, Column.NETWORK: 54, Column.AUTHOR: 100,
                   Column.TOPIC: 95, Column.EXECUTORS: 85, Column.STATUS: 100, Column.REMAINING: 165,
                   Column.PRIORITY: 90}
@@ -358,8 +379,10 @@ class MainWindow(QMainWindow):
         for n, (code, label) in enumerate(self.presets):
             index = self.tab_bar.addTab(label)
             self.tab_bar.setTabData(index, code)
+            tip = PRESET_TIPS.get(code, label)
             if n < MAX_TAB_SHORTCUTS:
-                self.tab_bar.setTabToolTip(index, f"Ctrl+{n + 1}")
+                tip += f" (Ctrl+{n + 1})"
+            self.tab_bar.setTabToolTip(index, tip)
         self.tab_bar.setCurrentIndex(next(i for i, (c, _l) in enumerate(self.presets) if c == preset))
         self.count_label = QLabel()
         self.count_label.setEnabled(False)
@@ -388,6 +411,8 @@ class MainWindow(QMainWindow):
         header.setMinimumSectionSize(40)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        for visual, column in enumerate(DEFAULT_ORDER):
+            header.moveSection(header.visualIndex(column), visual)
         for column, width in self._default_widths().items():
             self.queue_view.setColumnWidth(column, width)
         self._show_sort_indicator()
@@ -446,6 +471,7 @@ class MainWindow(QMainWindow):
         widths[Column.NUMBER] = bold.horizontalAdvance("00000") + pad
         widths[Column.DETECTED] = plain.horizontalAdvance("00.00.0000 00:00") + pad
         widths[Column.NETWORK] = max(plain.horizontalAdvance("TG") + 16, header.horizontalAdvance("Соцсеть")) + pad
+        widths[Column.STATUS] = plain.horizontalAdvance("Ждёт ответа автора · 12 ч 30 мин") + pad
         widths[Column.REMAINING] = bold.horizontalAdvance("просрочено на 8 ч 25 мин") + pad
         widths[Column.PRIORITY] = bold.horizontalAdvance("повышенный") + pad
         return widths
@@ -542,6 +568,16 @@ class MainWindow(QMainWindow):
 
     def current_preset(self) -> str:
         return str(self.tab_bar.tabData(self.tab_bar.currentIndex()))
+
+    def show_preset(self, code: str) -> bool:
+        """Switch to the tab ``code`` and bring the window up; False if this user has no such tab."""
+        index = next((i for i in range(self.tab_bar.count()) if self.tab_bar.tabData(i) == code), -1)
+        if index < 0:
+            return False
+        self.tab_bar.setCurrentIndex(index)
+        self.raise_()
+        self.activateWindow()
+        return True
 
     def apply_filter(self) -> None:
         """The tab or a filter changed: load the queue from its first page."""
@@ -663,6 +699,7 @@ class MainWindow(QMainWindow):
 
         if self._dashboard is None:
             self._dashboard = DashboardWindow(self.actor, self)
+            self._dashboard.show_overdue_requested.connect(lambda: self.show_preset("overdue"))
         else:
             self._dashboard.refresh()
         self._dashboard.show()

@@ -34,7 +34,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
 from app.models import db
-from app.models.enums import NETWORK_LABELS, PRIORITY_LABELS, Network, Priority
+from app.models.enums import (
+    NETWORK_LABELS,
+    PRIORITY_LABELS,
+    REQUEST_STATE_LABELS,
+    IncidentStatus,
+    Network,
+    Priority,
+    RequestState,
+)
 from app.services import clock as clock_source
 from app.services import formatting, queue
 from app.services.calendar_store import current_calendar
@@ -44,7 +52,8 @@ from app.services.permissions import Actor
 from app.services.queue import QueueFilter, QueueRow, QueueSort
 from app.services.worktime import WorkCalendar
 
-__all__ = ["Column", "QueueTableModel", "QueueRow", "TaskRunner", "Remaining", "remaining_for", "short_duration"]
+__all__ = ["Column", "QueueTableModel", "QueueRow", "TaskRunner", "Remaining", "remaining_for", "short_duration",
+           "status_text", "status_tooltip"]
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +191,10 @@ HEADER_TOOLTIPS: dict[Column, str] = {
     Column.DETECTED: "Когда сообщение выявлено системой мониторинга",
     Column.TEXT: "Первая строка сообщения; сортировка по этому столбцу не выполняется",
     Column.EXECUTORS: "Отделы и учреждения, которым направлен инцидент",
-    Column.REMAINING: "Сколько рабочего времени осталось до срока текущего шага",
+    Column.STATUS: "Статус инцидента; у запроса (уточнения) автору (п. 13) — где он сейчас и сколько "
+                   "рабочего времени ждём ответа автора",
+    Column.REMAINING: "Сколько рабочего времени осталось до срока текущего шага; красным — срок шага "
+                      "истёк (такие инциденты на вкладке «Просроченные»)",
 }
 
 #: header column → sort key of ``queue.QueueSort``; the others are not sortable
@@ -217,6 +229,58 @@ def short_duration(value: timedelta) -> str:
     if hours:
         return f"{hours} ч"
     return f"{minutes} мин"
+
+
+#: the incident status a request state goes with: the cell then names the request alone
+_REQUEST_STATUS = {
+    RequestState.SUBMITTED: IncidentStatus.ON_APPROVAL,
+    RequestState.RETURNED: IncidentStatus.RETURNED,
+    RequestState.APPROVED: IncidentStatus.APPROVED,
+    RequestState.WAITING: IncidentStatus.CLARIFICATION,
+}
+#: the foreground of the «Статус» cell while the clarification request waits for the author
+WAITING_COLOR = "#8a5a00"
+
+
+def _request_state(row: QueueRow) -> RequestState | None:
+    try:
+        return RequestState(row.request_state) if row.request_state else None
+    except ValueError:
+        return None
+
+
+def status_text(row: QueueRow) -> str:
+    """The «Статус» cell: the status, and where the clarification request to the author is.
+
+    «Запрос на согласовании» (the request is what waits for the curator), «Ждёт ответа автора ·
+    5 ч 51 мин» (working time since the request was posted), «На согласовании · ждёт ответа
+    автора 2 ч» (the answer went for approval while the author is still silent).
+    """
+    state = _request_state(row)
+    if state is None:
+        return row.status_label
+    label = REQUEST_STATE_LABELS[state]
+    wait = f" {short_duration(row.author_wait)}" if state == RequestState.WAITING and row.author_wait is not None else ""
+    if row.status == _REQUEST_STATUS[state]:
+        if state == RequestState.WAITING:
+            return f"{row.status_label} ·{wait}" if wait else row.status_label
+        return label[:1].upper() + label[1:]
+    return f"{row.status_label} · {label}{wait}"
+
+
+def status_tooltip(row: QueueRow) -> str:
+    """The tooltip of the «Статус» cell: the status, the request's state and the author's wait in words."""
+    lines = [f"Статус: {row.status_label}"]
+    state = _request_state(row)
+    if state is not None:
+        lines.append(f"Запрос (уточнение) автору (п. 13): {REQUEST_STATE_LABELS[state]}")
+    if row.author_wait is not None:
+        waiting = state == RequestState.WAITING
+        lines.append(f"Ожидание ответа автора: {formatting.duration(row.author_wait)}"
+                     + (" — автор ещё не ответил" if waiting else ""))
+        lines.append("Рабочее время с размещения запроса; срок ответа на инцидент при этом не "
+                     "останавливается (п. 9, 17)")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -605,8 +669,10 @@ class QueueTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == Column.REMAINING:
                 return QBrush(QColor(LEVEL_COLORS[self._remaining[index.row()].level][1]))
-            if column == Column.PRIORITY and row.priority == Priority.HIGH:
-                return QBrush(QColor("#b00020"))
+            if column == Column.PRIORITY:  # «повышенный» stands out, «обычный» stays in the background
+                return QBrush(QColor("#b00020" if row.priority == Priority.HIGH else LEVEL_COLORS[NONE][1]))
+            if column == Column.STATUS and _request_state(row) == RequestState.WAITING:
+                return QBrush(QColor(WAITING_COLOR))
             return None
         if role == Qt.ItemDataRole.FontRole:
             overdue = self._remaining[index.row()].level == OVERDUE
@@ -640,7 +706,7 @@ class QueueTableModel(QAbstractTableModel):
         if column == Column.EXECUTORS:
             return row.units
         if column == Column.STATUS:
-            return row.status_label
+            return status_text(row)
         if column == Column.REMAINING:
             return self._remaining[n].text
         return PRIORITY_SHORT.get(row.priority, row.priority)  # type: ignore[call-overload]
@@ -656,7 +722,9 @@ class QueueTableModel(QAbstractTableModel):
             return self._remaining[n].tooltip
         if column == Column.PRIORITY:
             return PRIORITY_LABELS.get(row.priority, row.priority)  # type: ignore[call-overload]
-        if column in (Column.AUTHOR, Column.TOPIC, Column.EXECUTORS, Column.STATUS):
+        if column == Column.STATUS:
+            return status_tooltip(row)
+        if column in (Column.AUTHOR, Column.TOPIC, Column.EXECUTORS):
             return self._display(n, row, column) or None
         return None
 

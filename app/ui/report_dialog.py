@@ -314,6 +314,8 @@ class ReportDialog(QDialog):
             f"<b>Отчёт за {summary.period_label} готов.</b><br>"
             f"Поступило {received}; ответ в срок — {summary.in_time}, с нарушением срока — {summary.late} "
             f"(в срок {share}); медиана времени до ответа — {short_duration(summary.median_minutes)}.<br>"
+            f"Без ответа по п. 21 — {summary.no_answer}; не инциденты (не касаются деятельности администрации, "
+            f"п. 2) — {summary.not_incident}; инцидентов с запросом (уточнением) к автору — {summary.requested}.<br>"
             f"Файл: {summary.path}")
         self.result_label.setVisible(True)
         self.open_button.setVisible(True)

@@ -28,6 +28,14 @@ def ui_db(ui_db_url: str) -> Iterator[OpenedDatabase]:
 
 
 @pytest.fixture
+def backend_db(db: OpenedDatabase) -> OpenedDatabase:
+    """An open, empty database of the backend under test (``INCIDENTS_TEST_BACKEND``: SQLite or
+    PostgreSQL), emptied after the test: the screens that show the queue, the clocks and the
+    dashboard are tried on both."""
+    return db
+
+
+@pytest.fixture
 def admin(ui_db: OpenedDatabase) -> UserInfo:
     """An administrator-curator in ``ui_db`` (password ``ADMIN_PASSWORD``)."""
     return create_user(ADMIN_LOGIN, ADMIN_NAME, ADMIN_PASSWORD, roles=[Role.ADMIN, Role.CURATOR])

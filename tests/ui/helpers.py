@@ -9,6 +9,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from app.models import Incident
+from app.models.enums import ReturnReason
+from app.services import workflow
+from tests.helpers.world import World
+
 ADMIN_LOGIN = "admin"
 ADMIN_PASSWORD = "секретный-пароль"
 ADMIN_NAME = "Петрова Анна Сергеевна"
@@ -62,3 +67,52 @@ def drive_modal(kind: type[D], act: Callable[[D], None], open_it: Callable[[], o
     if errors:
         raise errors[0]
     assert state["acted"], f"{kind.__name__} не открылось"
+
+
+# --- workflow steps the queue tests set up ---------------------------------------------------------
+
+REQUEST_TEXT = "Здравствуйте! Подскажите, пожалуйста, номер дома или ближайший ориентир, где не горят фонари?"
+REQUEST_STAGES = ("submitted", "returned", "approved", "waiting", "replied")
+
+
+def route(w: World, ref: workflow.Ref, *units: str, no_location: bool = False) -> workflow.Ref:
+    """The curator sends the incident to ``units`` (ЖКХ by default) with the topic and the street (п. 10);
+    ``no_location``: the explicit «без привязки к месту» instead of the street."""
+    place = {"no_location": True} if no_location else {"location_id": w.location_id}
+    return workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units[u] for u in units or ("zhkh",)],
+                          topic_id=w.topic_id, **place)
+
+
+def request_to_author(w: World, ref: workflow.Ref, stage: str, *, login: str = "zhkh",
+                      work_minutes: int = 0) -> workflow.Ref:
+    """Take the routed incident's clarification request (п. 13–16) up to ``stage``.
+
+    submitted: written and sent to the curator; returned: returned with a clause-14 reason;
+    approved: approved, to be posted; waiting: posted under the incident, the author is awaited;
+    replied: the author's reply is recorded. ``work_minutes`` of working time pass before each step.
+    """
+    assert stage in REQUEST_STAGES, stage
+    executor, curator = w.actor(login), w.actor("kurator")
+
+    def later() -> None:
+        if work_minutes:
+            w.clock.work(work_minutes)
+
+    later()
+    ref = workflow.save_request(executor, ref.id, ref.version, text=REQUEST_TEXT)
+    ref = workflow.submit_request(executor, ref.id, ref.version)
+    if stage == "submitted":
+        return ref
+    later()
+    if stage == "returned":
+        return workflow.return_for_revision(curator, ref.id, ref.version, reasons=[ReturnReason.SPELLING])
+    ref = workflow.approve(curator, ref.id, ref.version)
+    if stage == "approved":
+        return ref
+    later()
+    post = Incident.get_by_id(ref.id).link  # posted under the incident's own message (п. 16)
+    ref = workflow.publish(executor, ref.id, ref.version, url=f"{post}?reply=1")
+    if stage == "waiting":
+        return ref
+    later()
+    return workflow.record_author_reply(executor, ref.id, ref.version, text="Дом 12, у второго подъезда.")

@@ -20,7 +20,7 @@ ANSWER = "Здравствуйте! Фонари на улице Красной 
 
 
 @pytest.fixture
-def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(backend_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
     return build_world(monkeypatch)
 
 
@@ -52,8 +52,10 @@ def fill(w: World) -> None:
     k = w.actor("kurator")
     first, second = register(w, 1), register(w, 2, Priority.HIGH)
     register(w, 3)
-    fast = workflow.route(k, first.id, first.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
-    workflow.route(k, second.id, second.version, unit_ids=[w.units["zhkh"], w.units["blago"]], topic_id=w.topic_id)
+    fast = workflow.route(k, first.id, first.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                          location_id=w.location_id)
+    workflow.route(k, second.id, second.version, unit_ids=[w.units["zhkh"], w.units["blago"]], topic_id=w.topic_id,
+                   location_id=w.location_id)
     w.clock.work(60)
     e = w.actor("zhkh")
     ref = workflow.save_draft(e, fast.id, fast.version, text=ANSWER)
@@ -64,14 +66,22 @@ def fill(w: World) -> None:
 
 def test_the_board_shows_today_overdue_answers_and_units(qtbot: QtBot, world: World, open_board) -> None:  # noqa: ANN001
     fill(world)
-    world.clock.set(datetime(2026, 11, 24, 15, 0, tzinfo=MSK))  # the 4-hour incident is overdue now
+    world.clock.set(datetime(2026, 11, 24, 15, 0, tzinfo=MSK))
     board = open_board(world.actor("kurator"))
     assert board.title_label.text() == "<h2>Сводка на 24 ноября 2026 г., 15:00</h2>"
     assert board.today_total.text() == "3"
     assert board.status_labels["answered"].text() == "1" and board.status_labels["new"].text() == "1"
     assert board.status_labels["routed"].text() == "1"
-    assert board.overdue_label.text() == "1" and "#b00020" in board.overdue_label.styleSheet()
-    assert board.open_label.text() == "в работе всего: 2"
+    # overdue = some open clock has passed its due moment (the red rows of the queue), by that clock:
+    # № 3 was never routed: due 09:30 + 30 min = 10:00 (п. 10); № 2 went to two units at 09:30,
+    # each owes its information for the consolidated answer by 09:30 + 2 h = 11:30 (п. 19) — its
+    # earliest clock (the 4-hour answer is due 14:30, after the lunch hour)
+    assert board.overdue_label.text() == "2" and "#b00020" in board.overdue_label.styleSheet()
+    assert board.open_label.text() == "из 2 в работе"
+    assert board.steps_title.isVisible()
+    assert {label: n.text() for label, n in board.step_labels.items()} == {
+        "Направление исполнителю (п. 10)": "1", "Информация для сводного ответа (п. 19)": "1"}
+    qtbot.waitUntil(lambda: all(n.isVisible() for n in board.step_labels.values()))  # shown by the event loop
     assert board.answers_box.title() == "Ответы в срок в ноябре 2026 г."
     normal, high = board.share_bars
     assert normal.format() == "100 %" and normal.value() == 100
@@ -108,7 +118,8 @@ def test_an_empty_month_says_there_is_no_data(world: World, open_board) -> None:
     board = open_board(world.actor("kurator"))
     assert board.share_bars[0].format() == "нет данных"
     assert board.share_labels[0].text() == "инцидентов не было"
-    assert board.overdue_label.text() == "0"
+    assert board.overdue_label.text() == "0" and "#2e7d32" in board.overdue_label.styleSheet()
+    assert board.step_labels == {} and not board.steps_title.isVisible()
 
 
 def test_unit_load_model_contract(qtmodeltester) -> None:  # noqa: ANN001
@@ -119,3 +130,30 @@ def test_unit_load_model_contract(qtmodeltester) -> None:  # noqa: ANN001
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Открытых поручений"
     assert model.data(model.index(0, 2), Qt.ItemDataRole.ForegroundRole) is not None
     assert model.data(model.index(1, 2), Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_show_in_queue_opens_the_overdue_tab_of_the_main_window(qtbot: QtBot, world: World, open_board,  # noqa: ANN001
+                                                               backend_db: OpenedDatabase) -> None:
+    from app.services import users
+    from app.ui.main_window import MainWindow
+
+    register(world, 1)
+    world.clock.set(datetime(2026, 11, 24, 10, 5, tzinfo=MSK))  # not routed by 10:00 (п. 10)
+    win = MainWindow(world.actor("kurator"), users.get_user(world.ids["kurator"]), backend_db.target.display())
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        win.dashboard_action.trigger()
+        board = win._dashboard  # noqa: SLF001
+        qtbot.waitUntil(lambda: board.dashboard is not None, timeout=15_000)
+        assert board.overdue_label.text() == "1" and board.show_overdue_button.isVisible()
+        qtbot.mouseClick(board.show_overdue_button, Qt.MouseButton.LeftButton)
+        assert win.current_preset() == "overdue"
+        model = win.queue_model
+        qtbot.waitUntil(lambda: not model.loading and model.rowCount() == 1, timeout=15_000)
+    finally:
+        win.close()
+        assert win.wait_idle()
+    # an executor has no such tab: no button
+    executor = open_board(world.actor("zhkh"))
+    assert not executor.show_overdue_button.isVisible()

@@ -37,17 +37,17 @@ def settings_dir(_isolated_home: Path) -> Path:
 
 
 @pytest.fixture
-def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(backend_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
     return build_world(monkeypatch)
 
 
 @pytest.fixture
-def open_window(qtbot: QtBot, ui_db: OpenedDatabase) -> Iterator:
+def open_window(qtbot: QtBot, backend_db: OpenedDatabase) -> Iterator:
     made: list[MainWindow] = []
 
     def make(w: World, login: str = "kurator") -> MainWindow:
         user = users.get_user(w.ids[login])
-        win = MainWindow(w.actor(login), user, ui_db.target.display())
+        win = MainWindow(w.actor(login), user, backend_db.target.display())
         qtbot.addWidget(win)
         win.show()
         qtbot.waitExposed(win)
@@ -88,7 +88,8 @@ def fill(w: World) -> dict[str, int]:
     new2 = register(w, 2, author="Анна", text="Мусор не вывозят неделю", network="ok")
     routed = register(w, 3, author="Вера", network="telegram", priority=Priority.HIGH)
     closed = register(w, 4, author="Глеб", text="Всё плохо")
-    routed = workflow.route(k, routed.id, routed.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    routed = workflow.route(k, routed.id, routed.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                            location_id=w.location_id)
     workflow.close_without_answer(k, closed.id, closed.version, reason=NoAnswerReason.INSULT)
     return {"new1": new1.id, "new2": new2.id, "routed": routed.id, "closed": closed.id}
 
@@ -102,12 +103,13 @@ def header_click(qtbot: QtBot, win: MainWindow, column: Column) -> None:
 
 # --- the frame ----------------------------------------------------------------------------------
 
-def test_title_status_bar_and_tabs_follow_the_user(world: World, open_window, ui_db: OpenedDatabase) -> None:  # noqa: ANN001
+def test_title_status_bar_and_tabs_follow_the_user(world: World, open_window,  # noqa: ANN001
+                                                   backend_db: OpenedDatabase) -> None:
     win = open_window(world)
     assert win.windowTitle() == "Инциденты — Слепокурова Яна Евгеньевна"
     assert win.user_label.text() == "Пользователь: Слепокурова Яна Евгеньевна"
     assert win.roles_label.text() == "Роли: Куратор"
-    assert ui_db.target.display() in win.db_label.text()
+    assert backend_db.target.display() in win.db_label.text()
     assert [win.tab_bar.tabText(i) for i in range(win.tab_bar.count())] == CURATOR_TABS
     executor = open_window(world, "zhkh")
     assert [executor.tab_bar.tabText(i) for i in range(executor.tab_bar.count())] == [
@@ -378,7 +380,8 @@ def test_an_action_on_the_card_refreshes_the_queue(qtbot: QtBot, world: World, o
     module = types.ModuleType("app.ui.actions")
 
     def run_action(parent, actor, card, action) -> bool:  # noqa: ANN001
-        workflow.route(actor, card.id, card.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+        workflow.route(actor, card.id, card.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                       location_id=w.location_id)
         return True
 
     module.run_action = run_action

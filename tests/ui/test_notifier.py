@@ -17,7 +17,7 @@ from tests.helpers.world import MSK, World, build_world
 
 
 @pytest.fixture
-def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(backend_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
     return build_world(monkeypatch)
 
 
@@ -143,7 +143,8 @@ def test_a_real_workflow_action_notifies_the_unit(qtbot: QtBot, world: World, ma
     notifier, banner = make_notifier(w.actor("zhkh"))
     ref = register(w)
     with qtbot.waitSignal(notifier.shown) as shown:
-        workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+        workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                       location_id=w.location_id)
     assert shown.args[0].incident_id == ref.id and f"№ {ref.id}" in shown.args[0].message
 
 

@@ -27,7 +27,7 @@ def settings_dir(_isolated_home: Path) -> Path:
 
 
 @pytest.fixture
-def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(backend_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
     w = build_world(monkeypatch)
     k = w.actor("kurator")
     for n, (author, text) in enumerate([("Борис", "Яма на дороге"), ("Анна", "=HYPERLINK(\"http://x\")"),
@@ -38,8 +38,8 @@ def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, world: World, ui_db: OpenedDatabase) -> Iterator[MainWindow]:
-    win = MainWindow(world.actor("kurator"), users.get_user(world.ids["kurator"]), ui_db.target.display())
+def window(qtbot: QtBot, world: World, backend_db: OpenedDatabase) -> Iterator[MainWindow]:
+    win = MainWindow(world.actor("kurator"), users.get_user(world.ids["kurator"]), backend_db.target.display())
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: not win.queue_model.loading and win.queue_model.rowCount() == 3, timeout=15_000)

@@ -16,16 +16,17 @@ from app.services.database import OpenedDatabase
 from app.services.errors import PermissionDenied
 from app.services.queue import QueueFilter, QueueSort
 from app.ui import queue_model
-from app.ui.queue_model import INCIDENT_ID_ROLE, LEVEL_ROLE, Column, QueueTableModel, short_duration
+from app.ui.queue_model import INCIDENT_ID_ROLE, LEVEL_ROLE, Column, QueueRow, QueueTableModel, short_duration
 from tests.helpers.world import MSK, World, build_world
+from tests.ui.helpers import REQUEST_STAGES, request_to_author, route
 
-
+ANSWER = "Здравствуйте! Фонари на улице Красной починят сегодня до 18:00, бригада уже выехала."
 
 HEADERS = ["№", "Выявлен", "Соцсеть", "Автор", "Текст", "Тема", "Исполнители", "Статус", "Осталось", "Приоритет"]
 
 
 @pytest.fixture
-def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(backend_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
     return build_world(monkeypatch)
 
 
@@ -88,7 +89,8 @@ def test_first_page_comes_from_a_worker_thread_with_russian_cells(
 ) -> None:
     w = world
     ref = register(w, 1, network="telegram", priority=Priority.HIGH)
-    workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                   location_id=w.location_id)
     threads: list[str] = []
     real = queue.fetch_page
 
@@ -195,7 +197,8 @@ def test_filters_reload_from_the_first_page(qtbot: QtBot, world: World, make_mod
     w = world
     first = register(w, 1)
     register(w, 2, network="ok")
-    workflow.route(w.actor("kurator"), first.id, first.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id)
+    workflow.route(w.actor("kurator"), first.id, first.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                   location_id=w.location_id)
     model = make_model(w.actor("kurator"), filter_=QueueFilter(preset="all"))
     assert model.rowCount() == 2
     with qtbot.waitSignal(model.modelReset):
@@ -259,3 +262,92 @@ def test_remaining_after_the_working_day_says_the_deadline_passed(world: World) 
     assert (late.text, late.level) == ("просрочено на 40 мин", "overdue")
     evening = queue_model.remaining_for(routing, datetime(2026, 11, 24, 20, 0, tzinfo=MSK), cal)
     assert evening.text.startswith("просрочено на") and evening.level == "overdue"
+
+
+# --- the clarification request to the author (п. 13–16) in the «Статус» cell ------------------------
+
+def test_the_status_cell_says_where_the_request_to_the_author_is_and_how_long_the_author_is_awaited(
+        qtbot: QtBot, world: World, make_model, qtmodeltester) -> None:  # noqa: ANN001
+    w = world
+    made = {stage: register(w, n) for n, stage in enumerate(REQUEST_STAGES + ("answering", "plain"), 1)}
+    refs = {stage: route(w, ref) for stage, ref in made.items()}
+    # the request posted at 09:30 (Tuesday) and not answered; then the executor sends the answer for
+    # approval while the author is still silent
+    waiting = request_to_author(w, refs["waiting"], "waiting")
+    answering = request_to_author(w, refs["answering"], "waiting")
+    answering = workflow.save_draft(w.actor("zhkh"), answering.id, answering.version, text=ANSWER)
+    workflow.submit_answer(w.actor("zhkh"), answering.id, answering.version)
+    # posted 09:50, the author replied at 10:10: 20 working minutes
+    w.clock.work(20)
+    replied = request_to_author(w, refs["replied"], "replied", work_minutes=20)
+    for stage in ("submitted", "returned", "approved"):
+        request_to_author(w, refs[stage], stage)
+    # 09:30 → 14:45: 3 h 30 min before lunch and 45 min after it
+    w.clock.set(datetime(2026, 11, 24, 14, 45, tzinfo=MSK))
+
+    model = make_model(w.actor("kurator"), filter_=QueueFilter(preset="clarification"))
+    qtmodeltester.check(model)
+    shown = {cell(model, r, Column.NUMBER, INCIDENT_ID_ROLE): cell(model, r, Column.STATUS)
+             for r in range(model.rowCount())}
+    assert shown == {
+        refs["submitted"].id: "Запрос на согласовании",
+        refs["returned"].id: "Запрос на доработке",
+        refs["approved"].id: "Запрос к размещению",
+        waiting.id: "Ждёт ответа автора · 4 ч 15 мин",
+        answering.id: "На согласовании · ждёт ответа автора 4 ч 15 мин",
+    }  # the replied one and the one without a request are not in the tab
+
+    def tip(incident_id: int) -> str:
+        return cell(model, model.row_of(incident_id), Column.STATUS, Qt.ItemDataRole.ToolTipRole)
+
+    assert tip(waiting.id).splitlines() == [
+        "Статус: Ждёт ответа автора",
+        "Запрос (уточнение) автору (п. 13): ждёт ответа автора",
+        "Ожидание ответа автора: 4 рабочих часа 15 минут — автор ещё не ответил",
+        "Рабочее время с размещения запроса; срок ответа на инцидент при этом не останавливается (п. 9, 17)",
+    ]
+    assert tip(refs["returned"].id).splitlines() == [
+        "Статус: На доработке", "Запрос (уточнение) автору (п. 13): запрос на доработке"]
+    waiting_row = model.row_of(waiting.id)
+    assert cell(model, waiting_row, Column.STATUS, Qt.ItemDataRole.ForegroundRole).color().name() == "#8a5a00"
+    assert cell(model, model.row_of(refs["submitted"].id), Column.STATUS, Qt.ItemDataRole.ForegroundRole) is None
+    assert "сколько рабочего времени ждём ответа автора" in model.headerData(
+        Column.STATUS, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+
+    # in «Все» the incident whose author replied tells how long it waited
+    model.set_filter(QueueFilter(preset="all"))
+    wait(qtbot, model)
+    row = model.row_of(replied.id)
+    assert cell(model, row, Column.STATUS) == "В работе"
+    assert cell(model, row, Column.STATUS, Qt.ItemDataRole.ToolTipRole).splitlines()[:2] == [
+        "Статус: В работе", "Ожидание ответа автора: 20 минут"]
+    plain = model.row_of(refs["plain"].id)
+    assert cell(model, plain, Column.STATUS, Qt.ItemDataRole.ToolTipRole) == "Статус: В работе"
+
+
+@pytest.mark.parametrize("state,status,wait_minutes,text", [
+    ("", "routed", None, "В работе"),
+    ("submitted", "on_approval", None, "Запрос на согласовании"),
+    ("returned", "returned", None, "Запрос на доработке"),
+    ("approved", "approved", None, "Запрос к размещению"),
+    ("waiting", "clarification", 351, "Ждёт ответа автора · 5 ч 51 мин"),
+    ("waiting", "clarification", None, "Ждёт ответа автора"),
+    ("waiting", "approved", 60, "К размещению · ждёт ответа автора 1 ч"),
+    ("returned", "on_approval", None, "На согласовании · запрос на доработке"),
+])
+def test_status_text(state: str, status: str, wait_minutes: int | None, text: str) -> None:
+    from app.models.enums import STATUS_LABELS, IncidentStatus
+
+    row = QueueRow(1, 1, datetime(2026, 11, 24, 6, 30), "vk", "Автор", "Текст", "", "", status,
+                   STATUS_LABELS[IncidentStatus(status)], "normal", None, None, state,
+                   timedelta(minutes=wait_minutes) if wait_minutes is not None else None)
+    assert queue_model.status_text(row) == text
+
+
+def test_normal_priority_stays_in_the_background(world: World, make_model) -> None:  # noqa: ANN001
+    register(world, 1)
+    register(world, 2, priority=Priority.HIGH)
+    model = make_model(world.actor("kurator"), filter_=QueueFilter(preset="all"))
+    colours = {cell(model, r, Column.PRIORITY): cell(model, r, Column.PRIORITY, Qt.ItemDataRole.ForegroundRole)
+               .color().name() for r in range(2)}
+    assert colours == {"обычный": "#6b6b6b", "повышенный": "#b00020"}

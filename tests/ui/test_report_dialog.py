@@ -28,7 +28,7 @@ def settings_dir(_isolated_home: Path) -> Path:
 
 
 @pytest.fixture
-def world(ui_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+def world(backend_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
     w = build_world(monkeypatch)
     k = w.actor("kurator")
     for n, (author, network) in enumerate([("Борис", "vk"), ("Анна", "telegram")], start=1):
