@@ -92,8 +92,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "автофильтр) или .csv (UTF-8 с BOM, разделитель «;» — для русского Excel).",
     )
     exp.add_argument("--preset", default="all", metavar="ВКЛАДКА",
-                     help="вкладка очереди: all, new, approval, clarification, overdue (куратор); "
-                     "mine, returned, to_publish, unit_all (исполнитель); open (чтение). По умолчанию all")
+                     help="вкладка очереди. Куратор: all (Все), new (Новые), approval (На согласовании), "
+                     "clarification (Уточнения — запросы автору и ожидание его ответа), overdue (Просроченные — "
+                     "истёк срок любого шага); исполнитель: mine, returned, to_publish, unit_all; только чтение: "
+                     "open. По умолчанию all")
     exp.add_argument("--search", metavar="ТЕКСТ", help="поиск по тексту и автору, как в окне программы")
     exp.add_argument("--out", required=True, metavar="ФАЙЛ", help="файл .xlsx или .csv")
     exp.add_argument("--as", dest="as_login", metavar="ЛОГИН",

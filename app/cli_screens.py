@@ -119,6 +119,21 @@ def _shoot(shooter: _Shooter, actor, user, db_display: str) -> None:  # noqa: AN
     _wait(app, lambda: not window.queue_model.loading and window.queue_model.rowCount() > 0)
     shooter.save(window, "main-queue")
 
+    # «Уточнения» (requests to authors and how long each author is awaited) and «Просроченные»
+    # (exactly the red rows), wide and at 1024 × 700, where the status and the clock must still show
+    for code in ("clarification", "overdue"):
+        if _choose_tab(app, window, code):
+            for size in ((1600, 900), (1024, 700)):
+                window.resize(*size)
+                _wait(app, lambda: not window.queue_model.loading)
+                if window.queue_model.rowCount():
+                    window.queue_view.selectRow(0)
+                    _wait(app, lambda: window.card_view.card is not None and not window.card_view.loading)
+                shooter.save(window, f"main-{code}-{size[0]}")
+        else:
+            shooter.skip(f"main-{code}", "у пользователя нет такой вкладки")
+    window.resize(1600, 900)
+
     # the «Все» tab, a card with a long history
     all_tab = next((i for i in range(window.tab_bar.count()) if window.tab_bar.tabData(i) == "all"), 0)
     window.tab_bar.setCurrentIndex(all_tab)
@@ -218,6 +233,16 @@ def _executor_shot(shooter: _Shooter, db_display: str) -> None:
         _wait(app, lambda: window.card_view.card is not None and not window.card_view.loading)
     shooter.save(window, "executor-card")
     window.close()
+
+
+def _choose_tab(app, window, code: str) -> bool:  # noqa: ANN001
+    """Switch the main window to the queue tab ``code`` and wait for its rows."""
+    index = next((i for i in range(window.tab_bar.count()) if window.tab_bar.tabData(i) == code), -1)
+    if index < 0:
+        return False
+    window.tab_bar.setCurrentIndex(index)
+    _wait(app, lambda: not window.queue_model.loading)
+    return True
 
 
 def _row_with_history(window) -> int:  # noqa: ANN001

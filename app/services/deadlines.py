@@ -322,6 +322,19 @@ class _Builder:
                                                                 AssignmentState.NOT_COMPETENT) else None) if t]
         return min(ends) if ends else None
 
+    def _alongside(self, a: _AssignmentRow) -> tuple[bool, datetime | None]:
+        """Clause 19: whether another unit worked on the incident while ``a`` did, and — when every
+        such unit has dropped out (clause 11 notice, re-routing) — from when ``a`` is left alone."""
+        def end(x: _AssignmentRow) -> datetime | None:
+            return x.closed_at if x.state in (AssignmentState.CANCELLED, AssignmentState.NOT_COMPETENT) else None
+
+        mine = end(a)
+        others = [end(b) for b in self.h.assignments if b.id != a.id
+                  and (mine is None or b.assigned_at < mine) and (end(b) is None or end(b) > a.assigned_at)]
+        if not others:
+            return False, None
+        return True, (None if any(t is None for t in others) else max(others))
+
     def back_from(self, due: datetime, before: int, what: str) -> tuple[datetime, list[str] | None]:
         """Clause 12: ``before`` working minutes before ``due`` — the moment to act on, explained."""
         cal = self.cal
@@ -457,21 +470,31 @@ class _Builder:
                      minutes=self.limit("clarification", a.assigned_at), ended=None, subject=name, optional=True)
         if notice is not None or a.state == AssignmentState.CANCELLED and not own:
             return
-        # clause 19: contribution to a consolidated answer; a unit appointed to write the
-        # consolidated answer before contributing stops this clock then — a lapse stays a lapse
-        if several:
+        # clause 19: contribution to a consolidated answer, for a unit that works on the incident
+        # alongside another one. It stops when the unit sends it, when the unit is appointed to write
+        # the consolidated answer, or when the other units drop out (clause 11, re-routing) and it is
+        # left alone — whichever comes first: a lapse before that stays a lapse
+        together, alone_since = self._alongside(a) if several or len(h.assignments) > 1 else (False, None)
+        if together:
             contribution = first((AnswerKind.CONTRIBUTION,), True) or first((AnswerKind.CONTRIBUTION,), False)
-            ends = [t for t in (contribution, a.consolidating_since) if t is not None]
+            ends = [t for t in (contribution, a.consolidating_since, alone_since) if t is not None]
             explanation = None
-            if self.explanations and contribution is None and a.consolidating_since is not None:
-                explanation = [f"Отдел назначен исполнителем сводного ответа "
-                               f"{_local(a.consolidating_since, self.cal)}: с этого момента информация "
-                               "для сводного ответа не нужна"]
+            if self.explanations and ends and min(ends) != contribution:
+                if min(ends) == a.consolidating_since:
+                    explanation = [f"Отдел назначен исполнителем сводного ответа "
+                                   f"{_local(a.consolidating_since, self.cal)}: с этого момента информация "
+                                   "для сводного ответа не нужна"]
+                else:
+                    explanation = [f"С {_local(min(ends), self.cal)} над инцидентом работает только этот отдел: "
+                                   "информация для сводного ответа больше не нужна"]
             self.add("contribution", "п. 19", "Информация для сводного ответа", a.assigned_at,
                      minutes=self.limits.contribution, ended=min(ends) if ends else stop, subject=name,
-                     explanation=explanation if explanation else None)
-            if not a.is_consolidating:
-                return
+                     explanation=explanation)
+            if ends and min(ends) == alone_since and alone_since not in (contribution, a.consolidating_since) \
+                    and self.clocks[-1].state == ClockState.MET:
+                self.clocks.pop()  # left alone before its time was up: it never had to contribute
+        if several and not a.is_consolidating:
+            return
         # clause 12: the draft (or interim) goes to the curator no later than deadline − 3 h
         if first_stage:
             before = self.limits.draft_before_deadline

@@ -91,13 +91,19 @@ _VK_POST = re.compile(r"wall-?\d+_\d+")
 
 
 def _post_key(link: str) -> str:
-    """What identifies a post within its network: a VK «wall…» id wherever it is written, else the path."""
+    """What identifies a post within its network: a VK «wall…» id wherever it is written; a Telegram
+    message's thread (a reply in a chat is a message of its own, ``…/16?thread=15``); else the path."""
     parts = urlsplit(link.strip())
+    query = parse_qs(parts.query)
     found = _VK_POST.search(parts.path) or next(
-        (m for values in parse_qs(parts.query).values() for v in values for m in [_VK_POST.search(v)] if m), None)
+        (m for values in query.values() for v in values for m in [_VK_POST.search(v)] if m), None)
     if found:
         return found.group(0)
-    return parts.path.rstrip("/").lower()
+    path = parts.path.rstrip("/").lower()
+    thread = query.get("thread", [""])[0]
+    if thread.isdigit() and NETWORK_HOSTS.get((parts.hostname or "").lower().removeprefix("www.")) == Network.TELEGRAM:
+        path = path.rsplit("/", 1)[0] + "/" + thread
+    return path
 
 
 def same_post(incident_link: str, url: str) -> bool:
@@ -265,7 +271,12 @@ def _code(kind: type[E], value: object, what: str) -> E:
     try:
         return kind(value)
     except ValueError:
-        raise ValidationError(f"{what}: неизвестное значение «{str(value)[:40]}»") from None
+        raise ValidationError(f"{what}: неизвестное значение «{_shown(value)}»") from None
+
+
+def _shown(value: object) -> str:
+    """A refused value as a message may quote it: short, and without characters that cannot be shown."""
+    return "".join(ch for ch in str(value)[:40] if ch.isprintable())
 
 
 def _text(text: str, what: str, limit: int = validation.MAX_TEXT) -> str:
@@ -1009,7 +1020,7 @@ def set_stage_limits(actor: Actor, incident_id: int, expected_version: int, *, l
     require_curator(actor, "Сроки этапа окончательного ответа")
     unknown = [k for k in limits if k not in STAGE_STEPS]
     if unknown:
-        raise ValidationError(f"Неизвестный этап «{unknown[0]}»")
+        raise ValidationError(f"Неизвестный этап «{_shown(unknown[0])}»")
     if any(isinstance(v, bool) or not isinstance(v, int) or v <= 0 for v in limits.values()):
         raise ValidationError("Срок этапа — целое положительное число минут")
     comment = _comment(comment, "Комментарий")

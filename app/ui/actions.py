@@ -44,6 +44,8 @@ def clock_text(card: IncidentCard, code: str, unit_name: str = "") -> str:
         return ""
     cal = current_calendar()
     now = clock_source.now()
+    if clock.optional and now > clock.due_at:
+        return ""  # an optional window (clauses 11, 13) that closed since the card was loaded: not a lapse
     # the card may have been loaded a while ago: what is left is counted from now
     left = cal.working_time_between(now, clock.due_at)
     return (f"{clock.title} ({clock.clause}): {formatting.time_left(left, overdue=now > clock.due_at)} — "
@@ -54,15 +56,19 @@ OVERDUE_STYLE = "color: #b00020; font-weight: bold;"
 CLOCK_STYLE = "color: #35596f;"
 
 
+def _overdue(text: str) -> bool:
+    return "просрочено" in text or "срок истёк" in text
+
+
 def clock_color(text: str) -> str:
     """Red for an overdue step, the calm blue otherwise."""
-    return "#b00020" if "просрочено" in text else "#35596f"
+    return "#b00020" if _overdue(text) else "#35596f"
 
 
 def show_clock(label: QLabel, text: str) -> None:
     """Put a clock line into ``label``: red and bold when the step is overdue, hidden when empty."""
     label.setText(text)
-    label.setStyleSheet(OVERDUE_STYLE if "просрочено" in text else CLOCK_STYLE)
+    label.setStyleSheet(OVERDUE_STYLE if _overdue(text) else CLOCK_STYLE)
     label.setVisible(bool(text))
 
 

@@ -1466,24 +1466,68 @@ def _read_and_import(actor: Actor, path: Path) -> list[int]:
 # ------------------------------------------------------------------------------------------
 
 
+#: what each limit times, who acts and from when (the row's tooltip)
+LIMIT_TIPS = {
+    "routing": "Куратор указывает тему и место и направляет инцидент исполнителю — с момента выявления (п. 10)",
+    "competence_notice": "Исполнитель сообщает куратору, что вопрос не в полномочиях его отдела или учреждения, — "
+                         "с момента поступления инцидента (п. 11)",
+    "rerouting": "Куратор направляет инцидент в другой отдел после такого сообщения (п. 11)",
+    "clarification": "Исполнитель готовит запрос (уточнение) — вопрос автору сообщения, когда суть вопроса неясна, — "
+                     "и направляет его куратору на согласование, с момента поступления инцидента (п. 13)",
+    "draft_before_deadline": "Проект ответа (промежуточного ответа) направляется куратору не позднее чем за это "
+                             "время до истечения срока ответа (п. 12)",
+    "approval": "Куратор согласовывает проект ответа или запрос (уточнение) либо возвращает его с причиной "
+                "(п. 14) — с момента поступления",
+    "revision": "Исполнитель дорабатывает возвращённый проект ответа или запрос (уточнение) и направляет его "
+                "повторно (п. 15)",
+    "publication": "Исполнитель размещает согласованный ответ или запрос (уточнение) в той соцсети, где размещён "
+                   "инцидент (п. 16)",
+    "answer": "Подготовка и размещение ответа — с момента выявления инцидента (п. 9)",
+    "answer_high": "Подготовка и размещение ответа на инцидент повышенной важности — с момента выявления (п. 17)",
+    "contribution": "Каждый исполнитель направляет куратору информацию для сводного ответа — с момента "
+                    "направления ему инцидента (п. 19)",
+    "final_answer_days": "Окончательный ответ после промежуточного — рабочих дней со дня размещения промежуточного "
+                         "(п. 18); сроки шагов этого этапа куратор задаёт в карточке инцидента",
+}
+#: labels of ``settings.LIMIT_LABELS`` that still name a step in its old meaning → what is shown
+#: instead (clause 13: the request is a question to the AUTHOR, not the executor's to the curator)
+LIMIT_LABEL_FIXES = {
+    "Запрос (уточнение) исполнителя (п. 13), мин": "Запрос (уточнение) автору — направить куратору (п. 13), мин",
+}
+
+
+def limit_label(name: str) -> str:
+    """The Russian label of the limit ``name`` as the administrator sees it."""
+    label = settings.LIMIT_LABELS.get(name, name)
+    return LIMIT_LABEL_FIXES.get(label, label)
+
+
 class LimitsTab(AdminTab):
     """The regulation's limits (``settings.Limits``), each editable, saved together."""
 
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(actor, parent)
         intro = make_hint("Сроки считаются в рабочем времени администрации. Изменение действует для новых "
-                          "шагов на всех компьютерах и записывается в журнал.")
+                          "шагов на всех компьютерах и записывается в журнал. Сроки шагов после промежуточного "
+                          "ответа (п. 18) куратор задаёт в карточке инцидента. Подсказка у каждой строки "
+                          "объясняет, кто действует и с какого момента идёт срок.")
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.spins: dict[str, QSpinBox] = {}
+        self.labels: dict[str, QLabel] = {}
         for f in fields(settings.Limits):
             spin = QSpinBox()
             spin.setRange(1, 100 if f.name == "final_answer_days" else 10_000)
             spin.setFixedWidth(110)
             spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-            form.addRow(QLabel(settings.LIMIT_LABELS.get(f.name, f.name)), spin)
+            label = QLabel(limit_label(f.name))
+            tip = LIMIT_TIPS.get(f.name, "")
+            label.setToolTip(tip)
+            spin.setToolTip(tip)
+            form.addRow(label, spin)
             self.spins[f.name] = spin
+            self.labels[f.name] = label
         self.save_button = QPushButton("Сохранить")
         self.defaults_button = QPushButton("Значения по регламенту")
         self.defaults_button.setToolTip("Заполнить поля сроками из Порядка (сохранить — кнопкой «Сохранить»)")

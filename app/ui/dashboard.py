@@ -39,6 +39,9 @@ class UnitLoadModel(QAbstractTableModel):
     """Open assignments per unit, busiest first."""
 
     HEADERS = ("Отдел / учреждение", "Открытых поручений", "Из них просрочено")
+    HEADER_TIPS = ("", "Инциденты в работе, направленные отделу или учреждению",
+                   "Из них инциденты, у которых истёк срок какого-либо шага (как на вкладке «Просроченные»), "
+                   "в том числе шага куратора — согласования или перенаправления")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,9 +60,12 @@ class UnitLoadModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.HEADERS):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.HEADER_TIPS[section] or None
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:

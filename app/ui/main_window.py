@@ -57,6 +57,10 @@ SETTINGS_APPLICATION = "Incidents"
 SEARCH_DEBOUNCE_MS = 300
 CARD_DEBOUNCE_MS = 80
 MAX_TAB_SHORTCUTS = 5
+#: the widest the «База данных: …» note of the status bar gets (the full address is its tooltip)
+DB_LABEL_MAX_PX = 380
+#: characters a filter's drop-down shows at its narrowest (the choices themselves are wider)
+FILTER_MIN_CHARS = 5
 
 #: the columns from the left as a new user first sees them: what is due and where it stands come
 #: right after the number, so a narrow window (1024 px) still shows them without scrolling
@@ -99,7 +103,7 @@ def _combo(placeholder: str, items: list[tuple[str, Any]], tooltip: str) -> QCom
         combo.addItem(text, data)
     combo.setToolTip(tooltip)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(9)
+    combo.setMinimumContentsLength(FILTER_MIN_CHARS)
     return combo
 
 
@@ -487,7 +491,9 @@ class MainWindow(QMainWindow):
         self.roles_label = QLabel(f"Роли: {self.user.roles_display or '—'}")
         self.loading_label = QLabel("Загрузка…")
         self.loading_label.setVisible(False)
-        self.db_label = QLabel(f"База данных: {self.db_display}")
+        # a long path must not widen the window past a 1024-pixel screen: its middle gives way
+        text = f"База данных: {self.db_display}"
+        self.db_label = QLabel(QFontMetrics(self.font()).elidedText(text, Qt.TextElideMode.ElideMiddle, DB_LABEL_MAX_PX))
         self.db_label.setToolTip(self.db_display)
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bar.addWidget(self.user_label)

@@ -68,6 +68,10 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 3
 
 PAGE_SIZE = 200
 COUNTDOWN_MS = 30_000
+#: tabs an incident enters just because time passes (a clock reaches its due moment): the countdown
+#: reloads them quietly on every tick, so the «Просроченные» tab stays exactly the red rows even
+#: when the incident that ran out was not on the screen yet
+TIME_BOUND_PRESETS = frozenset({"overdue"})
 
 
 # --- running service calls off the GUI thread ---------------------------------------------------
@@ -260,7 +264,8 @@ def status_text(row: QueueRow) -> str:
     if state is None:
         return row.status_label
     label = REQUEST_STATE_LABELS[state]
-    wait = f" {short_duration(row.author_wait)}" if state == RequestState.WAITING and row.author_wait is not None else ""
+    waiting = state == RequestState.WAITING and row.author_wait is not None
+    wait = f" {short_duration(row.author_wait)}" if waiting else ""  # type: ignore[arg-type]
     if row.status == _REQUEST_STATUS[state]:
         if state == RequestState.WAITING:
             return f"{row.status_label} ·{wait}" if wait else row.status_label
@@ -580,7 +585,10 @@ class QueueTableModel(QAbstractTableModel):
     # --- the live countdown ----------------------------------------------------------------
 
     def refresh_countdown(self, now: datetime | None = None) -> None:
-        """Re-evaluate every running clock at ``now`` in working time; no database query."""
+        """Re-evaluate every running clock at ``now`` in working time; no database query
+        (except on a tab of ``TIME_BOUND_PRESETS``, which is reloaded quietly)."""
+        if self._filter.preset in TIME_BOUND_PRESETS and not self.loading and not self.runner.busy:
+            self.reload(keep_rows=True)
         if not self._rows:
             return
         now = now or clock_source.now()

@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-import pytest
 from peewee import ForeignKeyField, SqliteDatabase, TextField
 
 import app.models

@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from app.models import Assignment, Incident
-from app.models.enums import AnswerKind, CalendarDayKind, Priority, ReturnReason
-from app.services import admin, dashboard, formatting, incident_view, notifications, queue, workflow
+from app.models.enums import AnswerKind, CalendarDayKind, ReturnReason
+from app.services import admin, dashboard, formatting, incident_view, notifications, queue, report, workflow
 from app.services.calendar_store import current_calendar
 from app.services.deadlines import ClockState
 from tests.helpers.world import MSK, World, build_world
@@ -42,6 +42,13 @@ def interim_published(w: World) -> workflow.Ref:
 
 
 # --- clause 18 --------------------------------------------------------------------------------
+
+def _stage_row(code: str, clause: str) -> report.StageRow:
+    """The line of the monthly report (November 2026) for one step of the regulation."""
+    (stage,) = [s for s in report.collect(date(2026, 11, 1), date(2026, 11, 30)).stages
+                if (s.code, s.clause) == (code, clause)]
+    return stage
+
 
 @pytest.mark.parametrize("own_limit", [None, 600])
 def test_a_request_on_the_second_day_of_the_final_stage_is_judged_from_the_stage_start(world: World,
@@ -74,6 +81,10 @@ def test_a_request_on_the_second_day_of_the_final_stage_is_judged_from_the_stage
     assert minutes(ask.worked) == 470
     assert timing(sent) == clock_timing(ask) == ((470, 600, True) if own_limit else (470, 60, False))
     assert ask.state == (ClockState.MET if own_limit else ClockState.MISSED)
+    # the monthly report judges the same clock the same way, on the final stage's own line
+    stage = _stage_row("clarification", "п. 13, 18")
+    assert (stage.total, stage.met, stage.missed, stage.median_minutes) == (
+        (1, 1, 0, 470) if own_limit else (1, 0, 1, 470))
 
     # cl. 14 in the stage: the curator's own 120 min (or the regulation's 30); decided at 12:30 = 90 min
     w.clock.work(90)
@@ -107,6 +118,8 @@ def test_the_curator_sets_the_limit_of_the_final_draft(world: World) -> None:
     submitted = events(ref.id, "answer.submit")[-1]
     assert payload(submitted)["step"] == "final_draft"
     assert timing(submitted) == clock_timing(final_draft) == (1130, 1200, True)
+    stage = _stage_row("final_draft", "п. 12, 18")
+    assert (stage.total, stage.met, stage.missed, stage.median_minutes) == (1, 1, 0, 1130)
     # the curator returns it; the revision is timed from its own start with the regulation's hour
     w.clock.work(20)
     ref = workflow.return_for_revision(k, ref.id, ref.version, reasons=[ReturnReason.SPELLING])
@@ -159,6 +172,32 @@ def test_a_missed_contribution_stays_missed_after_the_unit_is_appointed_consolid
     card = incident_view.load_card(w.actor("kurator"), ref.id)
     assert the(card.clocks, "contribution", subject=zhkh).state == state
     assert the(card.clocks, "contribution", subject="МКУ «Управление благоустройства»").state == ClockState.MET
+
+
+@pytest.mark.parametrize(("notice_after", "kept"), [(150, True), (20, False)])
+def test_a_missed_contribution_stays_missed_when_the_other_unit_drops_out(world: World, notice_after: int,
+                                                                          kept: bool) -> None:
+    w = world
+    ref = register(w)
+    w.clock.work(10)
+    ref = route(w, ref, "zhkh", "blago")  # Tue 09:40; cl. 19: 2 h each → 11:40
+    # the institution reports the question is not its own 150 min in (12:10, after 11:40) — or 20 min in
+    w.clock.work(notice_after)
+    ref = workflow.declare_not_competent(w.actor("blago"), ref.id, ref.version, reason="Сети не наши")
+    zhkh = "Отдел ЖКХ, благоустройства и транспорта"
+    found = clocks(w, ref.id)
+    contribution = [c for c in found if c.code == "contribution" and c.subject == zhkh]
+    if kept:  # the lapse of 11:40 stays; the clock ends when ЖКХ was left alone
+        (lapse,) = contribution
+        assert (lapse.state, local(lapse.ended_at), minutes(lapse.worked)) == (
+            ClockState.MISSED, datetime(2026, 11, 24, 12, 10), 150)
+        assert any("работает только этот отдел" in line for line in lapse.explanation)
+    else:  # left alone in time: it never had to contribute
+        assert contribution == []
+    # ЖКХ now writes the answer itself: its draft is due 3 h before the answer (Tue 15:30)
+    assert local(the(found, "draft", subject=zhkh).due_at) == datetime(2026, 11, 24, 15, 30)
+    assert workflow.allowed_answer_kinds(Incident.get_by_id(ref.id),
+                                         Assignment.get(Assignment.unit == w.units["zhkh"])) == {"draft", "interim"}
 
 
 # --- what «overdue» means -----------------------------------------------------------------------

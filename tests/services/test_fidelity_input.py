@@ -5,13 +5,16 @@ written (PostgreSQL used to answer with raw driver errors, SQLite stored them)."
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from app.models import AuditEvent, Incident, Location, Topic, TopicGroup, Unit, User
+from app.models import (
+    Absence, AnswerTemplate, AuditEvent, CalendarDay, Incident, Location, Topic, TopicGroup, Unit, User,
+)
 from app.models.enums import AbsenceKind, CalendarDayKind, NoAnswerReason, Priority, ReturnReason, Role
 from app.services import absences, admin, catalog, importer, templates, users, workflow
 from app.services.errors import AuthenticationError, ValidationError
@@ -32,22 +35,23 @@ def world(db, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: ANN001
     return build_world(monkeypatch)
 
 
+def _everything(incident_id: int | None) -> tuple:
+    counts = tuple(m.select().count() for m in (AuditEvent, User, Unit, Topic, TopicGroup, Location, Absence,
+                                                AnswerTemplate, CalendarDay, Incident))
+    users_seen = [(u.full_name, u.position, u.password_hash) for u in User.select().order_by(User.id)]
+    return snapshot(incident_id) if incident_id else None, counts, users_seen
+
+
 def refused(call: Callable[[], object], field: str, incident_id: int | None = None) -> str:
     """The call raises a Russian ValidationError naming ``field`` and writes nothing."""
-    before = (snapshot(incident_id) if incident_id else None, AuditEvent.select().count(),
-              User.select().count(), Unit.select().count(), Topic.select().count(),
-              TopicGroup.select().count(), Location.select().count())
+    before = _everything(incident_id)
     with pytest.raises(ValidationError) as error:
         call()
     message = str(error.value)
     assert field in message, message
     assert not any(ch in message for ch in ("\x00", "\ud800")), "the bad character is echoed back"
-    import re
     assert re.search(RUSSIAN, message)
-    after = (snapshot(incident_id) if incident_id else None, AuditEvent.select().count(),
-             User.select().count(), Unit.select().count(), Topic.select().count(),
-             TopicGroup.select().count(), Location.select().count())
-    assert after == before
+    assert _everything(incident_id) == before
     return message
 
 

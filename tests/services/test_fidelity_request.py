@@ -256,10 +256,13 @@ def test_a_reply_under_the_incidents_own_post_needs_no_confirmation(world: World
             ("https://vk.com/wall-123456_1", "https://m.vk.com/wall-123456_1?reply=9"),
             ("https://vk.com/club123456?w=wall-123456_7", "https://vk.com/wall-123456_7?reply=2"),
             ("https://ok.ru/group/55/topic/9", "https://m.ok.ru/group/55/topic/9/"),
-            ("https://t.me/korenovsk_chat/15", "https://t.me/korenovsk_chat/15?comment=3")], 1):
+            ("https://t.me/korenovsk_chat/15", "https://t.me/korenovsk_chat/15?comment=3"),
+            ("https://t.me/korenovsk_chat/25", "https://t.me/korenovsk_chat/26?thread=25")], 1):
         ref = route(w, register(w, link=link))
         ref = workflow.publish(w.actor("zhkh"), ref.id, workflow.approve(
             w.actor("kurator"), ref.id, draft(w, ref).version).version, url=reply)
         (posted,) = events(ref.id, "answer.publish")
         assert posted.comment == "" and "other_post" not in payload(posted), link
     assert not workflow.same_post("https://vk.com/wall-123456_1", "https://vk.com/wall-123456_12")
+    assert not workflow.same_post("https://t.me/korenovsk_chat/25", "https://t.me/korenovsk_chat/26")
+    assert not workflow.same_post("https://t.me/korenovsk_chat/25", "https://t.me/korenovsk_chat/26?thread=24")

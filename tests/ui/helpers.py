@@ -116,3 +116,44 @@ def request_to_author(w: World, ref: workflow.Ref, stage: str, *, login: str = "
         return ref
     later()
     return workflow.record_author_reply(executor, ref.id, ref.version, text="Дом 12, у второго подъезда.")
+
+
+def overdue_mix(w: World) -> dict[str, workflow.Ref]:
+    """Incidents of Tuesday 24.11.2026 whose clocks run out at known moments (working time, п. 9–17).
+
+    At 09:30: ``new_late`` is registered and left unrouted (п. 10: due 10:00); ``approval_late``
+    is routed and its clarification request sent to the curator (п. 14: decide by 10:00);
+    ``publication_late`` has its request approved (п. 16: post by 10:00); ``high`` (high priority,
+    4 h → answer due 14:30 after the lunch hour) is routed, its draft due 3 working hours earlier
+    (п. 12, 17: 14:30 − 30 min − lunch − 2 h 30 min = 10:30); ``closed`` is closed without an
+    answer (п. 21). At 10:45: ``new_fresh`` is registered
+    (п. 10: due 11:15), ``routed_fresh`` routed (draft due 16:45), ``waiting`` routed and its request
+    posted (the author is awaited; its draft is due 16:45 too). The clock is left at 10:45.
+    """
+    from datetime import datetime
+
+    from app.models.enums import NoAnswerReason, Priority
+    from tests.helpers.world import MSK
+
+    k = w.actor("kurator")
+    refs: dict[str, workflow.Ref] = {}
+
+    def register(name: str, priority: Priority = Priority.NORMAL) -> workflow.Ref:
+        n = len(refs) + 1
+        refs[name] = workflow.register_incident(k, link=f"https://vk.com/wall-1_{n}", author=f"Автор {n}",
+                                                text=f"Не горят фонари на улице Красной, дом {n}",
+                                                detected_at=w.clock.moment, priority=priority)
+        return refs[name]
+
+    w.clock.set(datetime(2026, 11, 24, 9, 30, tzinfo=MSK))
+    register("new_late")
+    refs["approval_late"] = request_to_author(w, route(w, register("approval_late")), "submitted")
+    refs["publication_late"] = request_to_author(w, route(w, register("publication_late")), "approved")
+    refs["high"] = route(w, register("high", Priority.HIGH))
+    closed = register("closed")
+    refs["closed"] = workflow.close_without_answer(k, closed.id, closed.version, reason=NoAnswerReason.INSULT)
+    w.clock.set(datetime(2026, 11, 24, 10, 45, tzinfo=MSK))
+    register("new_fresh")
+    refs["routed_fresh"] = route(w, register("routed_fresh"), no_location=True)
+    refs["waiting"] = request_to_author(w, route(w, register("waiting")), "waiting")
+    return refs

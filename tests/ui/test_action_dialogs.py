@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QFormLayout, QLabel, QMessageBox, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -390,6 +390,27 @@ def test_author_reply_is_recorded_with_its_link_and_time(qtbot: QtBot, world: Wo
     assert posted.reply_url.endswith("reply=8")
     assert posted.wait is not None and posted.wait.worked == timedelta(minutes=30)  # posted 10:05 → 10:35
     assert after.events[-1].label == "Записан ответ автора на запрос (п. 13)"
+
+
+def test_a_dialog_counts_its_clock_from_now_not_from_when_the_card_was_loaded(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w, "zhkh")  # 09:40: the clause-11 window runs to 10:10
+    stale = card(w, "zhkh", ref.id)
+    w.clock.work(25)  # 10:05
+    dlg = shown(qtbot, build_dialog(None, w.actor("zhkh"), stale, "not_competent"))
+    assert dlg.clock_label.text().startswith("Можно сообщить о некомпетентности (п. 11): осталось 5 минут")
+    dlg.reject()
+    w.clock.work(10)  # 10:15: the optional window closed unused — nothing to count, nothing red
+    dlg = shown(qtbot, build_dialog(None, w.actor("zhkh"), stale, "not_competent"))
+    assert dlg.clock_label.isHidden()
+    dlg.reject()
+    ref = workflow.save_draft(w.actor("zhkh"), ref.id, stale.version, text=ANSWER)
+    ref = workflow.submit_answer(w.actor("zhkh"), ref.id, ref.version)  # 10:15: to be decided by 10:45
+    submitted_card = card(w, "kurator", ref.id)
+    w.clock.work(40)  # 10:55
+    dlg = shown(qtbot, build_dialog(None, w.actor("kurator"), submitted_card, "approve"))
+    assert dlg.clock_label.text().startswith("Согласование версии 1 (п. 14): просрочено на 10 минут")
+    assert "#b00020" in dlg.clock_label.styleSheet()
 
 
 def test_consolidator_is_chosen_among_the_assigned_units(qtbot: QtBot, world: World) -> None:

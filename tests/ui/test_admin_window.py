@@ -404,6 +404,21 @@ def test_change_a_limit(qtbot: QtBot, window: AdminWindow) -> None:
     assert tab.spins["routing"].value() == 30 and settings.limits().routing == 45
 
 
+def test_limit_labels_name_the_steps_of_the_regulation(window: AdminWindow) -> None:
+    tab = window.limits_tab
+    window.tabs.setCurrentWidget(tab)
+    assert set(tab.labels) == set(tab.spins)
+    # clause 13: the request is a question to the author, prepared by the executor for the curator
+    clarification = tab.labels["clarification"].text()
+    assert "исполнителя" not in clarification and "(п. 13)" in clarification
+    assert "автору сообщения" in tab.labels["clarification"].toolTip()
+    assert tab.spins["clarification"].toolTip() == tab.labels["clarification"].toolTip()
+    # the approval, revision and posting limits apply to answers and to clarification requests alike
+    for step in ("approval", "revision", "publication"):
+        assert "запрос (уточнение)" in tab.labels[step].toolTip()
+    assert all(label.toolTip() for label in tab.labels.values())
+
+
 # --- item models --------------------------------------------------------------------------
 
 

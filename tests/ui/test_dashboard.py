@@ -128,6 +128,8 @@ def test_unit_load_model_contract(qtmodeltester) -> None:  # noqa: ANN001
     model.set_rows([UnitLoad(1, "Отдел ЖКХ", "ЖКХ", 4, 1), UnitLoad(2, "Водоканал", "Водоканал", 0, 0)])
     qtmodeltester.check(model)
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Открытых поручений"
+    assert "шага куратора" in model.headerData(2, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) is None
     assert model.data(model.index(0, 2), Qt.ItemDataRole.ForegroundRole) is not None
     assert model.data(model.index(1, 2), Qt.ItemDataRole.ForegroundRole) is None
 
@@ -157,3 +159,28 @@ def test_show_in_queue_opens_the_overdue_tab_of_the_main_window(qtbot: QtBot, wo
     # an executor has no such tab: no button
     executor = open_board(world.actor("zhkh"))
     assert not executor.show_overdue_button.isVisible()
+
+
+def test_overdue_now_counts_the_red_rows_by_the_clock_that_ran_out(qtbot: QtBot, world: World,  # noqa: ANN001
+                                                                    open_board) -> None:
+    from app.services import queue
+    from tests.ui.helpers import overdue_mix
+
+    refs = overdue_mix(world)
+    world.clock.set(datetime(2026, 11, 24, 11, 0, tzinfo=MSK))
+    board = open_board(world.actor("kurator"))
+    # the same four incidents the «Просроченные» tab lists (see overdue_mix for each due moment)
+    tab = queue.fetch_page(world.actor("kurator"), queue.QueueFilter(preset="overdue")).rows
+    assert {r.incident_id for r in tab} == {refs[n].id for n in ("new_late", "approval_late", "publication_late",
+                                                                 "high")}
+    assert board.overdue_label.text() == str(len(tab)) == "4"
+    assert {label: n.text() for label, n in board.step_labels.items()} == {
+        "Направление исполнителю (п. 10)": "1",       # new_late: routing due 10:00
+        "Согласование (п. 14)": "1",                  # approval_late: the request awaits the curator since 09:30
+        "Размещение (п. 16)": "1",                    # publication_late: the approved request not posted by 10:00
+        "Проект ответа на согласование (п. 12)": "1",  # high: draft due 10:30
+    }
+    # the unit is counted for the curator's late approval too (the header says so)
+    units = board.units_model
+    zhkh = next(r for r in range(units.rowCount()) if units.data(units.index(r, 0)).startswith("Отдел ЖКХ"))
+    assert units.data(units.index(zhkh, 2)) == "3"

@@ -182,6 +182,18 @@ def wait_row(qtbot: QtBot, win: MainWindow, incident_id: int, status: str) -> No
     settle(qtbot, win)
 
 
+def wait_row_saying(qtbot: QtBot, win: MainWindow, incident_id: int, fragment: str) -> None:
+    """The incident's row in the current tab says ``fragment`` in its «Статус» cell (any case): where
+    the clarification request is, as the queue words it next to the status."""
+    def shown() -> bool:
+        row = win.queue_model.row_of(incident_id)
+        return row >= 0 and fragment.casefold() in str(
+            win.queue_model.data(win.queue_model.index(row, Column.STATUS))).casefold()
+
+    qtbot.waitUntil(shown, timeout=15_000)
+    settle(qtbot, win)
+
+
 def spelling_underline(editor: AnswerEditor, start: int, end: int) -> list[QTextCharFormat]:
     """The highlighter's formats laid over [start, end) of the editor's text."""
     block = editor.editor.document().findBlock(start)
@@ -325,7 +337,7 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
     # 5c. the executor revises the request within the hour of clause 15 and sends it again
     w.clock.work(5)
     choose_tab(qtbot, exe, "На доработке")
-    wait_row(qtbot, exe, lamp, "На доработке")
+    wait_row_saying(qtbot, exe, lamp, "запрос на доработке")
     open_row(qtbot, exe, lamp)
     assert "edit_request" in exe.card_view.action_buttons
 
@@ -346,7 +358,7 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
     # 5d. the curator sees what changed and approves the request
     w.clock.work(3)
     choose_tab(qtbot, cur, "На согласовании")
-    wait_row(qtbot, cur, lamp, "На согласовании")
+    wait_row_saying(qtbot, cur, lamp, "запрос на согласовании")
     open_row(qtbot, cur, lamp)
 
     def approve_request(dialog: ApprovalDialog) -> None:
@@ -365,7 +377,7 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
     monkeypatch.setattr(publish_dialog, "open_external", lambda url: asked_opened.append(url) or True)
     w.clock.work(3)
     choose_tab(qtbot, exe, "К размещению")
-    wait_row(qtbot, exe, lamp, "К размещению")
+    wait_row_saying(qtbot, exe, lamp, "запрос к размещению")
     open_row(qtbot, exe, lamp)
 
     def post_request(dialog: PublishDialog) -> None:
@@ -384,7 +396,7 @@ def test_an_incident_goes_from_the_queue_to_a_published_answer(
     # 5f. twenty minutes later the author answers; the curator records it from «Уточнения»
     w.clock.work(20)
     choose_tab(qtbot, cur, "Уточнения")
-    wait_row(qtbot, cur, lamp, "Ждёт ответа автора")
+    wait_row_saying(qtbot, cur, lamp, "ждёт ответа автора")
     open_row(qtbot, cur, lamp)
     cur.card_view.countdown_timer.timeout.emit()  # the card counts the wait as its clocks, without a reload
     source = page_text(cur.card_view.source_page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import types
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,8 @@ from app.services.database import OpenedDatabase
 from app.services.queue import QueueSort
 from app.ui.main_window import MainWindow, ui_settings
 from app.ui.queue_model import INCIDENT_ID_ROLE, LEVEL_ROLE, Column
-from tests.helpers.world import World, build_world
-from tests.ui.helpers import type_text
+from tests.helpers.world import MSK, World, build_world
+from tests.ui.helpers import overdue_mix, type_text
 
 CURATOR_TABS = ["Новые", "На согласовании", "Уточнения", "Просроченные", "Все"]
 
@@ -109,7 +109,8 @@ def test_title_status_bar_and_tabs_follow_the_user(world: World, open_window,  #
     assert win.windowTitle() == "Инциденты — Слепокурова Яна Евгеньевна"
     assert win.user_label.text() == "Пользователь: Слепокурова Яна Евгеньевна"
     assert win.roles_label.text() == "Роли: Куратор"
-    assert backend_db.target.display() in win.db_label.text()
+    assert win.db_label.toolTip() == backend_db.target.display()
+    assert win.db_label.text().startswith("База данных: ")
     assert [win.tab_bar.tabText(i) for i in range(win.tab_bar.count())] == CURATOR_TABS
     executor = open_window(world, "zhkh")
     assert [executor.tab_bar.tabText(i) for i in range(executor.tab_bar.count())] == [
@@ -297,6 +298,89 @@ def test_a_header_click_sorts_on_the_server(qtbot: QtBot, world: World, open_win
     header_click(qtbot, win, Column.AUTHOR)  # the third click: back to the most urgent first
     wait(qtbot, win)
     assert win.queue_model.sort_order == QueueSort() and header.sortIndicatorSection() == -1
+
+
+# --- «Уточнения» and «Просроченные» -------------------------------------------------------------------
+
+def choose_tab(qtbot: QtBot, win: MainWindow, code: str) -> None:
+    """Click the tab of the preset ``code`` as a user would."""
+    index = next(i for i in range(win.tab_bar.count()) if win.tab_bar.tabData(i) == code)
+    qtbot.mouseClick(win.tab_bar, Qt.MouseButton.LeftButton, pos=win.tab_bar.tabRect(index).center())
+    assert win.current_preset() == code
+    wait(qtbot, win)
+
+
+def red_rows(win: MainWindow) -> set[int]:
+    """The incidents whose «Осталось» cell is red (its clock has passed its due moment)."""
+    model = win.queue_model
+    return {model.data(model.index(r, 0), INCIDENT_ID_ROLE) for r in range(model.rowCount())
+            if model.data(model.index(r, Column.REMAINING), LEVEL_ROLE) == "overdue"}
+
+
+def test_the_overdue_tab_lists_exactly_the_red_rows(qtbot: QtBot, world: World, open_window,  # noqa: ANN001
+                                                     qtmodeltester) -> None:
+    refs = overdue_mix(world)
+    world.clock.set(datetime(2026, 11, 24, 11, 0, tzinfo=MSK))
+    win = open_window(world)
+    choose_tab(qtbot, win, "all")
+    assert len(ids(win)) == len(refs)
+    late = {refs[name].id for name in ("new_late", "approval_late", "publication_late", "high")}
+    assert red_rows(win) == late
+    choose_tab(qtbot, win, "overdue")
+    qtmodeltester.check(win.queue_model)
+    assert set(ids(win)) == red_rows(win) == late
+    qtbot.waitUntil(lambda: win.count_label.text() == "Найдено: 4 инцидента")
+    model = win.queue_model
+    # each red cell says which clock ran out
+    tips = {model.data(model.index(r, 0), INCIDENT_ID_ROLE):
+            model.data(model.index(r, Column.REMAINING), Qt.ItemDataRole.ToolTipRole).splitlines()[0]
+            for r in range(model.rowCount())}
+    assert tips[refs["new_late"].id].startswith("Направление исполнителю (п. 10): просрочено на 1 рабочий час")
+    assert tips[refs["approval_late"].id].startswith("Согласование запроса (уточнения), версия 1 (п. 14)")
+    assert tips[refs["publication_late"].id].startswith("Размещение согласованного запроса (уточнения) (п. 16)")
+    assert tips[refs["high"].id].startswith("Проект ответа на согласование (п. 12)")
+    tip = win.tab_bar.tabToolTip(win.tab_bar.currentIndex())
+    assert "столбец «Осталось» красный" in tip and tip.endswith("(Ctrl+4)")
+
+    # 11:40: the routing of the one registered at 10:45 (due 11:15) ran out too; the countdown turns
+    # it red and the tab follows without the user pressing F5
+    world.clock.set(datetime(2026, 11, 24, 11, 40, tzinfo=MSK))
+    later = late | {refs["new_fresh"].id}
+    model.countdown_timer.timeout.emit()
+    qtbot.waitUntil(lambda: set(ids(win)) == later, timeout=15_000)
+    wait(qtbot, win)
+    assert red_rows(win) == later
+    choose_tab(qtbot, win, "all")
+    assert red_rows(win) == later
+
+
+def test_the_clarification_tab_shows_the_request_and_the_authors_wait(qtbot: QtBot, world: World,  # noqa: ANN001
+                                                                      open_window) -> None:
+    refs = overdue_mix(world)
+    world.clock.set(datetime(2026, 11, 24, 16, 0, tzinfo=MSK))  # posted 10:45: 2 h 15 min before lunch, 2 h after
+    win = open_window(world)
+    choose_tab(qtbot, win, "clarification")
+    model = win.queue_model
+    statuses = {model.data(model.index(r, 0), INCIDENT_ID_ROLE): model.data(model.index(r, Column.STATUS))
+                for r in range(model.rowCount())}
+    assert statuses == {refs["approval_late"].id: "Запрос на согласовании",
+                        refs["publication_late"].id: "Запрос к размещению",
+                        refs["waiting"].id: "Ждёт ответа автора · 4 ч 15 мин"}
+    row = model.row_of(refs["waiting"].id)
+    assert "Ожидание ответа автора: 4 рабочих часа 15 минут" in model.data(
+        model.index(row, Column.STATUS), Qt.ItemDataRole.ToolTipRole)
+    tip = win.tab_bar.tabToolTip(win.tab_bar.currentIndex())
+    assert "запросом (уточнением) автору" in tip and tip.endswith("(Ctrl+3)")
+
+
+def test_status_and_remaining_come_first_so_a_narrow_window_shows_them(world: World,  # noqa: ANN001
+                                                                       open_window) -> None:
+    win = open_window(world)
+    header = win.queue_view.horizontalHeader()
+    assert [header.logicalIndex(v) for v in range(4)] == [Column.NUMBER, Column.STATUS, Column.REMAINING,
+                                                          Column.NETWORK]
+    status = win.queue_view.fontMetrics().horizontalAdvance("Ждёт ответа автора · 4 ч 15 мин")
+    assert win.queue_view.columnWidth(Column.STATUS) > status
 
 
 # --- clocks and loading ----------------------------------------------------------------------------

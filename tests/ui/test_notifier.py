@@ -183,3 +183,31 @@ def test_stop_stops_listening(qtbot: QtBot, world: World, make_notifier) -> None
     assert not notifier.resync_timer.isActive() and not notifier.jump_timer.isActive()
     with qtbot.assertNotEmitted(notifier.incident_event, wait=100):
         events.publish([events.Event("assigned", 3, "Поручение", frozenset({w.units["zhkh"]}))])
+
+
+def test_the_clarification_request_notifies_each_side_in_turn(qtbot: QtBot, world: World,  # noqa: ANN001
+                                                             make_notifier) -> None:
+    """п. 13–16: the request goes to the curator, back to the unit approved, and the author's reply
+    reaches both the unit and the curator."""
+    from tests.ui.helpers import REQUEST_TEXT, route
+
+    w = world
+    curator, _ = make_notifier(w.actor("kurator"))
+    unit, _ = make_notifier(w.actor("zhkh"))
+    ref = route(w, register(w))
+    qtbot.wait(50)  # the «направлен» event of the routing reaches the unit first
+    e, k = w.actor("zhkh"), w.actor("kurator")
+    ref = workflow.save_request(e, ref.id, ref.version, text=REQUEST_TEXT)
+    with qtbot.waitSignal(curator.shown) as shown:
+        ref = workflow.submit_request(e, ref.id, ref.version)
+    assert shown.args[0] == Notice(ref.id, "event", f"Запрос (уточнение) по инциденту № {ref.id} ждёт согласования")
+    with qtbot.waitSignal(unit.shown) as shown:
+        ref = workflow.approve(k, ref.id, ref.version)
+    assert shown.args[0].message == (f"Запрос (уточнение) по инциденту № {ref.id} согласован — "
+                                     "разместите в течение 30 мин")
+    with qtbot.waitSignal(curator.shown) as shown:
+        ref = workflow.publish(e, ref.id, ref.version, url="https://vk.com/wall-1_1?reply=3")
+    assert shown.args[0].message == f"Запрос (уточнение) по инциденту № {ref.id} размещён — ждём ответа автора"
+    with qtbot.waitSignal(unit.shown) as to_unit, qtbot.waitSignal(curator.shown) as to_curator:
+        workflow.record_author_reply(k, ref.id, ref.version, text="Дом 12, у второго подъезда")
+    assert to_unit.args[0].message == to_curator.args[0].message == f"Автор ответил на запрос по инциденту № {ref.id}"
