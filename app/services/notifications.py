@@ -24,6 +24,7 @@ from app.services import events, formatting
 from app.services.calendar_store import current_calendar
 from app.services.deadlines import WARNING_SHARE, Clock, ClockState, clocks_for_many
 from app.services.permissions import Actor
+from app.services.workflow import awaiting_responsible_official
 from app.services.worktime import WorkCalendar
 
 WARNING = "warning"
@@ -77,11 +78,13 @@ def _unit_names(actor: Actor) -> frozenset[str]:
     return frozenset(names)
 
 
-def _concerns(actor: Actor, c: Clock, unit_names: frozenset[str]) -> bool:
+def _concerns(actor: Actor, c: Clock, unit_names: frozenset[str], deciding: bool = False) -> bool:
     if c.optional:
         return False
     if actor.is_curator:
         return True
+    if deciding and c.code == "approval":
+        return True  # the responsible official decides on the curator's own text (clauses 8, 14)
     if c.code in SHARED_STEPS:
         return True
     if c.code in CURATOR_STEPS or not actor.unit_ids:
@@ -95,9 +98,13 @@ def _relevant(actor: Actor, now: datetime) -> list[tuple[int, Clock]]:
     if not ids:
         return []
     names = _unit_names(actor)
+    deciding: set[int] = set()
+    if actor.has(Role.RESPONSIBLE):
+        deciding = {i for (i,) in Incident.select(Incident.id).where(awaiting_responsible_official()).tuples()}
     found = []
     for incident_id, clocks in clocks_for_many(ids, now).items():
-        found.extend((incident_id, c) for c in clocks if c.is_open and _concerns(actor, c, names))
+        found.extend((incident_id, c) for c in clocks
+                     if c.is_open and _concerns(actor, c, names, incident_id in deciding))
     found.sort(key=lambda pair: (pair[0], pair[1].due_at))
     return found
 

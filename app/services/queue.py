@@ -22,13 +22,15 @@ from app.services import clock
 from app.services.calendar_store import current_calendar
 from app.services.deadlines import Clock, author_wait_total, author_waits_for_many, clocks_for_many, current_clock
 from app.services.permissions import Actor
-from app.services.workflow import ACTIVE_ASSIGNMENT
+from app.services.workflow import ACTIVE_ASSIGNMENT, awaiting_responsible_official
 
 CURATOR_PRESETS = [("new", "Новые"), ("approval", "На согласовании"), ("clarification", "Уточнения"),
                    ("overdue", "Просроченные"), ("all", "Все")]
 EXECUTOR_PRESETS = [("mine", "Мои"), ("returned", "На доработке"), ("to_publish", "К размещению"),
                     ("unit_all", "Все моего отдела")]
 READER_PRESETS = [("open", "В работе"), ("overdue", "Просроченные"), ("all", "Все")]
+#: the responsible official decides on texts the curator wrote (clauses 8, 14)
+RESPONSIBLE_PRESETS = [("to_decide", "Согласовать (п. 8, 14)")]
 
 SORT_COLUMNS = ("urgent", "number", "detected", "network", "author", "topic", "status", "due", "priority")
 
@@ -93,6 +95,8 @@ def presets_for(actor: Actor) -> list[tuple[str, str]]:
         presets += EXECUTOR_PRESETS
     if not presets:
         presets = list(READER_PRESETS)
+    if actor.has(Role.RESPONSIBLE):
+        presets = RESPONSIBLE_PRESETS + presets
     return presets
 
 
@@ -226,6 +230,8 @@ def _filtered(actor: Actor, f: QueueFilter, search_by_index: bool = False):  # n
     elif preset == "overdue":
         # one definition everywhere: some open clock of the incident has passed its due moment
         query = query.where(Incident.next_due_at < now)
+    elif preset == "to_decide":
+        query = query.where(awaiting_responsible_official())
     elif preset == "open":
         query = query.where(Incident.status.in_(open_statuses))
     elif preset == "mine":
@@ -316,6 +322,9 @@ def _segments(sort: QueueSort, preset: str, undated: bool = True, few: bool = Fa
     the parts of incidents without a deadline (there are none when the database says so).
     """
     column = sort.column if sort.column in SORT_COLUMNS else "urgent"
+    if column == "urgent" and preset == "overdue":
+        # the step that ran out first comes first (every row of this tab has a next-due moment)
+        return [([], [Incident.next_due_at.asc(), Incident.id.asc()])]
     if column != "urgent" and few:
         return [([], _ordering(sort, preset, few=True))]
     if column == "topic" and not searching:

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import ParamSpec, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from peewee import IntegrityError, Model, PostgresqlDatabase
+from peewee import Expression, IntegrityError, Model, PostgresqlDatabase
 
 from app.models import (
     Answer, ApprovalDecision, Assignment, AuditEvent, AuthorReply, Comment, Incident, Location, Publication, Topic,
@@ -123,7 +123,8 @@ def _posted_link(incident: Incident, url: str, confirmed: bool, what: str) -> tu
     if network != incident.network:
         raise ValidationError(
             f"{what}: ссылка ведёт в {NETWORK_LABELS[network]}, а инцидент размещён в "
-            f"{NETWORK_LABELS[Network(incident.network)]} — по п. 16 ответ размещается в той же соцсети")
+            f"{NETWORK_LABELS[Network(incident.network)]} — по п. 16 текст размещается в той же соцсети, "
+            "где размещён инцидент")
     other = not same_post(incident.link, url)
     if other and not confirmed:
         raise OtherPostLink(
@@ -204,6 +205,8 @@ def step_limit(incident: Incident, step: str) -> int:
         own = _stage_limits(incident).get(step)
         if own:
             return int(own)
+    if step == "final_draft":  # without the curator's own limit: 3 working hours before the final answer
+        return int(settings.limits().draft_before_deadline)
     return int(getattr(settings.limits(), step))
 
 
@@ -306,8 +309,9 @@ def _resting_status(incident: Incident) -> IncidentStatus:
     """The status of an incident with nothing on approval: where the work on it stands."""
     active = _active_assignments(incident.id)
     interim = _has_interim(incident)
-    if not active and not interim:
-        return IncidentStatus.NEW  # no unit works on it (clause 11 notice): the curator routes it again
+    if not active:
+        # no unit works on it (a clause-11 notice, also in the final-answer stage): the curator routes it again
+        return IncidentStatus.NEW
     if incident.request_state == RequestState.WAITING:
         return IncidentStatus.CLARIFICATION
     if incident.request_state == RequestState.RETURNED:
@@ -633,11 +637,11 @@ def save_draft(actor: Actor, incident_id: int, expected_version: int, *, text: s
         if answer is None:
             answer = Answer.create(incident=incident, assignment=assignment, kind=kind, number=_next_number(incident.id),
                                    text=text, author=actor.user_id, acting_for=acting_for, created_at=clock.now())
-            action = "answer.create"
+            action = "request.create" if request else "answer.create"
         else:
             answer.text, answer.kind, answer.author, answer.acting_for = text, kind, actor.user_id, acting_for
             _save(answer)
-            action = "answer.edit"
+            action = "request.edit" if request else "answer.edit"
         _save(incident)
         audit.record(action, actor=actor.user_id, acting_for=acting_for, incident=incident,
                      entity="answer", entity_id=answer.id, payload={"number": answer.number, "kind": kind,
@@ -767,6 +771,16 @@ def _submitted_answer(incident: Incident) -> Answer:
     if answer is None:
         raise InvalidTransition("Нет проекта ответа или запроса, направленного на согласование")
     return answer
+
+
+def awaiting_responsible_official() -> Expression:
+    """``Incident.id IN (…)``: incidents whose text on approval was written by a curator — the
+    responsible official decides on those (clauses 8, 14)."""
+    written_by_curator = (Answer.select(Answer.incident).join(User, on=(Answer.author == User.id))
+                          .where((Answer.state == AnswerState.SUBMITTED) & (Answer.kind != AnswerKind.CONTRIBUTION)
+                                 # no other role code contains «curator»
+                                 & User.roles.contains(Role.CURATOR.value)))
+    return (Incident.status == IncidentStatus.ON_APPROVAL) & Incident.id.in_(written_by_curator)
 
 
 def approver_rule(actor: Actor, author_id: int, author_roles: Iterable[str], what: str) -> None:

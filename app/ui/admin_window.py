@@ -1489,17 +1489,9 @@ LIMIT_TIPS = {
     "final_answer_days": "Окончательный ответ после промежуточного — рабочих дней со дня размещения промежуточного "
                          "(п. 18); сроки шагов этого этапа куратор задаёт в карточке инцидента",
 }
-#: labels of ``settings.LIMIT_LABELS`` that still name a step in its old meaning → what is shown
-#: instead (clause 13: the request is a question to the AUTHOR, not the executor's to the curator)
-LIMIT_LABEL_FIXES = {
-    "Запрос (уточнение) исполнителя (п. 13), мин": "Запрос (уточнение) автору — направить куратору (п. 13), мин",
-}
-
-
 def limit_label(name: str) -> str:
     """The Russian label of the limit ``name`` as the administrator sees it."""
-    label = settings.LIMIT_LABELS.get(name, name)
-    return LIMIT_LABEL_FIXES.get(label, label)
+    return settings.LIMIT_LABELS.get(name, name)
 
 
 class LimitsTab(AdminTab):

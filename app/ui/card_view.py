@@ -663,7 +663,7 @@ class IncidentCardView(QWidget):
             remaining = remaining_for(c, now, cal) if not lapsed else Remaining("—", NONE, c.summary())
             background, foreground = LEVEL_COLORS[remaining.level]
             if c.is_open and not lapsed and remaining.left is not None:
-                state = formatting.time_left(remaining.left)
+                state = formatting.time_left(remaining.left, overdue=now > c.due_at)
             elif c.state == ClockState.UNUSED or lapsed:
                 state = "не использован"
             else:
@@ -689,7 +689,7 @@ class IncidentCardView(QWidget):
             c, label = current
             remaining = remaining_for(c, now, cal)
             background, foreground = LEVEL_COLORS[remaining.level]
-            text = (f"{c.title} ({c.clause}): {formatting.time_left(remaining.left)}"
+            text = (f"{c.title} ({c.clause}): {formatting.time_left(remaining.left, overdue=now > c.due_at)}"
                     if c.is_open and remaining.left is not None else c.summary())
             self.current_clock_label.setText(text)
             self.current_clock_label.setToolTip(remaining.tooltip)

@@ -299,7 +299,7 @@ class DashboardWindow(QWidget):
         self.refreshed.emit()
 
     def _show_steps(self, steps: tuple[tuple[str, int], ...]) -> None:
-        """One line per step whose clock ran out: «Согласование (п. 14)   3»."""
+        """One line per step whose clock ran out: «Согласование ответа или запроса (п. 14)   3»."""
         while self.steps_grid.count():
             item = self.steps_grid.takeAt(0)
             if item.widget() is not None:

@@ -324,7 +324,7 @@ def remaining_for(c: Clock | None, now: datetime, cal: WorkCalendar) -> Remainin
         level = WARNING if share >= WARNING_SHARE else OK
         text = f"осталось {short_duration(left)}"
     subject = f" — {c.subject}" if c.subject else ""
-    summary = f"{c.title} ({c.clause}){subject}: {formatting.time_left(left)}"
+    summary = f"{c.title} ({c.clause}){subject}: {formatting.time_left(left, overdue=now > c.due_at)}"
     tip = f"{summary}\nСрок: {due_text}" + (f"\n\n{explanation}" if explanation else "")
     return Remaining(text, level, tip, left)
 

@@ -230,10 +230,13 @@ def test_one_definition_of_overdue_for_the_tab_the_dashboard_and_the_red_rows(wo
     w.clock.set(datetime(2026, 11, 24, 10, 1, tzinfo=MSK))  # the routing and the approval clocks ran out
     assert _agree(w) == {fresh.id, on_approval.id}
     assert dict(dashboard.summary(k).overdue_by_step) == {"Направление исполнителю (п. 10)": 1,
-                                                          "Согласование (п. 14)": 1}
+                                                          "Согласование ответа или запроса (п. 14)": 1}
     # the answer clock (Wed 09:30) is far, the draft clock (Tue 15:30) is not: the old tab missed this one
     w.clock.set(datetime(2026, 11, 24, 15, 31, tzinfo=MSK))
     assert _agree(w) == {fresh.id, waiting.id, on_approval.id}
+    # the tab lists the step that ran out first first: 10:00, 10:00, then 15:30
+    ordered = [r.incident_id for r in queue.fetch_page(k, queue.QueueFilter(preset="overdue")).rows]
+    assert ordered[-1] == waiting.id and set(ordered[:2]) == {fresh.id, on_approval.id}
     assert the(clocks(w, waiting.id), "answer").state == ClockState.RUNNING
     assert _agree(w, "zhkh") == {waiting.id, on_approval.id}  # an executor's view of the same
     assert {u.short_name: u.overdue for u in dashboard.summary(k).units}["Отдел ЖКХ, благоустройства и транспорта"] == 2

@@ -14,7 +14,7 @@ from app.models.enums import (
     CLAUSE21_REASONS, NO_ANSWER_REASON_LABELS, AnswerKind, AssignmentState, IncidentStatus, NoAnswerReason,
     RequestState, ReturnReason, Role, UnitKind,
 )
-from app.services import catalog, events, incident_view, users, workflow
+from app.services import catalog, events, incident_view, notifications, queue, users, workflow
 from app.services.deadlines import ClockState
 from app.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from tests.helpers.world import MSK, World, build_world
@@ -140,7 +140,14 @@ def test_the_author_never_approves_and_a_curators_text_goes_to_the_responsible_o
         assert ({"approve", "return"} <= card.actions) is can
         assert "согласует не автор, а ответственное должностное лицо (п. 8, 14) — Козыренко Елена Петровна" \
             in card.approver_note
-    # the responsible official returns it 20 minutes later (due 10:10 + 30 = 10:40), then approves
+    # the responsible official finds it in a tab of their own and hears about its approval clock
+    assert ("to_decide", "Согласовать (п. 8, 14)") in queue.presets_for(responsible)
+    assert tab(w, "to_decide", "otvetstv") == {ref.id}
+    w.clock.work(23)  # 10:33: 23 of the 30 minutes used, past 75 % — the warning
+    assert [a.incident_id for a in notifications.pending_alerts(responsible)
+            if "Согласование версии" in a.message] == [ref.id]
+    w.clock.set(w.clock.moment.replace(minute=10))  # back to 10:10, when it was submitted
+    # the responsible official returns it 20 minutes after submission (due 10:10 + 30 = 10:40), then approves
     w.clock.work(20)
     ref = workflow.return_for_revision(responsible, ref.id, ref.version, reasons=[ReturnReason.SPELLING])
     w.clock.work(30)

@@ -633,7 +633,8 @@ def test_publishing_refuses_another_network_and_asks_before_another_post(
     click(qtbot, dlg.ok_button)
     assert dlg.isVisible() and not dlg.changed
     assert dlg.error_label.text() == ("Ссылка на размещённый запрос: ссылка ведёт в Одноклассники, а инцидент "
-                                      "размещён в ВКонтакте — по п. 16 ответ размещается в той же соцсети")
+                                      "размещён в ВКонтакте — по п. 16 текст размещается в той же соцсети, "
+                                      "где размещён инцидент")
     # another post of the same network: asked, and «no» keeps the dialog open
     other = "https://vk.com/wall-123456_500"
     dlg.url_edit.setText(other)

@@ -176,8 +176,8 @@ def test_overdue_now_counts_the_red_rows_by_the_clock_that_ran_out(qtbot: QtBot,
     assert board.overdue_label.text() == str(len(tab)) == "4"
     assert {label: n.text() for label, n in board.step_labels.items()} == {
         "Направление исполнителю (п. 10)": "1",       # new_late: routing due 10:00
-        "Согласование (п. 14)": "1",                  # approval_late: the request awaits the curator since 09:30
-        "Размещение (п. 16)": "1",                    # publication_late: the approved request not posted by 10:00
+        "Согласование ответа или запроса (п. 14)": "1",                  # approval_late: the request awaits the curator since 09:30
+        "Размещение ответа или запроса (п. 16)": "1",                    # publication_late: the approved request not posted by 10:00
         "Проект ответа на согласование (п. 12)": "1",  # high: draft due 10:30
     }
     # the unit is counted for the curator's late approval too (the header says so)
