@@ -270,11 +270,27 @@ class _Builder:
         self.interim_at = interim[0].published_at if interim else None
         self.stage_limits = json.loads(h.incident.step_limits) if h.incident.step_limits else {}
 
-    def limit(self, step: str, start: datetime) -> int:
-        """The limit of a step that starts at ``start``: the curator's own in the final-answer stage."""
-        if self.interim_at is not None and start >= self.interim_at and self.stage_limits.get(step):
+    def stage_limit(self, step: str, start: datetime, ended: datetime | None) -> int | None:
+        """The curator's own limit of a step of the final-answer stage (clause 18), if one applies.
+
+        A step is judged by the limit in force when it ended (or the present one while it runs):
+        a limit set later never re-judges a finished step, so the card, the report and the audit
+        event written when the step ended keep one verdict.
+        """
+        if self.interim_at is None or start < self.interim_at or not self.stage_limits.get(step):
+            return None
+        history = [(datetime.fromisoformat(at), minutes) for at, code, minutes
+                   in self.stage_limits.get("_history", ()) if code == step]
+        if not history or ended is None:
             return int(self.stage_limits[step])
-        return int(getattr(self.limits, step))
+        in_force = [minutes for at, minutes in history if at <= ended]
+        return int(in_force[-1]) if in_force else None
+
+    def limit(self, step: str, start: datetime, ended: datetime | None = None) -> int:
+        """The limit of a step that starts at ``start`` (and ended at ``ended``): the curator's own
+        in the final-answer stage, else the regulation's."""
+        own = self.stage_limit(step, start, ended)
+        return own if own is not None else int(getattr(self.limits, step))
 
     def in_first_stage(self, moment: datetime) -> bool:
         return self.interim_at is None or moment < self.interim_at
@@ -392,16 +408,16 @@ class _Builder:
             stop = self.stop(unit, closed) if unit else closed
             approval_title, revision_title, publication_title = _version_titles(ans.kind, ans.number)
             decision = decisions_by_answer.get(ans.id, [None])[0]
+            ended = decision.decided_at if decision else stop
             self.add("approval", "п. 14", approval_title, ans.submitted_at,
-                     minutes=self.limit("approval", ans.submitted_at),
-                     ended=decision.decided_at if decision else stop)
+                     minutes=self.limit("approval", ans.submitted_at, ended), ended=ended)
             if decision is None:
                 continue
             if decision.approved:
                 pub = publications.get(ans.id)
+                ended = pub.published_at if pub else stop
                 self.add("publication", "п. 16", publication_title, decision.decided_at,
-                         minutes=self.limit("publication", decision.decided_at),
-                         ended=pub.published_at if pub else stop)
+                         minutes=self.limit("publication", decision.decided_at, ended), ended=ended)
             else:
                 # clause 15: the revision is the unit's next version of the same text — a returned
                 # answer is not revised by a clarification request sent meanwhile (its clock runs
@@ -412,7 +428,7 @@ class _Builder:
                               if x.assignment_id == ans.assignment_id
                               and (request or x.kind != AnswerKind.REQUEST)), None)
                 self.add("revision", "п. 15", revision_title, decision.decided_at,
-                         minutes=self.limit("revision", decision.decided_at), ended=later or stop)
+                         minutes=self.limit("revision", decision.decided_at, later or stop), ended=later or stop)
 
         # clause 18: the final answer after an interim one
         if self.interim_at is not None:
@@ -452,11 +468,12 @@ class _Builder:
         if notice is not None:
             start = a.assigned_at if self.in_first_stage(notice) else max(a.assigned_at, self.interim_at)
             self.add("competence_notice", "п. 11", "Сообщение о некомпетентности", start,
-                     minutes=self.limit("competence_notice", start), ended=notice, subject=name)
+                     minutes=self.limit("competence_notice", start, notice), ended=notice, subject=name)
             rerouted = min((b.assigned_at for b in h.assignments if b.assigned_at >= notice and b.id != a.id),
                            default=None)
             self.add("rerouting", "п. 11", "Перенаправление после сообщения", notice,
-                     minutes=self.limit("rerouting", notice), ended=rerouted or closed, subject=name)
+                     minutes=self.limit("rerouting", notice, rerouted or closed), ended=rerouted or closed,
+                     subject=name)
         elif windows_open:
             self.add("competence_notice", "п. 11", "Можно сообщить о некомпетентности", a.assigned_at,
                      minutes=self.limit("competence_notice", a.assigned_at), ended=None, subject=name, optional=True)
@@ -518,11 +535,11 @@ class _Builder:
         final = first(ANSWERING_KINDS, False)
         if request is not None:
             self.add("clarification", "п. 13, 18", "Запрос (уточнение) автору на согласование — окончательный ответ",
-                     start, minutes=self.limit("clarification", start), ended=request, subject=name)
+                     start, minutes=self.limit("clarification", start, request), ended=request, subject=name)
         elif active and final is None:
             self.add("clarification", "п. 13, 18", "Можно подготовить запрос (уточнение) автору", start,
                      minutes=self.limit("clarification", start), ended=None, subject=name, optional=True)
-        own = self.stage_limits.get("final_draft")
+        own = self.stage_limit("final_draft", start, final or stop)
         title = "Окончательный ответ на согласование"
         if own:
             self.add("final_draft", "п. 12, 18", title, start, minutes=int(own), ended=final or stop, subject=name)

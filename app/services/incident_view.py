@@ -352,7 +352,7 @@ def _stage_limits(incident: Incident) -> tuple[tuple[str, int], ...]:
         stored = json.loads(incident.step_limits) if incident.step_limits else {}
     except ValueError:
         return ()
-    return tuple(sorted((str(k), int(v)) for k, v in stored.items()))
+    return tuple(sorted((str(k), int(v)) for k, v in stored.items() if not str(k).startswith("_")))
 
 
 def _requests(incident_id: int, answers: list[Answer], publications: dict[int, Publication], names: dict[int, str],

@@ -203,7 +203,7 @@ def step_limit(incident: Incident, step: str) -> int:
     # the curator's own limits exist only once set (clause 18): without them no query is needed
     if incident.step_limits and _has_interim(incident):
         own = _stage_limits(incident).get(step)
-        if own:
+        if isinstance(own, int) and own:
             return int(own)
     if step == "final_draft":  # without the curator's own limit: 3 working hours before the final answer
         return int(settings.limits().draft_before_deadline)
@@ -1044,12 +1044,19 @@ def set_stage_limits(actor: Actor, incident_id: int, expected_version: int, *, l
         if not _has_interim(incident):
             raise InvalidTransition("Сроки этапа окончательного ответа устанавливаются после размещения "
                                     "промежуточного ответа (п. 18)")
-        old = _stage_limits(incident)
-        incident.step_limits = json.dumps({**old, **limits}, sort_keys=True)
+        stored = _stage_limits(incident)
+        history = list(stored.pop("_history", []))
+        old = dict(stored)
+        now = clock.now()
+        # when each limit was set: a step that ended before keeps the verdict of the limit it ran under
+        history += [[now.isoformat(), step, minutes] for step, minutes in sorted(limits.items())
+                     if old.get(step) != minutes]
+        new = {**old, **limits}
+        incident.step_limits = json.dumps({**new, "_history": history}, sort_keys=True)
         _save(incident)
-        _settle(incident, clock.now())
+        _settle(incident, now)
         audit.record("incident.stage_limits", actor=actor.user_id, incident=incident,
-                     comment=comment, payload={"old": old, "new": json.loads(incident.step_limits)})
+                     comment=comment, payload={"old": old, "new": new})
     return Ref(incident.id, incident.version)
 
 

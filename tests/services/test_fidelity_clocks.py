@@ -129,6 +129,32 @@ def test_the_curator_sets_the_limit_of_the_final_draft(world: World) -> None:
     assert timing(events(ref.id, "answer.submit")[-1]) == clock_timing(revision) == (70, 60, False)
 
 
+def test_a_limit_set_after_a_step_ended_does_not_re_judge_it(world: World) -> None:
+    """Card, audit event and report keep one verdict: a step is judged by the limit in force when it ended."""
+    w = world
+    ref = interim_published(w)  # the final stage starts Tue 11:10
+    k = w.actor("kurator")
+    # a request sent at 13:00 — 110 working minutes into the stage, past the regulation's 60
+    w.clock.set(datetime(2026, 11, 24, 13, 0, tzinfo=MSK))
+    ref = request(w, ref)
+    (sent,) = events(ref.id, "request.submit")
+    assert timing(sent) == (110, 60, False)
+    # the curator then gives the stage's requests 2 working days (960 min) and approvals 120 min
+    w.clock.set(datetime(2026, 11, 24, 14, 10, tzinfo=MSK))
+    ref = workflow.set_stage_limits(k, ref.id, ref.version, limits={"clarification": 960, "approval": 120})
+    ask = the(clocks(w, ref.id), "clarification", "окончательный ответ")
+    assert clock_timing(ask) == timing(sent) == (110, 60, False)  # the finished step keeps its verdict
+    assert _stage_row("clarification", "п. 13, 18").missed == 1
+    # the approval still running (since 13:00, 10 working min so far) runs under the new 120 min:
+    # due 13:00 + 120 working min, lunch 13–14 skipped → 16:00
+    approval = the(clocks(w, ref.id), "approval", "запроса")
+    assert local(approval.due_at) == datetime(2026, 11, 24, 16, 0)
+    w.clock.set(datetime(2026, 11, 24, 15, 0, tzinfo=MSK))  # 60 working minutes: within the new limit
+    ref = workflow.approve(k, ref.id, ref.version)
+    approval = the(clocks(w, ref.id), "approval", "запроса")
+    assert timing(events(ref.id, "request.approve")[0]) == clock_timing(approval) == (60, 120, True)
+
+
 def test_stage_limits_are_refused_before_an_interim_answer_and_for_unknown_steps(world: World) -> None:
     w = world
     ref = route(w, register(w))
