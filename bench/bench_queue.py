@@ -127,7 +127,7 @@ def build(path: Path, n: int, seed: int = 2026) -> None:
                 "priority": Priority.HIGH if high else Priority.NORMAL,
                 "topic_group": topic.group_id if routed else None, "topic": topic.id if routed else None,
                 "location": streets[street] if routed else None, "status": status, "due_at": due,
-                "routed_at": routed_at, "closed_at": None, "no_answer_reason": None, "version": 3,
+                "routed_at": routed_at, "closed_at": None, "no_answer_reason": None, "version": 3, "no_location": False,
                 "updated_at": detected, "updated_by": curator.id,
             }
             incidents.append(row)

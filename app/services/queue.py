@@ -276,10 +276,12 @@ def _ordering(sort: QueueSort, preset: str, few: bool = False) -> list:
     column = sort.column if sort.column in SORT_COLUMNS else "urgent"
     if column == "urgent":
         if preset in ("all", "unit_all"):
-            # closed incidents go last; among the open ones the earliest deadline first
+            # closed incidents go last; among the open ones the step due first (closed ones have none:
+            # their answer deadline orders them)
             closed_last = Case(None, [(Incident.status.in_([IncidentStatus.ANSWERED, IncidentStatus.NO_ANSWER]), 1)], 0)
-            return [closed_last, Incident.due_at.asc(nulls="LAST"), Incident.id.desc()]
-        return [Incident.due_at.asc(nulls="LAST"), Incident.id]
+            return [closed_last, fn.COALESCE(Incident.next_due_at, Incident.due_at).asc(nulls="LAST"),
+                    Incident.id.desc()]
+        return [fn.COALESCE(Incident.next_due_at, Incident.due_at).asc(nulls="LAST"), Incident.id]
     expr = {
         "number": Incident.id, "detected": Incident.detected_at, "network": Incident.network,
         "author": Incident.author, "topic": Topic.name, "status": Incident.status, "due": Incident.due_at,
@@ -349,7 +351,9 @@ def _segments(sort: QueueSort, preset: str, undated: bool = True, few: bool = Fa
         # Only the closed incidents (nearly all of a big database) are read in deadline order from
         # the deadline index. Open ones are few and scattered along it: COALESCE keeps the planner
         # on the status index and a small sort instead of a walk past every closed incident.
-        deadline = Incident.due_at if by_index else fn.COALESCE(Incident.due_at, Incident.due_at)
+        # Open incidents come in the order of the clock their row shows (the step due first, as the
+        # «Осталось» column and the red rows), closed ones by their answer deadline.
+        deadline = Incident.due_at if by_index else fn.COALESCE(Incident.next_due_at, Incident.due_at)
         parts.append((conditions + [Incident.due_at.is_null(False)], [deadline.asc(), tie]))
         if undated:
             parts.append((conditions + [Incident.due_at.is_null(True)], [tie]))

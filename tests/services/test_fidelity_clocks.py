@@ -263,6 +263,10 @@ def test_one_definition_of_overdue_for_the_tab_the_dashboard_and_the_red_rows(wo
     # the tab lists the step that ran out first first: 10:00, 10:00, then 15:30
     ordered = [r.incident_id for r in queue.fetch_page(k, queue.QueueFilter(preset="overdue")).rows]
     assert ordered[-1] == waiting.id and set(ordered[:2]) == {fresh.id, on_approval.id}
+    # «most urgent first» on every tab goes by the same clock the row shows, closed incidents last
+    everything = [r for r in queue.fetch_page(k, queue.QueueFilter(preset="all")).rows]
+    shown = [r.clock.due_at for r in everything if r.incident_id != closed.id]
+    assert shown == sorted(shown) and everything[-1].incident_id == closed.id
     assert the(clocks(w, waiting.id), "answer").state == ClockState.RUNNING
     assert _agree(w, "zhkh") == {waiting.id, on_approval.id}  # an executor's view of the same
     assert {u.short_name: u.overdue for u in dashboard.summary(k).units}["Отдел ЖКХ, благоустройства и транспорта"] == 2
