@@ -414,6 +414,8 @@ def _search_by_index(f: QueueFilter, sort: QueueSort | None) -> bool:
     else:
         column = sort.column if sort.column in SORT_COLUMNS else "urgent"
         wanted = column in ("urgent", "status") or (column != "topic" and (_few_rows(f) or not _narrowed_to_open(f)))
+        # the overdue tab is a thin range of the next-due index (open incidents only): it leads, whatever the sort
+        wanted = wanted or f.preset == "overdue"
     match = _fts_match(f.search)
     return wanted and match is not None and _common_search(match)
 
