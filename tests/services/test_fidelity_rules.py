@@ -14,7 +14,7 @@ from app.models.enums import (
     CLAUSE21_REASONS, NO_ANSWER_REASON_LABELS, AnswerKind, AssignmentState, IncidentStatus, NoAnswerReason,
     RequestState, ReturnReason, Role, UnitKind,
 )
-from app.services import catalog, events, incident_view, notifications, queue, users, workflow
+from app.services import catalog, incident_view, notifications, queue, users, workflow
 from app.services.deadlines import ClockState
 from app.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 from tests.helpers.world import MSK, World, build_world
@@ -27,14 +27,6 @@ from tests.services.fidelity_helpers import (
 @pytest.fixture
 def world(db, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: ANN001
     return build_world(monkeypatch)
-
-
-@pytest.fixture
-def heard() -> list[events.Event]:
-    got: list[events.Event] = []
-    stop = events.subscribe(got.append)
-    yield got
-    stop()
 
 
 # --- clause 10: topic and location -------------------------------------------------------------

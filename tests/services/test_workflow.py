@@ -12,7 +12,7 @@ from app.models import (
 from app.models.enums import (
     AbsenceKind, AnswerKind, AnswerState, AssignmentState, IncidentStatus, NoAnswerReason, Priority, ReturnReason,
 )
-from app.services import absences, audit, events, workflow
+from app.services import absences, audit, workflow
 from app.services.errors import ConflictError, InvalidTransition, PermissionDenied, ValidationError
 from tests.helpers.world import MSK, World, build_world
 
@@ -22,14 +22,6 @@ POST = "https://vk.com/wall-123456_{}"
 @pytest.fixture
 def world(db, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: ANN001
     return build_world(monkeypatch)
-
-
-@pytest.fixture
-def heard() -> list[events.Event]:
-    got: list[events.Event] = []
-    stop = events.subscribe(got.append)
-    yield got
-    stop()
 
 
 def register(w: World, n: int = 1, priority: Priority = Priority.NORMAL) -> workflow.Ref:
