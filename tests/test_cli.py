@@ -26,11 +26,33 @@ def test_help_is_in_russian_and_lists_the_headless_commands() -> None:
         assert f"    {command} " in result.stdout
 
 
+def test_usage_names_the_program_as_it_is_started_from_a_checkout() -> None:
+    result = run("--help")
+    assert result.stdout.startswith("использование: ./run ")
+    assert "main.py" not in result.stdout
+    wrong = run("нет-такой-команды")
+    assert wrong.returncode == 2 and "./run: ошибка:" in wrong.stderr
+
+
+def test_the_command_line_starts_without_qt_or_a_database_library() -> None:
+    """Headless commands never pay for loading the window: the package imports no PySide6 up front."""
+    probe = subprocess.run([sys.executable, "-c", "import sys, app.cli; "
+                            "print(sorted(m for m in ('PySide6', 'peewee') if m in sys.modules))"],
+                           text=True, capture_output=True, cwd=ROOT, timeout=120)
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == "[]"
+
+
 def test_demo_then_db_info_shows_counts_of_each_kind(fresh_database_url: str) -> None:
     database_url = fresh_database_url
     demo = run("--db", database_url, "demo")
     assert demo.returncode == 0, demo.stderr
     assert "kurator" in demo.stdout and "kurator-demo-1" in demo.stdout
+    roles = {line.split()[0]: line.split(None, 2)[2] for line in demo.stdout.splitlines()
+             if line.startswith("  ") and "-demo-" in line}
+    assert roles["kurator"] == "куратор" and roles["glava"] == "глава"
+    assert roles["otvetstv"] == "ответственное должностное лицо" and roles["zhkh"] == "исполнитель"
+    assert not any(code in demo.stdout for code in ("curator", "executor", "responsible", "head", "admin,"))
     info = run("--db", database_url, "db", "info")
     assert info.returncode == 0, info.stderr
     counts = dict(
@@ -90,11 +112,15 @@ def test_without_a_display_the_gui_explains_offscreen_and_exits_nonzero(tmp_path
     assert result.returncode != 0
     assert "QT_QPA_PLATFORM=offscreen" in result.stderr
     assert "дисплей" in result.stderr.lower() or "экран" in result.stderr.lower()
+    assert "xvfb-run ./run" in result.stderr and "«./run --help»" in result.stderr
+    assert "python main.py" not in result.stderr
 
 
 def test_smoke_test_opens_the_main_window_and_exits_zero() -> None:
     result = run("--smoke-test", env={"QT_QPA_PLATFORM": "offscreen"})
     assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("Проверка запуска пройдена: главное окно «Инциденты» ")
 
 
 def test_output_cut_short_by_the_reader_ends_quietly_without_a_traceback() -> None:

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.paths import resource_path
+from app.services.formatting import plural
+
+SIGNS = ("знак", "знака", "знаков")
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from pymorphy3 import MorphAnalyzer
@@ -262,6 +265,8 @@ _ALPHABET = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 _DOMAIN_WORDS = frozenset(
     {
         "грейдирование",
+        "грейдировать",
+        "прогрейдировать",
         "кронирование",
         "ливневка",
         "ливневый",
@@ -329,6 +334,31 @@ _COMMON_LEMMAS = frozenset(
 # unlikely to stand for them.
 _RARE_GRAMMEMES = frozenset({"Arch", "Dist", "Erro", "Infr", "Slng", "Abbr"})
 _NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+_PERSON_GRAMMEMES = frozenset({"Name", "Surn", "Patr"})
+
+
+@functools.lru_cache(maxsize=65536)
+def _common_word(word: str) -> bool:
+    """Whether the dictionary has ``word`` as an ordinary word, not only as a proper name.
+
+    ``word_is_known`` also says yes to surnames: «устонова» is the genitive of the surname
+    «Устонов», which is no correction for «установа». A suggestion must pass this check."""
+    return any(p.is_known and not (p.tag.grammemes & _NAME_GRAMMEMES) for p in parses(word))
+
+
+def _suggestable(candidate: str) -> bool:
+    """A correction worth offering: every word of it is an ordinary dictionary word."""
+    parts = candidate.split(" ")
+    return all(_common_word(part) or (
+        "-" in part and all(piece and _common_word(piece) for piece in part.split("-"))
+    ) for part in parts)
+
+
+def _only_a_name(word: str) -> bool:
+    """A known word whose every dictionary reading is a first name, surname or patronymic:
+    written in lowercase, it is a misspelling («устонова»), not a name."""
+    found = [p for p in parses(word) if p.is_known]
+    return bool(found) and all(p.tag.grammemes & _PERSON_GRAMMEMES for p in found)
 
 
 def _word_known(word: str) -> bool:
@@ -353,7 +383,7 @@ def _edit_candidates(word: str) -> dict[str, float]:
         # Writers rarely get the first letter wrong.
         if position == 0:
             cost += 0.4
-        if cost < found.get(candidate, 99.0) and _is_known(candidate):
+        if cost < found.get(candidate, 99.0) and _is_known(candidate) and _suggestable(candidate):
             found[candidate] = cost
 
     n = len(word)
@@ -380,10 +410,12 @@ def _edit_candidates(word: str) -> dict[str, float]:
     for i in range(1, n):
         # Written together by mistake: «ктото» → «кто-то», «вобщем» → «в общем».
         hyphenated = word[:i] + "-" + word[i:]
-        if _is_known(hyphenated):
+        if _is_known(hyphenated) and _suggestable(hyphenated):
             found[hyphenated] = 0.4
         elif _plain_word(word[:i], leading=True) and _plain_word(word[i:], leading=False):
-            found.setdefault(word[:i] + " " + word[i:], 0.5 if i == 1 else 0.9)
+            # Two long words glued together are rarer than a one-letter slip («уста нова»
+            # for «установа» must not come before «установка»).
+            found.setdefault(word[:i] + " " + word[i:], 0.5 if i == 1 else 1.1)
     return found
 
 
@@ -398,7 +430,7 @@ def _plain_word(part: str, *, leading: bool) -> bool:
     short_ones = _SHORT_LEADING_WORDS if leading else _SHORT_TRAILING_WORDS
     if len(part) < 3 and part not in short_ones:
         return False
-    if not _is_known(part):
+    if not _is_known(part) or not _common_word(part):
         return False
     best = parses(part)[0]
     return not (best.tag.grammemes & (_RARE_GRAMMEMES | _NAME_GRAMMEMES))
@@ -411,7 +443,9 @@ def _suggest(word: str, limit: int = 3) -> tuple[str, ...]:
     The OpenCorpora dictionary carries no word frequencies, so ranking uses what we have:
     the edit's cost (sound-alike and neighbouring-key letters first), then agreement with the
     part of speech pymorphy3 predicts for the misspelt word from its ending (a misspelt noun
-    is most likely a noun), then pymorphy3's score of the candidate's best parse.
+    is most likely a noun), then pymorphy3's score of the candidate's best parse. Every
+    candidate is an ordinary dictionary word (``_suggestable``): never a word the dictionary
+    knows only as a surname, a first name or a place.
     """
     candidates = _edit_candidates(word)
     if not candidates:
@@ -541,7 +575,9 @@ def check_spelling(text: str) -> list[Finding]:
             continue  # «КореновскТеплоСети» — a name
         if letters[0].isupper() and not _starts_sentence(text, token):
             continue  # a proper name inside a sentence
-        if _word_known(word) or _is_abbreviation_like(text, token):
+        if _is_abbreviation_like(text, token):
+            continue
+        if _word_known(word) and not (letters[0].islower() and _only_a_name(word)):
             continue
         suggestions = _suggest(word)
         findings.append(
@@ -695,7 +731,18 @@ _DASH = "-‐‑‒–—"
 _NUMBER_RE = re.compile(
     rf"№\s*(\d+(?:\s*[{_DASH}]\s*(?:ФКЗ|ФЗ|КЗ|[{_CYR}]{{1,3}}))?)(?![\w])", re.IGNORECASE
 )
-_SUFFIXED_NUMBER_RE = re.compile(rf"№\s*\d+\s*[{_DASH}]\s*(?:ФКЗ|ФЗ|КЗ)\b", re.IGNORECASE)
+# «№ 59-ФЗ», and «59-ФЗ», «131-ФЗ» without the number sign, as answers often write them.
+_SUFFIXED_NUMBER_RE = re.compile(
+    rf"(?:№\s*)?(?<![{_DASH}\w])\d+\s*[{_DASH}]\s*(?:ФКЗ|ФЗ|КЗ)\b", re.IGNORECASE
+)
+# The suffix a law's number carries, to tell «ФЗ № 131» and «№ 131-ФЗ» for the same act.
+_LAW_SUFFIXES = {"фкз": "-фкз", "фз": "-фз", "кз": "-кз"}
+# A law's number right after its name without «№»: «Федеральный закон 131-ФЗ», «ФЗ-131».
+_BARE_LAW_NUMBER_RE = re.compile(
+    rf"\s*(?:(\d+\s*[{_DASH}]\s*(?:ФКЗ|ФЗ|КЗ))\b|[{_DASH}]\s*(\d+)\b)", re.IGNORECASE
+)
+# «от 12.03.2024», «от 1 января 2026 года»: the date that identifies an act without a number.
+_ACT_DATE_RE = re.compile(rf"от\s+(\d{{1,2}}(?:[./]\d{{1,2}}[./]\d{{2,4}}|\s+[{_CYR}]+\s+\d{{4}}))")
 
 _CODE_NAMES = {
     "жк": "жилищн",
@@ -723,6 +770,8 @@ _ACT_PATTERNS: list[tuple[re.Pattern[str], str, bool]] = [
     (re.compile(r"федеральн\w*\s+закон\w*", re.I), "фз", True),
     (re.compile(r"закон\w*\s+краснодарского\s+края", re.I), "кз", True),
     (re.compile(r"закон\w*\s+(?:российской\s+федерации|рф)\b", re.I), "закон рф", True),
+    # «ФЗ № 131», «по ФЗ-131» — the abbreviation on its own, not the suffix of «131-ФЗ».
+    (re.compile(rf"(?<![{_DASH}\w])ФЗ\b"), "фз", True),
     (
         re.compile(
             # «указ» only as a noun: «указанный» is not a decree.
@@ -732,6 +781,24 @@ _ACT_PATTERNS: list[tuple[re.Pattern[str], str, bool]] = [
         ),
         "акт",
         True,
+    ),
+    (
+        # «постановлением администрации», «решение Совета» without a number or a date: still
+        # an act of that body (one per body, however often it is named).
+        re.compile(
+            r"\b(?:постановлени|распоряжени|решени|приказ)\w*\s+"
+            r"(администраци|глав|совет|правительств|губернатор|министерств|департамент|дум|"
+            r"собрани)\w*",
+            re.I,
+        ),
+        "акт органа",
+        True,
+    ),
+    (
+        re.compile(r"\bустав\w*\s+(?:муниципальн\w+\s+образовани|кореновск|городск\w+\s+поселени|поселени)",
+                   re.I),
+        "устав",
+        False,
     ),
     (
         re.compile(
@@ -755,9 +822,18 @@ _ACT_PATTERNS: list[tuple[re.Pattern[str], str, bool]] = [
     (re.compile(r"\bКодекс\w*"), "кодекс-без-названия", False),
     (re.compile(r"\bГОСТ(?:\s*Р)?(?:\s*(\d[\d.]*(?:\s*[-–]\s*\d+)?))?"), "гост", False),
     (re.compile(r"\bСанПиН(?:\s*(\d[\d.]*(?:\s*[-–]\s*\d+)?))?", re.I), "санпин", False),
+    (re.compile(r"\bСНиП(?:\s*(\d[\d.]*(?:\s*[-–]\s*\d+)?))?"), "снип", False),
     (re.compile(r"\bСП\s+(\d+\.\d+(?:\.\d+)?)"), "сп", False),
     (re.compile(r"\bКонституци\w*", re.I), "конституция", False),
-    (re.compile(r"\bправил\w*\s+благоустройств\w*", re.I), "правила благоустройства", False),
+    (
+        re.compile(
+            r"\bправил\w*\s+(благоустройств|содержани\w*\s+общего\s+имуществ|"
+            r"предоставлени\w*\s+коммунальн|обращени\w*\s+с\s+твёрдыми|обращени\w*\s+с\s+твердыми)\w*",
+            re.I,
+        ),
+        "правила",
+        False,
+    ),
 ]
 
 
@@ -770,14 +846,34 @@ def _act_key(kind: str, m: re.Match[str]) -> str:
         return "кодекс:" + _CODE_NAMES[m.group(1).lower()]
     if kind == "кодекс":
         return "кодекс:" + m.group(1).lower()
-    if kind in {"гост", "санпин", "сп"}:
+    if kind in {"гост", "санпин", "сп", "снип"}:
         number = m.group(1)
         return kind + ":" + re.sub(r"\s", "", number) if number else kind
     if kind == "коап":
         return "кодекс:коап"
     if kind == "кодекс-без-названия":
         return "кодекс"  # a bare «Кодекс» not already part of a named code
+    if kind == "правила":
+        return "правила:" + m.group(1).lower().replace("ё", "е")[:12]
+    if kind == "акт органа":
+        return "акт:" + m.group(1).lower()
     return kind
+
+
+def _act_number(kind: str, window: str) -> tuple[str, int] | None:
+    """The identity key of the act's number in ``window`` (the text after the act's name) and
+    where the number ends, or ``None``. A law's number gets its suffix: «ФЗ № 131», «ФЗ-131»,
+    «Федеральный закон 131-ФЗ» and «№ 131-ФЗ» are one act."""
+    num = _NUMBER_RE.search(window)
+    if num:
+        number, stop = num.group(1), num.end()
+    elif kind in _LAW_SUFFIXES and (bare := _BARE_LAW_NUMBER_RE.match(window)):
+        number, stop = bare.group(1) or bare.group(2), bare.end()
+    else:
+        return None
+    if kind in _LAW_SUFFIXES and not re.search(rf"[{_DASH}]", number):
+        number += _LAW_SUFFIXES[kind]
+    return _number_key(number), stop
 
 
 def _find_citations(text: str) -> list[tuple[str, int, int]]:
@@ -800,14 +896,21 @@ def _find_citations(text: str) -> list[tuple[str, int, int]]:
                 window = text[end : end + 150]
                 stop = re.search(r"[;\n]|(?:\.\s+[А-ЯЁ])|закон|кодекс|постановлени", window, re.I)
                 window = window[: stop.start()] if stop else window
-                num = _NUMBER_RE.search(window)
-                if num:
-                    key = _number_key(num.group(1))
-                    end = end + num.end()
-                elif kind == "акт":
+                number = _act_number(kind, window)
+                name = re.match(r"\s*«([^»]{5,})»", window)
+                if number:
+                    key, stop = number
+                    end = end + stop
+                elif kind in {"акт", "акт органа"}:
                     # «постановление от 12.03.2024»: the date identifies the act.
-                    date = re.search(r"от\s+([\d./]+)", window)
-                    key = f"акт:{date.group(1)}" if date else f"акт@{start}"
+                    date = _ACT_DATE_RE.search(window)
+                    if date:
+                        key = "акт:" + re.sub(r"\s+", " ", date.group(1).lower())
+                    elif kind == "акт":
+                        key = f"акт@{start}"
+                elif name:
+                    # «Федеральный закон «Об общих принципах…»»: the title identifies the law.
+                    key = f"{kind}:{name.group(1).lower()}"
             taken.append((start, end))
             found.append((key, start, end))
     # «№ 59-ФЗ» on its own: a citation even without the words «Федеральный закон».
@@ -874,8 +977,8 @@ def check_length(text: str, network: str) -> list[Finding]:
     return [
         Finding(
             "length",
-            f"Ответ длиннее допустимого в сети {NETWORK_NAMES[network]}: {size} знаков "
-            f"при лимите {limit} — сократите на {size - limit}",
+            f"Ответ длиннее допустимого в сети {NETWORK_NAMES[network]}: {plural(size, SIGNS)} "
+            f"при лимите {limit} — сократите на {plural(size - limit, SIGNS)}",
             cut,
             len(text),
         )

@@ -203,3 +203,104 @@ def _unit_loads(actor: Actor, now: datetime) -> tuple[UnitLoad, ...]:
              for uid, name, short in units_query.tuples()]
     loads.sort(key=lambda u: (-u.open_assignments, -u.overdue, u.unit_name))
     return tuple(loads)
+
+
+# --- the trend: incidents a day and the on-time share a week (the «Сводка» charts) ------------------
+
+#: how far back the charts look
+TREND_DAYS = 28
+TREND_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Incidents detected on one day (the administration's calendar day)."""
+
+    day: date
+    count: int
+
+
+@dataclass(frozen=True)
+class WeekShare:
+    """Answers in time among the incidents detected in one week (Monday to Sunday), clauses 9 and 17."""
+
+    first_day: date
+    last_day: date
+    on_time: int
+    decided: int     # answered in time or late, or already past the deadline
+    pending: int     # still running and not yet late
+
+    @property
+    def share(self) -> float | None:
+        return self.on_time / self.decided if self.decided else None
+
+
+@dataclass(frozen=True)
+class Trend:
+    """What the «Сводка» draws: a bar a day for the last four weeks, a bar a week for the last eight."""
+
+    generated_at: datetime
+    days: tuple[DayCount, ...]
+    weeks: tuple[WeekShare, ...]
+
+
+def trend(actor: Actor, now: datetime | None = None, outcomes: AnswerOutcomes | None = None, *,
+          days: int = TREND_DAYS, weeks: int = TREND_WEEKS) -> Trend:
+    """Incidents a day over ``days`` days and the on-time share over ``weeks`` weeks, up to ``now``.
+
+    The answer clock of each incident (clauses 9 and 17) comes from ``outcomes`` (kept between
+    refreshes), from the clocks stored for finished incidents, or is computed — the same verdicts
+    as the month's share above the charts.
+    """
+    now = now or clock_source.now()
+    tz = current_calendar().tz
+    today = now.astimezone(tz).date()
+    first_day = today - timedelta(days=days - 1)
+    counts = []
+    for n in range(days):
+        day = first_day + timedelta(days=n)
+        query = _visible(actor, Incident.select(Incident.id)).where(
+            (Incident.detected_at >= _day_start(day)) & (Incident.detected_at < _day_start(day + timedelta(days=1))))
+        counts.append(DayCount(day, query.count()))
+    monday = today - timedelta(days=today.weekday())
+    first_monday = monday - timedelta(weeks=weeks - 1)
+    states = _answer_states(actor, _day_start(first_monday), now, outcomes if outcomes is not None else AnswerOutcomes())
+    result = []
+    for n in range(weeks):
+        start = first_monday + timedelta(weeks=n)
+        end = start + timedelta(days=6)
+        mine = [state for detected, state in states.values() if start <= detected <= end]
+        result.append(WeekShare(start, end, sum(1 for s in mine if s == ClockState.MET),
+                                sum(1 for s in mine if s in (ClockState.MET, ClockState.MISSED, ClockState.OVERDUE)),
+                                sum(1 for s in mine if s == ClockState.RUNNING)))
+    return Trend(now, tuple(counts), tuple(result))
+
+
+def _answer_states(actor: Actor, start: datetime, now: datetime,
+                   outcomes: AnswerOutcomes) -> dict[int, tuple[date, ClockState]]:
+    """The local detection day and the answer clock's state of every incident detected from ``start``."""
+    from app.services import clock_store  # noqa: PLC0415 - the stored clocks are the report's; import on use
+
+    tz = current_calendar().tz
+    period = (Incident.detected_at >= start) & (Incident.detected_at <= now)
+    rows = list(_visible(actor, Incident.select(Incident.id, Incident.version, Incident.detected_at))
+                .where(period & (Incident.status != IncidentStatus.NO_ANSWER)).tuples())
+    days = {i: detected.astimezone(tz).date() for i, _v, detected in rows}
+    versions = {i: v for i, v, _d in rows}
+    states: dict[int, ClockState] = {}
+    for incident_id, version, _detected in rows:
+        known = outcomes.get(incident_id, version)
+        if known is not None:
+            states[incident_id] = known
+    if len(states) < len(rows):
+        for incident_id, (answer_state, _minutes, _final) in clock_store.stored_outcomes(period).items():
+            if incident_id in versions and incident_id not in states and answer_state:
+                states[incident_id] = ClockState(answer_state)
+                outcomes.put(incident_id, versions[incident_id], states[incident_id])
+    missing = [i for i in versions if i not in states]
+    for incident_id, clocks in clocks_for_many(missing, now).items():
+        answer = next((c for c in clocks if c.code == "answer"), None)
+        if answer is not None:
+            states[incident_id] = answer.state
+            outcomes.put(incident_id, versions[incident_id], answer.state)
+    return {i: (days[i], state) for i, state in states.items()}

@@ -174,7 +174,7 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True) -> Ope
             if not upgrade and found > 0:
                 raise DatabaseUnavailable(
                     f"Схема базы данных устарела (версия {found}, нужна {migrations.SCHEMA_VERSION}): "
-                    "выполните «python main.py db upgrade»"
+                    "выполните «./run db upgrade»"
                 )
             applied = migrations.upgrade(database, program=__version__)
             if applied:

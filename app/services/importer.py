@@ -41,7 +41,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,7 @@ KEPT_CELL = 1000
 MAX_LINK = 1024
 MAX_EXTERNAL_ID = 128
 EARLIEST_DETECTION = date(2000, 1, 1)
+EARLIEST_MOMENT = datetime(2000, 1, 1, tzinfo=timezone.utc)
 REMEMBERED_KEY = "import_mappings"
 NO_DATA_ROWS = "в нём только строка заголовков и ни одной строки с данными"
 MAX_REMEMBERED = 50
@@ -845,6 +846,29 @@ def _duplicate_reason(incident_id: int, how: str) -> str:
     return f"Уже зарегистрирован: инцидент № {incident_id} ({how})"
 
 
+def check_cells(cells: dict[str, object], *, now: datetime | None = None) -> list[str]:
+    """The import's checks of one row given as field code → cell value, in Russian; empty when the
+    row would be imported (duplicates aside: :func:`registered_as`). A hand-registered incident is
+    checked by the very same rules (``app.services.registration``)."""
+    codes = [code for code in cells if code in FIELDS_BY_CODE]
+    mapping = ColumnMapping({code: n for n, code in enumerate(codes)})
+    parsed = _parse_row(0, [cells[code] for code in codes], mapping, current_calendar().tz, now or clock.now())
+    return list(parsed.problems)
+
+
+def registered_as(link: str, external_id: str | None = None) -> tuple[int, str] | None:
+    """The incident already registered with this link (or platform ID), and how it was recognised —
+    the import's duplicate check."""
+    values = _Values(link.strip(), "", "", EARLIEST_MOMENT, IncidentKind.INCIDENT, Priority.NORMAL, "",
+                     external_id or None, Network.VK)
+    return _existing(values)
+
+
+def duplicate_reason(incident_id: int, how: str) -> str:
+    """«Уже зарегистрирован: инцидент № 12 (та же ссылка)»."""
+    return _duplicate_reason(incident_id, how)
+
+
 # --- preview ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -1104,7 +1128,7 @@ def headless_actor(login: str | None, *, curator: bool = True) -> Actor:
                 if Role.CURATOR.value in u.role_set]
     if not curators:
         raise NotFound("В базе нет ни одного активного куратора: создайте его командой "
-                       "«python main.py user add … --roles curator»")
+                       "«./run user add … --roles curator»")
     if len(curators) > 1:
         logins = ", ".join(u.login for u in curators)
         raise ValidationError(f"В базе несколько кураторов ({logins}): укажите, от чьего имени "

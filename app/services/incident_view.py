@@ -1,6 +1,7 @@
 """Everything the incident card shows, and which actions this user may take on it now."""
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -177,6 +178,10 @@ class EventView:
     within_limit: bool | None
 
 
+#: the audit actions of the curator's routing decisions (clauses 10, 11)
+ROUTING_ACTIONS = frozenset({"incident.route", "incident.reroute"})
+
+
 @dataclass(frozen=True)
 class IncidentCard:
     """The incident card: the source, the clocks, the units, the answers, the whole history."""
@@ -241,6 +246,17 @@ class IncidentCard:
     def editing_request(self) -> AnswerView | None:
         return next((a for a in reversed(self.answers) if a.state == AnswerState.EDITING
                      and a.kind == AnswerKind.REQUEST), None)
+
+    @property
+    def routing_event(self) -> EventView | None:
+        """The curator's latest routing (clause 10) or re-routing (clause 11) of the incident."""
+        return next((e for e in reversed(self.events) if e.action in ROUTING_ACTIONS), None)
+
+    @property
+    def routing_comment(self) -> str:
+        """What the curator told the executors when routing the incident last (empty: nothing)."""
+        event = self.routing_event
+        return event.comment if event is not None else ""
 
     @property
     def submitted_answer(self) -> AnswerView | None:
@@ -448,8 +464,22 @@ def _actions(actor: Actor, incident: Incident, assignments: list[Assignment],
 
 
 def check_draft(card: IncidentCard, text: str) -> list[answer_checks.Finding]:
-    """The clause-14 checks of a draft against this incident's question and network."""
-    return answer_checks.check_answer(text, card.text, card.network)
+    """The clause-14 checks of a draft against this incident's question and network.
+
+    The length is counted as the text will be stored and posted — without the blank lines and
+    spaces around it — so the finding names the same number as the editor's counter.
+    """
+    findings = answer_checks.check_answer(text, card.text, card.network)
+    stripped = text.strip()
+    if stripped == text:
+        return findings
+    lead = len(text) - len(text.lstrip())
+    length = [dataclasses.replace(f, start=None if f.start is None else f.start + lead,
+                                  end=None if f.end is None else f.end + lead)
+              for f in answer_checks.check_length(stripped, card.network)]
+    findings = [f for f in findings if f.kind != "length"] + length
+    findings.sort(key=lambda f: (f.start is None, f.start or 0, f.end or 0))
+    return findings
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
-"""Settings shared by every PC on the database: time zone and the regulation's limits.
+"""Settings shared by every PC on the database: time zone, the regulation's limits and the
+curator's policy on what the answer checks let through to approval.
 
 Each value is JSON in the ``setting`` table; a missing key means the regulation's default.
 Every change is an audit event, because the limits and the zone are inputs of every clock.
@@ -15,11 +16,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from app.models import Setting, User, db
+from app.models.enums import Role
 from app.services import audit
-from app.services.errors import ValidationError
+from app.services.errors import PermissionDenied, ValidationError
+from app.services.permissions import Actor
 
 TIMEZONE_KEY = "timezone"
 LIMITS_KEY = "limits"
+ANSWER_POLICY_KEY = "answer_policy"
 DEFAULT_TIMEZONE = "Europe/Moscow"
 
 
@@ -115,7 +119,7 @@ def _raw(key: str) -> Any:
     return json.loads(text) if text is not None else None
 
 
-def _store(key: str, value: Any, actor: User | None, comment: str = "") -> None:
+def _store(key: str, value: Any, actor: User | int | None, comment: str = "", *, moves_clocks: bool = True) -> None:
     forget_snapshot()
     with db.atomic():
         old = _raw(key)
@@ -126,6 +130,8 @@ def _store(key: str, value: Any, actor: User | None, comment: str = "") -> None:
         forget_snapshot()
         audit.record("settings.change", actor=actor, entity="setting", comment=comment or key,
                      payload={"key": key, "old": old, "new": value})
+        if not moves_clocks:
+            return
         from app.services import due_index  # the limits and the zone move every open clock
 
         due_index.refresh_open()
@@ -172,3 +178,67 @@ def set_limits(actor: User | None, **changes: int) -> Limits:
     current.update(changes)
     _store(LIMITS_KEY, current, actor, "Сроки регламента")
     return Limits(**current)
+
+
+# --- what the answer checks let through (the curator's policy) -----------------------------
+
+#: a finding the network cannot take: the text is not sent for approval
+BLOCKING = "blocking"
+#: a finding the curator is likely to return the text for: sent only after the user confirms
+CONFIRM = "confirm"
+#: a hint shown in the editor (spelling, punctuation, bureaucratese): the decision is the writer's
+HINT = "hint"
+
+#: how much each kind of finding of ``answer_checks`` weighs when a text is sent for approval
+FINDING_SEVERITY: dict[str, str] = {
+    "empty": BLOCKING,        # nothing to post
+    "length": BLOCKING,       # the network refuses a longer comment (unless the policy allows it)
+    "off_topic": CONFIRM,     # clause 14: «несоответствие сути вопроса» (an answer; a request asks, it need not match)
+    "citations": CONFIRM,     # clause 20: more than two legal acts cited
+    "spelling": HINT,
+    "punctuation": HINT,
+    "bureaucratese": HINT,
+}
+
+ANSWER_POLICY_TITLE = "Проверка ответов перед согласованием"
+ANSWER_POLICY_LABELS = {
+    "allow_over_length": "Разрешать направлять на согласование текст длиннее лимита соцсети",
+}
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """The curator's decision on what the answer checks let through to approval (clauses 14, 20)."""
+
+    #: a text over the network's length limit may be sent (after a confirmation) instead of refused
+    allow_over_length: bool = False
+
+    def severity(self, kind: str, *, request: bool = False) -> str:
+        """``BLOCKING``, ``CONFIRM`` or ``HINT`` for a finding of this kind in an answer (or, with
+        ``request``, in a clarification request to the author); unknown kinds are hints."""
+        if kind == "length" and self.allow_over_length:
+            return CONFIRM
+        if kind == "off_topic" and request:
+            return HINT  # a question to the author need not repeat the words of the message
+        return FINDING_SEVERITY.get(kind, HINT)
+
+
+def answer_policy() -> AnswerPolicy:
+    stored = _raw(ANSWER_POLICY_KEY) or {}
+    known = {f.name for f in fields(AnswerPolicy)}
+    return AnswerPolicy(**{k: bool(v) for k, v in stored.items() if k in known})
+
+
+def set_answer_policy(actor: Actor, allow_over_length: bool) -> AnswerPolicy:
+    """The curator (or the administrator) decides whether an over-length text may go to approval.
+
+    One transaction: the setting and its audit event, like every other shared setting.
+    """
+    if not (actor.has(Role.CURATOR) or actor.has(Role.ADMIN)):
+        raise PermissionDenied(f"{ANSWER_POLICY_TITLE}: это может изменить только куратор или администратор")
+    if not isinstance(allow_over_length, bool):
+        raise ValidationError(f"{ANSWER_POLICY_LABELS['allow_over_length']}: ожидается «да» или «нет»")
+    policy = AnswerPolicy(allow_over_length=allow_over_length)
+    with db.atomic():
+        _store(ANSWER_POLICY_KEY, asdict(policy), actor.user_id, ANSWER_POLICY_TITLE, moves_clocks=False)
+    return policy

@@ -31,7 +31,7 @@ from app.models.enums import (
     RETURN_REASON_LABELS, STATUS_LABELS, AnswerKind, AnswerState, AssignmentState, CommentKind, IncidentKind,
     IncidentStatus, Network, NoAnswerReason, Priority, RequestState, ReturnReason, Role,
 )
-from app.services import audit, clock, clock_store, due_index, events, settings, validation
+from app.services import answer_checks, audit, clock, clock_store, due_index, events, settings, validation
 from app.services.calendar_store import current_calendar
 from app.services.deadlines import STAGE_STEPS, Clock, ClockState, clocks_for
 from app.services.errors import (
@@ -670,6 +670,12 @@ def submit_answer(actor: Actor, incident_id: int, expected_version: int, *, requ
         answer = _editing(assignment, request)
         if answer is None:
             raise InvalidTransition(f"{what}: сначала сохраните текст")
+        if answer.kind != AnswerKind.CONTRIBUTION and not settings.answer_policy().allow_over_length:
+            # clause 20: the network cannot take it — refused here too, not only in the editor
+            too_long = answer_checks.check_length(answer.text, incident.network)
+            if too_long:
+                raise ValidationError(f"{what}: {too_long[0].message}. Длинные тексты может разрешить куратор "
+                                      "(«Проверка ответов» в меню «Файл»)")
         now = clock.now()
         answer.submitted_at = now
         user = actor.user_id

@@ -8,7 +8,13 @@ The draft is checked as it is typed — spelling underlined in red, bureaucrates
 the network's length limit and relevance listed at the side — so the curator's clause-14 return
 reasons are caught before the curator sees them. Checks run off the GUI thread after a short
 pause in typing. The text is autosaved to a local file every few seconds and offered back when
-the editor opens after a crash or a closed window.
+the editor opens after a crash or a closed window; closing with text not yet saved in the card
+asks first and says so.
+
+Before a text goes to approval the findings are weighed by the curator's policy
+(``settings.answer_policy``): a text the network cannot take (over the length limit, empty) is
+refused, one the curator would likely return (off the question, too many legal acts) is sent only
+after a confirmation that names the findings.
 """
 from __future__ import annotations
 
@@ -21,34 +27,33 @@ from datetime import datetime
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QPoint, QRunnable, QThreadPool, QTimer, Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, QPoint, QRunnable, QThreadPool, QTimer, Qt, Signal
 from PySide6.QtGui import (
     QAction, QColor, QContextMenuEvent, QKeySequence, QShortcut, QSyntaxHighlighter, QTextCharFormat, QTextCursor,
     QTextDocument,
 )
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QMenu,
+    QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu, QMessageBox,
     QPlainTextEdit, QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from app.models.enums import ANSWER_KIND_LABELS, AnswerKind, AnswerState, IncidentStatus, RequestState
-from app.services import catalog, clock, formatting, incident_view, templates, workflow
+from app.services import catalog, clock, formatting, incident_view, settings, templates, workflow
 from app.services.answer_checks import NETWORK_LIMITS, Finding
 from app.services.calendar_store import current_calendar
-from app.services.errors import ValidationError
+from app.services.errors import DomainError, ValidationError
 from app.services.incident_view import AnswerView, IncidentCard, check_draft
 from app.services.permissions import Actor
 from app.services.user_dirs import data_dir
-from app.ui.actions import ActionDialog, clock_color, clock_text, fit_to_screen, own_unit_name, request_note
+from app.ui.dialog_base import (
+    WINDOW_TITLE, ActionDialog, clock_color, clock_text, fit_to_screen, own_unit_name, request_note,
+)
+from app.ui.findings import FINDING_KIND_LABELS, FINDING_ROLE, FindingsModel, findings_view
 
 log = logging.getLogger(__name__)
 
 CHECK_DELAY_MS = 400
 AUTOSAVE_MS = 5000
-FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 MEDIA_FILTER = ("Фото и видео (*.jpg *.jpeg *.png *.gif *.webp *.heic *.bmp *.tif *.tiff "
                 "*.mp4 *.mov *.avi *.mkv *.webm *.3gp);;Все файлы (*)")
 KIND_PREFERENCE = (AnswerKind.DRAFT, AnswerKind.FINAL, AnswerKind.CONSOLIDATED, AnswerKind.CONTRIBUTION,
@@ -59,19 +64,6 @@ KIND_HINTS = {
     AnswerKind.FINAL: "Окончательный ответ после промежуточного (п. 18)",
     AnswerKind.CONSOLIDATED: "Сводный ответ с учётом информации всех исполнителей (п. 19)",
     AnswerKind.CONTRIBUTION: "Информация вашего отдела для сводного ответа — уходит куратору (п. 19)",
-}
-FINDING_KIND_LABELS = {
-    "spelling": "Орфография",
-    "punctuation": "Пунктуация",
-    "bureaucratese": "Канцеляризм",
-    "citations": "Ссылки на акты",
-    "length": "Длина",
-    "empty": "Пустой ответ",
-    "off_topic": "По существу",
-}
-FINDING_COLORS = {
-    "spelling": "#c62828", "punctuation": "#e65100", "bureaucratese": "#9a6b00", "citations": "#6a3d9a",
-    "length": "#c62828", "empty": "#c62828", "off_topic": "#1f5f8b",
 }
 #: built-in pieces of an answer in the social-network style (clause 20): (menu title, text)
 OPENINGS = (
@@ -86,6 +78,11 @@ CLOSINGS = (
 )
 INTERIM_TEXT = ("Вопрос требует больше времени: мы уже занимаемся им и напишем вам, как только появится результат.")
 REQUEST_TITLE = "Запрос (уточнение) автору"
+RETURNED_STYLE = "background: #fdecea; color: #7a1712; padding: 6px; border-radius: 4px;"
+ROUTING_STYLE = "background: #e8f1fb; color: #17405e; padding: 6px; border-radius: 4px;"
+CHARACTERS = ("знак", "знака", "знаков")
+#: message boxes with a list of findings: wide enough to read each finding on a line or two
+WIDE_MESSAGE = "QLabel#qt_msgbox_label, QLabel#qt_msgbox_informativelabel { min-width: 460px; }"
 REQUEST_HINT = ("П. 13: если нужно определить суть вопроса, исполнитель в течение 1 часа рабочего времени после "
                 "поступления инцидента готовит запрос (уточнение) автору сообщения и направляет его куратору на "
                 "согласование. Согласованный запрос размещается в соцсети инцидента (п. 16), ответ автора "
@@ -136,62 +133,6 @@ def author_first_name(author: str) -> str:
     """«Ирина» from «Ирина Ковалёва»; empty when the author's name does not look like a name."""
     first = (author or "").strip().split(" ")[0]
     return first if re.fullmatch(r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?", first) else ""
-
-
-# --- the findings list -----------------------------------------------------------------------
-
-class FindingsModel(QAbstractListModel):
-    """The warnings of the answer checks, one row each, for the side panel and the approval view."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._findings: list[Finding] = []
-
-    def set_findings(self, findings: list[Finding]) -> None:
-        self.beginResetModel()
-        self._findings = list(findings)
-        self.endResetModel()
-
-    def findings(self) -> list[Finding]:
-        return list(self._findings)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._findings)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._findings):
-            return None
-        finding = self._findings[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            # most messages name their kind already («Канцеляризм «…» — …»); a punctuation slip does not
-            return f"Пунктуация: {finding.message}" if finding.kind == "punctuation" else finding.message
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = finding.message
-            if finding.suggestions:
-                tip += "\nВарианты: " + ", ".join(finding.suggestions)
-            return tip
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor(FINDING_COLORS.get(finding.kind, "#333333"))
-        if role == FINDING_ROLE:
-            return finding
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-
-def findings_view(model: FindingsModel) -> QListView:
-    view = QListView()
-    view.setObjectName("findingsView")
-    view.setModel(model)
-    view.setWordWrap(True)
-    view.setUniformItemSizes(False)
-    view.setResizeMode(QListView.ResizeMode.Adjust)
-    view.setSpacing(2)
-    view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
-    return view
 
 
 # --- highlighting ----------------------------------------------------------------------------
@@ -388,6 +329,12 @@ class AnswerEditor(ActionDialog):
         self._signals.done.connect(self._checks_done)
         self._saved_text = self._own_editing_text()
         self._last_autosaved: str | None = None
+        #: the curator's policy: which findings stop a text, which ask for a confirmation
+        self.policy = settings.answer_policy()
+        #: the question before closing with text not saved in the card (for the keyboard and tests)
+        self.close_question: QMessageBox | None = None
+        #: the refusal or the confirmation before sending for approval (for the keyboard and tests)
+        self.send_question: QMessageBox | None = None
         layout = QVBoxLayout(self)
         self.header_label = QLabel()
         self.header_label.setWordWrap(True)
@@ -403,8 +350,13 @@ class AnswerEditor(ActionDialog):
         self.returned_label = QLabel()
         self.returned_label.setObjectName("returnedLabel")
         self.returned_label.setWordWrap(True)
-        self.returned_label.setStyleSheet("background: #fdecea; color: #7a1712; padding: 6px; border-radius: 4px;")
+        self.returned_label.setStyleSheet(RETURNED_STYLE)
         layout.addWidget(self.returned_label)
+        self.routing_label = QLabel()
+        self.routing_label.setObjectName("routingLabel")
+        self.routing_label.setWordWrap(True)
+        self.routing_label.setStyleSheet(ROUTING_STYLE)
+        layout.addWidget(self.routing_label)
         self.restore_banner = self._restore_banner()
         layout.addWidget(self.restore_banner)
 
@@ -430,6 +382,8 @@ class AnswerEditor(ActionDialog):
         self._show_card()
         fit_to_screen(self, 1180, 800)
         self.editor.setPlainText(self._saved_text or self._returned_text())
+        #: the text the editor opened with: closing with it unchanged asks nothing
+        self._opened_text = self.text().strip()
         self.editor.textChanged.connect(self._text_changed)
         self._update_counter()
         self._offer_restore()
@@ -627,6 +581,7 @@ class AnswerEditor(ActionDialog):
             self.returned_label.setVisible(True)
         else:
             self.returned_label.setVisible(False)
+        self._show_routing_comment()
         self._fill_kinds()
         self._fill_templates()
         self._fill_attachments()
@@ -643,6 +598,18 @@ class AnswerEditor(ActionDialog):
         self.submit_button.setToolTip("" if can_submit else refusal)
         self.save_button.setEnabled(editable)
         self.editor.setReadOnly(not editable)
+
+    def _show_routing_comment(self) -> None:
+        """What the curator wrote when routing the incident (clause 10) — as visible as a return comment."""
+        event = self.card.routing_event
+        if event is None or not event.comment:
+            self.routing_label.setVisible(False)
+            return
+        when = formatting.short_moment(event.at, current_calendar().tz)
+        what = "перенаправлении" if event.action == "incident.reroute" else "направлении"
+        self.routing_label.setText(f"<b>Комментарий куратора при {what}</b> ({escape(event.actor)}, {when}): "
+                                   f"{escape(event.comment)}")
+        self.routing_label.setVisible(True)
 
     def _fill_kinds(self) -> None:
         current = self.kind_combo.currentData()
@@ -728,7 +695,7 @@ class AnswerEditor(ActionDialog):
         self.counter_label.setText(f"{size} / {limit}")
         over = size > limit
         self.counter_label.setStyleSheet("color: #c62828; font-weight: bold;" if over else "color: #555;")
-        self.counter_label.setToolTip(f"Лимит сети {self.card.network_label}: {limit} знаков"
+        self.counter_label.setToolTip(f"Лимит сети {self.card.network_label}: {formatting.plural(limit, CHARACTERS)}"
                                       + (f" — сократите на {size - limit}" if over else ""))
 
     def start_check(self) -> None:
@@ -779,7 +746,19 @@ class AnswerEditor(ActionDialog):
             self.spelling_label.setText(f"<span style='color:#c62828'>Орфография: {words}</span>")
         else:
             self.spelling_label.setText("<span style='color:#2e7d32'>Орфография: ошибок не найдено</span>")
-        if others:
+        weights = {self.policy.severity(f.kind, request=self.request) for f in self.findings}
+        if settings.BLOCKING in weights:
+            self.findings_status.setText("<span style='color:#c62828'><b>Соцсеть не примет такой текст: на "
+                                         "согласование он не уйдёт, пока его не сократите.</b></span>")
+        elif any(f.kind == "length" for f in self.findings):
+            self.findings_status.setText("Текст длиннее лимита соцсети: куратор разрешил такие тексты — его "
+                                         "разместят несколькими комментариями. Остальное — подсказки.")
+        elif settings.CONFIRM in weights:
+            asked = sorted({FINDING_KIND_LABELS.get(f.kind, f.kind) for f in self.findings
+                            if self.policy.severity(f.kind, request=self.request) == settings.CONFIRM})
+            self.findings_status.setText("Замечания — подсказки, а не запрет: решение за вами. О замечаниях «"
+                                         + "», «".join(asked) + "» программа переспросит перед отправкой.")
+        elif others:
             self.findings_status.setText("Замечания — подсказки, а не запрет: решение за вами.")
         elif self.text().strip():
             self.findings_status.setText("<span style='color:#2e7d32'>Замечаний нет.</span>")
@@ -871,7 +850,13 @@ class AnswerEditor(ActionDialog):
         return ok
 
     def save_and_submit(self) -> bool:
-        """«Сохранить и направить на согласование» (a contribution goes to the curator, п. 19)."""
+        """«Сохранить и направить на согласование» (a contribution goes to the curator, п. 19).
+
+        A text the network cannot take is refused; one with findings the curator would likely
+        return it for is sent only when the user confirms (the curator's policy decides which).
+        """
+        if not self.confirm_sending():
+            return False
         ok = self.run_step(lambda: self._save(True), close=True)
         if not ok and self.changed:
             self._refresh_after_save()
@@ -879,6 +864,71 @@ class AnswerEditor(ActionDialog):
 
     def perform(self) -> None:
         self._save(True)
+
+    # --- before sending for approval ----------------------------------------------------------
+
+    def _noun(self) -> str:
+        return "запрос (уточнение)" if self.request else "ответ"
+
+    def sending_findings(self) -> tuple[list[Finding], list[Finding]]:
+        """The findings of the current text that refuse sending, and those to confirm (the policy's say)."""
+        self.check_now()
+        self.policy = policy = settings.answer_policy()  # the curator may have changed it meanwhile
+        refused = [f for f in self.findings if policy.severity(f.kind, request=self.request) == settings.BLOCKING]
+        doubtful = [f for f in self.findings if policy.severity(f.kind, request=self.request) == settings.CONFIRM]
+        return refused, doubtful
+
+    def confirm_sending(self) -> bool:
+        """True when the text may go to approval now: nothing blocks it, and the user confirmed the rest."""
+        try:
+            refused, doubtful = self.sending_findings()
+        except DomainError as error:
+            self.show_error(str(error))
+            return False
+        noun = self._noun()
+        if refused:
+            listed = "; ".join(f.message for f in refused)
+            self.show_error(f"Не направлено: {listed}.")
+            hint = ""
+            if any(f.kind == "length" for f in refused):
+                hint = ("\n\nСоцсеть не примет такой текст: сократите его. Разрешить направлять длинные тексты "
+                        "может куратор («Администрирование» → «Проверка ответов»).")
+            self._ask(QMessageBox.Icon.Warning, f"{noun.capitalize()} нельзя направить на согласование",
+                      _bullets(refused) + hint, (("Понятно", QMessageBox.ButtonRole.AcceptRole),))
+            self.editor.setFocus()
+            return False
+        if not doubtful:
+            return True
+        allowed = ("\n\nКуратор разрешил направлять тексты длиннее лимита соцсети: такой текст разместят "
+                   "несколькими комментариями." if any(f.kind == "length" for f in doubtful) else "")
+        answer = self._ask(QMessageBox.Icon.Question, f"Направить {noun} на согласование с замечаниями?",
+                           _bullets(doubtful) + "\n\nПо таким замечаниям куратор может вернуть текст на доработку "
+                           "(п. 14)." + allowed,
+                           (("Да, направить", QMessageBox.ButtonRole.YesRole),
+                            ("Нет, доработать", QMessageBox.ButtonRole.NoRole)))
+        if answer != "Да, направить":
+            self.editor.setFocus()
+            return False
+        return True
+
+    def _ask(self, icon: QMessageBox.Icon, text: str, details: str,
+             buttons: tuple[tuple[str, QMessageBox.ButtonRole], ...]) -> str:
+        """A modal question; the text of the button clicked («» when closed otherwise)."""
+        box = QMessageBox(icon, WINDOW_TITLE, text, QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("sendQuestion")
+        box.setInformativeText(details)
+        box.setStyleSheet(WIDE_MESSAGE)
+        added = [box.addButton(title, role) for title, role in buttons]
+        box.setDefaultButton(added[-1])  # «Понятно» or «Нет, доработать»: Enter never sends by accident
+        box.setEscapeButton(added[-1])
+        self.send_question = box
+        try:
+            box.exec()
+            clicked = box.clickedButton()
+            return clicked.text() if clicked is not None else ""
+        finally:
+            self.send_question = None
+            box.deleteLater()
 
     def _refresh_after_save(self) -> None:
         """After a save the card has a new version; load it quietly (the text stays as typed)."""
@@ -950,6 +1000,67 @@ class AnswerEditor(ActionDialog):
         self.remove_autosave()
         self.restore_banner.setVisible(False)
 
+    # --- closing ------------------------------------------------------------------------------------
+
+    def _text_unsaved(self) -> bool:
+        """Text typed since the editor opened that the card does not have yet."""
+        text = self.text().strip()
+        return (bool(text) and not self.editor.isReadOnly()
+                and text not in (self._saved_text.strip(), self._opened_text))
+
+    def has_unsaved_input(self) -> bool:
+        """Text not saved in the card, or files chosen and not yet attached."""
+        return bool(self.pending_files) or self._text_unsaved()
+
+    def reject(self) -> None:  # noqa: D102 - Qt API: «Закрыть», Esc and the window's cross
+        if not self.isVisible() or not self.has_unsaved_input():
+            super().reject()
+            return
+        if self.close_question is not None:
+            self.close_question.raise_()
+            return
+        self.ask_before_closing()
+
+    def ask_before_closing(self) -> None:
+        """Text not saved in the card: save it, close (the local autosave keeps it), or stay."""
+        noun = self._noun()
+        text_unsaved = self._text_unsaved()
+        parts = []
+        if text_unsaved:
+            parts.append(f"Куратор и коллеги его не видят, пока вы не сохраните {noun}. На этом компьютере текст "
+                         "сохранён автоматически: при следующем открытии редактор предложит его восстановить.")
+        if self.pending_files:
+            parts.append(("Выбранный файл ещё не приложен — при закрытии его" if len(self.pending_files) == 1
+                          else "Выбранные файлы ещё не приложены — при закрытии их") + " придётся выбрать снова.")
+        title = "Текст не сохранён в карточке инцидента." if text_unsaved else "Файлы не приложены к ответу."
+        box = QMessageBox(QMessageBox.Icon.Question, WINDOW_TITLE, title, QMessageBox.StandardButton.NoButton, self)
+        box.setInformativeText("\n\n".join(parts))
+        box.setObjectName("closeQuestion")
+        box.setStyleSheet(WIDE_MESSAGE)
+        save = box.addButton("Сохранить и закрыть", QMessageBox.ButtonRole.AcceptRole)
+        close = box.addButton("Закрыть", QMessageBox.ButtonRole.DestructiveRole)
+        stay = box.addButton("Не закрывать", QMessageBox.ButtonRole.RejectRole)
+        save.setEnabled(self.save_button.isEnabled())
+        box.setDefaultButton(save if save.isEnabled() else stay)
+        box.setEscapeButton(stay)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def answered() -> None:
+            clicked = box.clickedButton()
+            self.close_question = None
+            box.deleteLater()
+            if clicked is save:
+                if self.save():
+                    self.accept()
+            elif clicked is close:
+                super(AnswerEditor, self).reject()
+            else:
+                self.editor.setFocus()
+
+        box.finished.connect(answered)
+        self.close_question = box
+        box.open()
+
     def done(self, result: int) -> None:  # noqa: D102 - Qt API
         self._autosave_timer.stop()
         self._check_timer.stop()
@@ -959,6 +1070,10 @@ class AnswerEditor(ActionDialog):
         self._pool.clear()
         self._pool.waitForDone(3000)
         super().done(result)
+
+
+def _bullets(findings: list[Finding]) -> str:
+    return "\n".join(f"• {f.message}" for f in findings)
 
 
 def _size_text(size: int) -> str:

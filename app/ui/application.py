@@ -47,9 +47,9 @@ NO_DISPLAY_MESSAGE = (
     "Не найден графический экран: переменные окружения DISPLAY и WAYLAND_DISPLAY не заданы, "
     "поэтому окно программы «Инциденты» открыть нельзя.\n"
     "Чтобы запустить программу без экрана, задайте переменную QT_QPA_PLATFORM=offscreen "
-    "или запустите её через xvfb-run (например: xvfb-run python main.py).\n"
+    "или запустите её через xvfb-run (например: xvfb-run ./run).\n"
     "Команды, которые работают без окна (отчёт, импорт, календарь, сроки, обновление базы, "
-    "пользователи), перечислены в выводе «python main.py --help»."
+    "пользователи), перечислены в выводе «./run --help»."
 )
 
 _QT_LEVELS = {
@@ -130,7 +130,7 @@ def make_database_error_box(error: DomainError) -> QMessageBox:
                       f"Не удаётся открыть базу данных.\n\n{error}")
     box.setInformativeText(
         "Другую базу можно указать параметром --db, переменной окружения INCIDENTS_DB "
-        "или в файле настроек этого компьютера. Подробнее — «python main.py --help»."
+        "или в файле настроек этого компьютера. Подробнее — «./run --help»."
     )
     box.setStandardButtons(QMessageBox.StandardButton.Close)
     box.button(QMessageBox.StandardButton.Close).setText("Закрыть")
@@ -179,15 +179,16 @@ def run_gui(db_url: str, *, smoke_test: bool = False) -> int:
                     sys.stderr.write(f"В базе данных {db_display} нет ни одного пользователя\n")
                     return EXIT_FAILED
                 user = users[0]
+            elif not has_users():
+                # the administrator has just typed the password twice: they are signed in, not asked again
+                wizard = FirstRunWizard(db_display)
+                if wizard.exec() != QDialog.DialogCode.Accepted or wizard.created_user is None:
+                    log.info("Первый запуск отменён: администратор не создан")
+                    return EXIT_CANCELLED
+                user = wizard.created_user
+                log.info("Первый запуск: вход администратора %s", user.login)
             else:
-                login = ""
-                if not has_users():
-                    wizard = FirstRunWizard(db_display)
-                    if wizard.exec() != QDialog.DialogCode.Accepted or wizard.created_user is None:
-                        log.info("Первый запуск отменён: администратор не создан")
-                        return EXIT_CANCELLED
-                    login = wizard.created_user.login
-                dialog = LoginDialog(db_display, login=login)
+                dialog = LoginDialog(db_display)
                 if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
                     log.info("Вход отменён")
                     return EXIT_CANCELLED

@@ -22,9 +22,8 @@ from app.services.calendar_store import current_calendar
 from app.services.errors import InvalidTransition, ValidationError
 from app.services.incident_view import AnswerView, IncidentCard, check_draft, word_diff
 from app.services.permissions import Actor
-from app.ui.actions import ActionDialog, clock_text, fit_to_screen, show_clock
-from app.ui.answer_editor import FindingsModel, findings_view
-from app.ui.triage_dialog import card_header
+from app.ui.dialog_base import ActionDialog, card_header, clock_text, fit_to_screen, show_clock
+from app.ui.findings import FindingsModel, findings_view
 
 INSERT_STYLE = "background-color: #c8f0c8; color: #0b5d0b;"
 REQUEST_NOTE_STYLE = "background: #e8f1fb; color: #17405e; border: 1px solid #9cc0e0; border-radius: 4px; padding: 6px;"

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,13 +44,17 @@ from app.services.deadlines import Clock, ClockState
 from app.services.errors import ConflictError, DomainError
 from app.services.incident_view import ACTIONS, AnswerView, IncidentCard, load_card, word_diff
 from app.services.permissions import Actor
-from app.ui.actions import request_note
-from app.ui.queue_model import LEVEL_COLORS, MET, MISSED, NONE, Remaining, TaskRunner, remaining_for
+from app.ui.dialog_base import request_note
+from app.ui.queue_model import (
+    LEVEL_COLORS, MET, MISSED, NONE, Remaining, TaskRunner, remaining_for, time_left_text,
+)
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Инциденты"
 COUNTDOWN_MS = 30_000
+#: the most action buttons in one row of the card
+MAX_ACTION_COLUMNS = 6
 
 #: the order of the buttons; the first one the user has is the primary action (Ctrl+Enter)
 ACTION_ORDER = ("approve", "publish", "submit", "submit_request", "edit_answer", "record_author_reply", "route",
@@ -76,6 +81,11 @@ LEGACY_COMMENT_STYLE = "color: #6b6b6b;"
 CLAUSE21_STYLE = ("QLabel { background: #fff1c7; color: #4d3500; border: 1px solid #e0b84a;"
                   " border-radius: 4px; padding: 6px; }")
 DELETED_STYLE = "color:#b00020; text-decoration:line-through; background:#fde4e4;"
+#: the curator's comment when routing (clause 10) or re-routing (clause 11), shown like a return comment
+ROUTE_COMMENT_STYLE = ("QLabel#routeComment { background: #e8f1fb; color: #123c63; border: 1px solid #a9c8ea;"
+                       " border-radius: 4px; padding: 6px; }")
+#: the audit actions whose comment is the curator's word to the executors
+ROUTE_ACTIONS = ("incident.route", "incident.reroute")
 INSERTED_STYLE = "color:#17651b; background:#dcf3d9;"
 
 
@@ -216,6 +226,7 @@ class IncidentCardView(QWidget):
         self._loading = False
         self._clock_views: list[tuple[Clock, QLabel]] = []
         self.action_buttons: dict[str, QPushButton] = {}
+        self._action_columns = 0
         self.diff_buttons: dict[int, QPushButton] = {}
         self.clock_labels: list[QLabel] = []
         self.history_labels: list[QLabel] = []
@@ -226,12 +237,19 @@ class IncidentCardView(QWidget):
         self.comment_labels: list[QLabel] = []
         #: the «ждёт автора уже …» lines of requests still awaiting a reply, recounted with the clocks
         self._wait_views: list[tuple[datetime, QLabel]] = []
+        #: the versions on «Ответы», newest first: (version, the ▸/▾ button, the collapsible body)
+        self.answer_items: list[tuple[AnswerView, QToolButton, QWidget]] = []
+        #: the curator's routing comment on «Сообщение» (None without one)
+        self.route_comment_label: QLabel | None = None
+        #: an action dialog of this card is open: reloads wait until it closes (its input stays put)
+        self._acting = False
+        self._stale = False
         self.runner = TaskRunner(self)
 
         self.placeholder = QLabel("Выберите инцидент в очереди")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        self.placeholder.setEnabled(False)
+        self.placeholder.setStyleSheet("color: #616161;")
         self.stack = QStackedWidget()
         self.stack.addWidget(self.placeholder)
         self.stack.addWidget(self._build_content())
@@ -263,7 +281,7 @@ class IncidentCardView(QWidget):
         self.current_clock_label = _label()
         self.current_clock_label.setContentsMargins(6, 3, 6, 3)
         self.loading_label = QLabel("Загрузка…")
-        self.loading_label.setEnabled(False)
+        self.loading_label.setStyleSheet("color: #616161;")
         self.loading_label.setVisible(False)
 
         self.clause21_note = _label()
@@ -275,7 +293,6 @@ class IncidentCardView(QWidget):
         self.actions_grid.setContentsMargins(0, 4, 0, 4)
         self.actions_grid.setHorizontalSpacing(6)
         self.actions_grid.setVerticalSpacing(4)
-        self.actions_grid.setColumnStretch(3, 1)  # buttons keep their width; the rest stays empty
 
         self.source_page = _Page()
         self.clocks_page = _Page()
@@ -283,6 +300,10 @@ class IncidentCardView(QWidget):
         self.history_page = _Page()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # a narrow card shortens the tab titles (the whole title is the tooltip) instead of hiding
+        # some of them behind arrows
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
         self.tabs.addTab(self.source_page.area, "Сообщение")
         self.tabs.addTab(self.clocks_page.area, "Сроки")
         self.tabs.addTab(self.answers_page.area, "Ответы")
@@ -332,9 +353,30 @@ class IncidentCardView(QWidget):
                         lambda exc: self._failed(generation, exc))
 
     def reload(self) -> None:
-        """Load the shown incident again (after an action, F5 or a change elsewhere)."""
-        if self._incident_id is not None:
-            self.show_incident(self._incident_id)
+        """Load the shown incident again (after an action, F5 or a change elsewhere).
+
+        While an action dialog of this card is open the reload waits for it to close: the card
+        under the dialog is not rebuilt and nothing the user typed is touched.
+        """
+        if self._incident_id is None:
+            return
+        if self._acting:
+            self._stale = True
+            return
+        self.show_incident(self._incident_id)
+
+    def refresh_if_outdated(self, incident_id: int, version: int) -> bool:
+        """The queue holds ``version`` of the incident: reload the card if it shows an older one."""
+        card = self._card
+        if card is None or card.id != incident_id or incident_id != self._incident_id or version <= card.version:
+            return False
+        self.reload()
+        return True
+
+    @property
+    def acting(self) -> bool:
+        """True while an action dialog opened from this card is on the screen."""
+        return self._acting
 
     def clear(self) -> None:
         """Show no incident."""
@@ -377,7 +419,10 @@ class IncidentCardView(QWidget):
     # --- showing a card --------------------------------------------------------------------
 
     def set_card(self, card: IncidentCard) -> None:
-        """Show ``card`` (already loaded)."""
+        """Show ``card`` (already loaded); the same incident again keeps each tab's scroll position."""
+        same = self._card is not None and self._card.id == card.id
+        pages = (self.source_page, self.clocks_page, self.answers_page, self.history_page)
+        scrolled = [page.area.verticalScrollBar().value() for page in pages] if same else None
         self._card = card
         self._incident_id = card.id
         tz = current_calendar().tz
@@ -398,8 +443,18 @@ class IncidentCardView(QWidget):
         with_requests = any(a.kind == AnswerKind.REQUEST for a in card.answers)
         self.tabs.setTabText(2, f"{'Ответы и запросы' if with_requests else 'Ответы'} ({len(card.answers)})")
         self.tabs.setTabText(3, f"История ({len(card.events)})")
+        for index, tip in enumerate(("Текст сообщения, автор, исполнители, запросы автору и комментарии",
+                                     "Все сроки инцидента с объяснением расчёта",
+                                     "Версии ответов и запросов (уточнений), новые сверху",
+                                     "Все события инцидента по порядку")):
+            self.tabs.setTabToolTip(index, f"{self.tabs.tabText(index)}: {tip}")
         self.refresh_countdown(now)
         self.stack.setCurrentIndex(1)
+        if scrolled is not None:
+            def restore() -> None:
+                for page, value in zip(pages, scrolled):
+                    page.area.verticalScrollBar().setValue(value)
+            QTimer.singleShot(0, restore)
 
     def _show_clause21(self, card: IncidentCard) -> None:
         assessment = card.clause21
@@ -425,9 +480,33 @@ class IncidentCardView(QWidget):
                 hint = f"{hint} (Ctrl+Enter)" if hint else "Ctrl+Enter"
             button.setToolTip(hint)
             button.clicked.connect(lambda _checked=False, a=action: self.run_action(a))
-            self.actions_grid.addWidget(button, n // 3, n % 3)
             self.action_buttons[action] = button
+        self._action_columns = 0
+        self._layout_actions()
         self.actions_box.setVisible(bool(ordered))
+
+    def _layout_actions(self) -> None:
+        """As many buttons in a row as the card's width takes (one row under a wide queue, rows of
+        two or three beside it): the tabs keep the height."""
+        buttons = list(self.action_buttons.values())
+        if not buttons:
+            return
+        widest = max(b.sizeHint().width() for b in buttons) + self.actions_grid.horizontalSpacing()
+        columns = max(1, min(len(buttons), MAX_ACTION_COLUMNS, max(self.width(), 1) // max(widest, 1)))
+        if columns == self._action_columns:
+            return
+        self._action_columns = columns
+        for button in buttons:
+            self.actions_grid.removeWidget(button)
+        for column in range(MAX_ACTION_COLUMNS + 1):
+            self.actions_grid.setColumnStretch(column, 0)
+        for n, button in enumerate(buttons):
+            self.actions_grid.addWidget(button, n // columns, n % columns)
+        self.actions_grid.setColumnStretch(columns, 1)  # buttons keep their width; the rest stays empty
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().resizeEvent(event)
+        self._layout_actions()
 
     def _build_source(self, card: IncidentCard, tz) -> None:  # noqa: ANN001
         page = self.source_page
@@ -437,6 +516,13 @@ class IncidentCardView(QWidget):
         text.setStyleSheet("QLabel#sourceText { background: palette(base); border: 1px solid palette(mid);"
                            " border-radius: 4px; padding: 8px; }")
         page.add(text)
+        self.route_comment_label = None
+        routing = route_comment(card)
+        if routing is not None:
+            self.route_comment_label = _label(routing, rich=True)
+            self.route_comment_label.setObjectName("routeComment")
+            self.route_comment_label.setStyleSheet(ROUTE_COMMENT_STYLE)
+            page.add(self.route_comment_label)
         form_box = QWidget()
         form = QFormLayout(form_box)
         form.setContentsMargins(0, 4, 0, 0)
@@ -562,63 +648,95 @@ class IncidentCardView(QWidget):
         page.finish()
 
     def _build_answers(self, card: IncidentCard, tz) -> None:  # noqa: ANN001
+        """Every version, newest first: the current one open, the older ones folded to their header."""
         page = self.answers_page
         page.clear()
         self.diff_buttons = {}
+        self.answer_items = []
         if not card.answers:
             page.add(_label("Ответ ещё не подготовлен"))
-        previous: dict[str, AnswerView] = {}
+        previous: dict[int, AnswerView] = {}  # version number → the version before it of the same kind
+        last: dict[str, AnswerView] = {}
         for answer in card.answers:
-            frame, box = _frame()
-            header = (f"<b>Версия {answer.number} — {escape(answer.kind_label)}</b> · "
-                      f"{escape(answer.state_label)}")
-            box.addWidget(_label(header, rich=True))
-            who = answer.author + (f" (за {answer.acting_for})" if answer.acting_for else "")
-            meta = f"{who}, {answer.unit_name}" if answer.unit_name else who
-            meta += f" · создан {formatting.short_moment(answer.created_at, tz)}"
-            if answer.submitted_at:
-                meta += f" · направлен {formatting.short_moment(answer.submitted_at, tz)}"
-            box.addWidget(_label(meta))
-            text = _label(answer.text)
-            text.setContentsMargins(0, 3, 0, 3)
-            box.addWidget(text)
-            for d in answer.decisions:
-                moment = formatting.short_moment(d.decided_at, tz)
-                if d.approved:
-                    line = f"<span style='color:#2e7d32'>✔ Согласован</span> — {escape(d.curator)}, {moment}"
-                else:
-                    reasons = "; ".join(escape(r) for r in d.reasons) or "причина не указана"
-                    line = (f"<span style='color:#b00020'>✖ Возвращён на доработку</span> — {escape(d.curator)}, "
-                            f"{moment}<br>Причины: {reasons}")
-                if d.comment:
-                    line += f"<br>Комментарий: {escape(d.comment)}"
-                box.addWidget(_label(line, rich=True))
-            if answer.attachments:
-                files = ", ".join(f"{escape(name)} ({_size(size)})" for _id, name, size in answer.attachments)
-                box.addWidget(_label(f"Вложения: {files}", rich=True))
-            if answer.published_at:
-                url = answer.publication_url
-                link = f' — <a href="{escape(url, quote=True)}">{escape(url)}</a>' if url else ""
-                published = _label(f"Размещён {formatting.short_moment(answer.published_at, tz)}{link}", rich=True,
-                                   selectable=False)
-                published.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
-                published.linkActivated.connect(self.open_link)
-                box.addWidget(published)
             family = answer.kind if answer.kind in (AnswerKind.CONTRIBUTION, AnswerKind.REQUEST) else "answer"
-            before = previous.get(family)
-            if before is not None:
-                button = QPushButton("Сравнить с предыдущей")
-                button.setAutoDefault(False)
-                button.setToolTip(f"Что изменилось по сравнению с версией {before.number}")
-                button.clicked.connect(lambda _c=False, old=before, new=answer: self.show_diff(old, new))
-                row = QHBoxLayout()
-                row.addWidget(button)
-                row.addStretch(1)
-                box.addLayout(row)
-                self.diff_buttons[answer.number] = button
-            previous[family] = answer
-            page.add(frame)
+            if family in last:
+                previous[answer.number] = last[family]
+            last[family] = answer
+        for n, answer in enumerate(reversed(card.answers)):
+            page.add(self._answer_frame(answer, previous.get(answer.number), tz, expanded=n == 0))
         page.finish()
+
+    def _answer_frame(self, answer: AnswerView, before: AnswerView | None, tz, *, expanded: bool) -> QFrame:  # noqa: ANN001
+        frame, box = _frame()
+        frame.setObjectName("answerVersion")
+        toggle = QToolButton()
+        toggle.setAutoRaise(True)
+        toggle.setCheckable(True)
+        toggle.setToolTip("Показать или свернуть эту версию")
+        header = _label(f"<b>Версия {answer.number} — {escape(answer.kind_label)}</b> · {escape(answer.state_label)}",
+                        rich=True, selectable=False)
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        row.addWidget(toggle, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(header, 1)
+        box.addLayout(row)
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(3)
+        box.addWidget(body)
+
+        who = answer.author + (f" (за {answer.acting_for})" if answer.acting_for else "")
+        meta = f"{who}, {answer.unit_name}" if answer.unit_name else who
+        meta += f" · создан {formatting.short_moment(answer.created_at, tz)}"
+        if answer.submitted_at:
+            meta += f" · направлен {formatting.short_moment(answer.submitted_at, tz)}"
+        inner.addWidget(_label(meta))
+        text = _label(answer.text)
+        text.setContentsMargins(0, 3, 0, 3)
+        inner.addWidget(text)
+        for d in answer.decisions:
+            moment = formatting.short_moment(d.decided_at, tz)
+            if d.approved:
+                line = f"<span style='color:#2e7d32'>✔ Согласован</span> — {escape(d.curator)}, {moment}"
+            else:
+                reasons = "; ".join(escape(r) for r in d.reasons) or "причина не указана"
+                line = (f"<span style='color:#b00020'>✖ Возвращён на доработку</span> — {escape(d.curator)}, "
+                        f"{moment}<br>Причины: {reasons}")
+            if d.comment:
+                line += f"<br>Комментарий: {escape(d.comment)}"
+            inner.addWidget(_label(line, rich=True))
+        if answer.attachments:
+            files = ", ".join(f"{escape(name)} ({_size(size)})" for _id, name, size in answer.attachments)
+            inner.addWidget(_label(f"Вложения: {files}", rich=True))
+        if answer.published_at:
+            url = answer.publication_url
+            link = f' — <a href="{escape(url, quote=True)}">{escape(url)}</a>' if url else ""
+            published = _label(f"Размещён {formatting.short_moment(answer.published_at, tz)}{link}", rich=True,
+                               selectable=False)
+            published.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+            published.linkActivated.connect(self.open_link)
+            inner.addWidget(published)
+        if before is not None:
+            button = QPushButton("Сравнить с предыдущей")
+            button.setAutoDefault(False)
+            button.setToolTip(f"Что изменилось по сравнению с версией {before.number}")
+            button.clicked.connect(lambda _c=False, old=before, new=answer: self.show_diff(old, new))
+            buttons = QHBoxLayout()
+            buttons.addWidget(button)
+            buttons.addStretch(1)
+            inner.addLayout(buttons)
+            self.diff_buttons[answer.number] = button
+
+        def show(open_: bool) -> None:
+            body.setVisible(open_)
+            toggle.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
+
+        toggle.toggled.connect(show)
+        toggle.setChecked(expanded)
+        show(expanded)
+        self.answer_items.append((answer, toggle, body))
+        return frame
 
     def _build_history(self, card: IncidentCard, tz) -> None:  # noqa: ANN001
         page = self.history_page
@@ -627,8 +745,7 @@ class IncidentCardView(QWidget):
         for e in card.events:
             who = escape(e.actor) + (f" (за {escape(e.acting_for)})" if e.acting_for else "")
             line = f"<b>{formatting.short_moment(e.at, tz)}</b> — {escape(e.label)}<br>{who}"
-            if e.from_label or e.to_label:
-                line += f" · {escape(e.from_label or '—')} → {escape(e.to_label or '—')}"
+            line += history_change(e.from_label, e.to_label)
             if e.working_minutes is not None:
                 spent = formatting.duration(timedelta(minutes=e.working_minutes))
                 if e.limit_minutes is not None:
@@ -663,7 +780,7 @@ class IncidentCardView(QWidget):
             remaining = remaining_for(c, now, cal) if not lapsed else Remaining("—", NONE, c.summary())
             background, foreground = LEVEL_COLORS[remaining.level]
             if c.is_open and not lapsed and remaining.left is not None:
-                state = formatting.time_left(remaining.left, overdue=now > c.due_at)
+                state = time_left_text(c, remaining.left, now, cal)
             elif c.state == ClockState.UNUSED or lapsed:
                 state = "не использован"
             else:
@@ -689,7 +806,7 @@ class IncidentCardView(QWidget):
             c, label = current
             remaining = remaining_for(c, now, cal)
             background, foreground = LEVEL_COLORS[remaining.level]
-            text = (f"{c.title} ({c.clause}): {formatting.time_left(remaining.left, overdue=now > c.due_at)}"
+            text = (f"{c.title} ({c.clause}): {time_left_text(c, remaining.left, now, cal)}"
                     if c.is_open and remaining.left is not None else c.summary())
             self.current_clock_label.setText(text)
             self.current_clock_label.setToolTip(remaining.tooltip)
@@ -721,16 +838,23 @@ class IncidentCardView(QWidget):
                 raise
             QMessageBox.information(self, APP_TITLE, "Это действие ещё не подключено в этой версии программы.")
             return False
+        self._acting, self._stale = True, False
         try:
             changed = bool(actions.run_action(self, self.actor, card, action))
         except ConflictError as exc:
+            self._acting = False
             QMessageBox.warning(self, APP_TITLE, str(exc))
             changed = True  # somebody else changed it: show the fresh state
         except DomainError as exc:
+            self._acting = False
             QMessageBox.warning(self, APP_TITLE, str(exc))
-            return False
-        if changed:
+            changed = False
+        finally:
+            self._acting = False
+        if changed or self._stale:
+            self._stale = False
             self.reload()
+        if changed:
             self.changed.emit(card.id)
         return changed
 
@@ -762,6 +886,29 @@ def _current(views: list[tuple[Clock, QLabel]]) -> tuple[Clock, QLabel] | None:
         if found:
             return found[-1]
     return None
+
+
+def history_change(from_label: str, to_label: str) -> str:
+    """« · В работе → На согласовании», « · статус «Новый»» for the first one, "" without a change."""
+    if from_label and to_label:
+        return f" · {escape(from_label)} → {escape(to_label)}"
+    if to_label:
+        return f" · статус «{escape(to_label)}»"
+    return ""
+
+
+def route_comment(card: IncidentCard) -> str | None:
+    """The curator's comment when the incident was last routed or re-routed (clauses 10, 11), as
+    rich text for the card: what the executor must read before answering. None without one."""
+    routed = [e for e in card.events if e.action in ROUTE_ACTIONS]
+    if not routed or not routed[-1].comment:
+        return None
+    event = routed[-1]
+    tz = current_calendar().tz
+    what = "перенаправлении (п. 11)" if event.action == "incident.reroute" else "направлении (п. 10)"
+    who = escape(event.actor) + (f" (за {escape(event.acting_for)})" if event.acting_for else "")
+    return (f"<b>Комментарий куратора при {what}</b> — {who}, {formatting.short_moment(event.at, tz)}"
+            f"<br>{escape(event.comment).replace(chr(10), '<br>')}")
 
 
 def wait_text(worked: timedelta, waiting: bool) -> str:

@@ -1,15 +1,23 @@
-"""The «Сводка» window: today's incidents, what is overdue now, answers in time this month and
-the load of each unit. Refreshes itself every minute; the numbers are computed off the GUI thread.
+"""The «Сводка» window: today's incidents, what is overdue now, answers in time this month, two
+charts — incidents a day over four weeks and the on-time share a week over eight — and the load
+of each unit. Refreshes itself every minute; the numbers are computed off the GUI thread.
+
+The charts are drawn with ``QPainter`` (``BarChart``): QtCharts is not part of PySide6-Essentials.
 """
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from babel.dates import format_date
+from PySide6.QtCore import (
+    QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer, Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QHelpEvent, QKeySequence, QPainter, QPaintEvent, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -17,21 +25,27 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services import dashboard, formatting, queue
 from app.services.calendar_store import current_calendar
-from app.services.dashboard import AnswerOutcomes, Dashboard, UnitLoad
+from app.services.dashboard import AnswerOutcomes, Dashboard, Trend, UnitLoad
 from app.services.errors import DomainError
 from app.services.permissions import Actor
 from app.ui.queue_model import TaskRunner
+from app.ui.widgets import fit_to_screen
 
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 60_000
+#: secondary text: quieter than the figures, still readable (a disabled label's grey is not)
+MUTED_STYLE = "color: #616161;"
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -94,6 +108,153 @@ class UnitLoadModel(QAbstractTableModel):
         return None
 
 
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: its height, the caption under it (may be empty), its tooltip, its colour."""
+
+    value: float
+    caption: str
+    tooltip: str
+    color: str
+    #: the number written above the bar ("" for none)
+    label: str = ""
+
+
+BAR_COLOR = "#4a7fb5"
+TODAY_COLOR = "#1f5d99"
+SHARE_COLORS = ((0.9, "#2e7d32"), (0.75, "#c98a00"), (0.0, "#b00020"))
+NO_DATA_COLOR = "#c8c8c8"
+
+
+def share_color(share: float | None) -> str:
+    """Green from 90 % in time, amber from 75 %, red below."""
+    if share is None:
+        return NO_DATA_COLOR
+    return next(color for bound, color in SHARE_COLORS if share >= bound)
+
+
+class BarChart(QWidget):
+    """A small bar chart drawn with QPainter: bars, captions under some of them, a value over each
+    when there is room, a tooltip per bar, and an empty-chart note."""
+
+    def __init__(self, title: str, parent: QWidget | None = None, *, maximum: float | None = None,
+                 empty_text: str = "нет данных") -> None:
+        super().__init__(parent)
+        self.title = title
+        self.maximum = maximum
+        self.empty_text = empty_text
+        self.bars: list[Bar] = []
+        self.setMinimumSize(220, 130)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setToolTip(title)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(360, 150)
+
+    def set_bars(self, bars: list[Bar]) -> None:
+        self.bars = list(bars)
+        self.update()
+
+    def _plot(self) -> QRect:
+        metrics = self.fontMetrics()
+        top = metrics.height() + 6
+        bottom = metrics.height() + 4
+        return self.rect().adjusted(4, top + metrics.height(), -4, -bottom)
+
+    def bar_rect(self, index: int) -> QRect:
+        """Where bar ``index`` is drawn (its full column, whatever its height)."""
+        plot = self._plot()
+        count = max(len(self.bars), 1)
+        width = plot.width() / count
+        return QRect(int(plot.left() + index * width), plot.top(), max(int(width), 1), plot.height())
+
+    def bar_at(self, pos: QPoint) -> int:
+        """The bar under ``pos`` or -1."""
+        for index in range(len(self.bars)):
+            if self.bar_rect(index).adjusted(0, -self.fontMetrics().height(), 0, 0).contains(pos):
+                return index
+        return -1
+
+    def event(self, event: QEvent) -> bool:  # noqa: D102
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            index = self.bar_at(event.pos())
+            if index >= 0:
+                QToolTip.showText(event.globalPos(), self.bars[index].tooltip, self)
+            else:
+                QToolTip.showText(event.globalPos(), self.title, self)
+            return True
+        return super().event(event)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = self.fontMetrics()
+        text_color = self.palette().color(self.foregroundRole())
+        title_font = QFont(self.font())
+        title_font.setBold(True)
+        painter.setFont(title_font)
+        painter.setPen(text_color)
+        painter.drawText(QRect(0, 0, self.width(), metrics.height() + 4),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self.title)
+        painter.setFont(self.font())
+        plot = self._plot()
+        painter.setPen(QPen(QColor("#9e9e9e"), 1))
+        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+        peak = self.maximum if self.maximum is not None else max((b.value for b in self.bars), default=0)
+        if not self.bars or peak <= 0:
+            painter.setPen(QColor("#6b6b6b"))
+            painter.drawText(plot, int(Qt.AlignmentFlag.AlignCenter), self.empty_text)
+            painter.end()
+            return
+        for index, bar in enumerate(self.bars):
+            column = self.bar_rect(index)
+            gap = max(1, column.width() // 6)
+            height = int(plot.height() * min(bar.value, peak) / peak) if bar.value > 0 else 0
+            rect = QRect(column.left() + gap, plot.bottom() - height, max(column.width() - 2 * gap, 1), height)
+            painter.fillRect(rect, QColor(bar.color))
+            if bar.label and metrics.horizontalAdvance(bar.label) <= column.width() + gap:
+                painter.setPen(text_color)
+                painter.drawText(QRect(column.left() - gap, rect.top() - metrics.height() - 1,
+                                       column.width() + 2 * gap, metrics.height()),
+                                 int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom), bar.label)
+            if bar.caption:
+                painter.setPen(QColor("#555555"))
+                caption_width = metrics.horizontalAdvance(bar.caption) + 4
+                painter.drawText(QRect(column.center().x() - caption_width // 2, plot.bottom() + 2, caption_width,
+                                       metrics.height()),
+                                 int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), bar.caption)
+        painter.end()
+
+
+def day_bars(trend: Trend) -> list[Bar]:
+    """A bar a day; Mondays carry their date under the bar, today is darker."""
+    bars = []
+    last = len(trend.days) - 1
+    for n, d in enumerate(trend.days):
+        when = format_date(d.day, "EEEE, d MMMM", locale="ru")
+        bars.append(Bar(d.count, format_date(d.day, "d.MM", locale="ru") if d.day.weekday() == 0 else "",
+                        f"{when}: {formatting.plural(d.count, formatting.INCIDENTS)}",
+                        TODAY_COLOR if n == last else BAR_COLOR, str(d.count) if d.count else ""))
+    return bars
+
+
+def week_bars(trend: Trend) -> list[Bar]:
+    """A bar a week: the share of answers in time, coloured by how good it is."""
+    bars = []
+    for w in trend.weeks:
+        period = f"{w.first_day:%d.%m}–{w.last_day:%d.%m}"
+        share = w.share
+        if share is None:
+            tip = f"Неделя {period}: сроки ответов ещё не истекли" if w.pending else f"Неделя {period}: инцидентов не было"
+        else:
+            tip = f"Неделя {period}: в срок {w.on_time} из {w.decided} ({formatting.percent(share)})"
+        if w.pending:
+            tip += f"; ещё {w.pending} в работе"
+        bars.append(Bar(share or 0.0, f"{w.first_day:%d.%m}", tip, share_color(share),
+                        f"{round(share * 100)}" if share is not None else ""))
+    return bars
+
+
 def _big(text: str = "") -> QLabel:
     label = QLabel(text)
     font = label.font()
@@ -124,15 +285,15 @@ class DashboardWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.actor = actor
         self.setWindowTitle("Инциденты — сводка")
-        self.resize(820, 720)
         self.dashboard: Dashboard | None = None
+        self.trend: Trend | None = None
         self._outcomes = AnswerOutcomes()
         self._busy = False
         self.runner = TaskRunner(self)
 
         self.title_label = QLabel("<h2>Сводка</h2>")
         self.updated_label = QLabel("Загрузка…")
-        self.updated_label.setEnabled(False)
+        self.updated_label.setStyleSheet(MUTED_STYLE)
         self.refresh_button = QPushButton("Обновить")
         self.refresh_button.setToolTip("Пересчитать сейчас (F5); сводка обновляется сама каждую минуту")
         self.refresh_button.setAutoDefault(False)
@@ -156,7 +317,7 @@ class DashboardWindow(QWidget):
                                     "истёк первым")
         self.overdue_label = _big("—")
         self.open_label = QLabel()
-        self.open_label.setEnabled(False)
+        self.open_label.setStyleSheet(MUTED_STYLE)
         self.steps_title = QLabel("Истёк срок:")
         self.steps_grid = QGridLayout()
         self.steps_grid.setHorizontalSpacing(12)
@@ -199,6 +360,15 @@ class DashboardWindow(QWidget):
             self.share_labels.append(note)
         answers_layout.setColumnStretch(0, 1)
 
+        # the last weeks in pictures
+        self.trend_box = QGroupBox("Последние недели")
+        self.days_chart = BarChart("Инцидентов в день (4 недели)", empty_text="инцидентов не было")
+        self.weeks_chart = BarChart("Ответы в срок по неделям, % (п. 9, 17)", maximum=1.0,
+                                    empty_text="ответов ещё не было")
+        trend_layout = QHBoxLayout(self.trend_box)
+        trend_layout.addWidget(self.days_chart, 3)
+        trend_layout.addWidget(self.weeks_chart, 2)
+
         # units
         self.units_box = QGroupBox("Нагрузка на отделы и учреждения")
         self.units_model = UnitLoadModel(self)
@@ -210,6 +380,7 @@ class DashboardWindow(QWidget):
         self.units_view.setAlternatingRowColors(True)
         self.units_view.setWordWrap(False)
         self.units_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.units_view.setMinimumHeight(self.fontMetrics().height() * 8)
         header = self.units_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -225,11 +396,23 @@ class DashboardWindow(QWidget):
         middle = QHBoxLayout()
         middle.addWidget(self.today_box, 1)
         middle.addWidget(self.overdue_box, 1)
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addLayout(top)
         layout.addLayout(middle)
         layout.addWidget(self.answers_box)
+        layout.addWidget(self.trend_box)
         layout.addWidget(self.units_box, 1)
+        # a low screen (1024 × 700) scrolls the board instead of cutting it
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        fit_to_screen(self, 900, 860)
 
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
         self.refresh_timer = QTimer(self)
@@ -248,7 +431,22 @@ class DashboardWindow(QWidget):
             return
         self._busy = True
         actor, outcomes = self.actor, self._outcomes
-        self.runner.run(lambda: dashboard.summary(actor, outcomes=outcomes), self._show, self._failed)
+
+        def work() -> tuple[Dashboard, Trend]:
+            board = dashboard.summary(actor, outcomes=outcomes)
+            return board, dashboard.trend(actor, board.generated_at, outcomes)
+
+        self.runner.run(work, self._show_all, self._failed)
+
+    def _show_all(self, result: tuple[Dashboard, Trend]) -> None:
+        board, trend = result
+        self._show_trend(trend)
+        self._show(board)
+
+    def _show_trend(self, trend: Trend) -> None:
+        self.trend = trend
+        self.days_chart.set_bars(day_bars(trend))
+        self.weeks_chart.set_bars(week_bars(trend))
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
@@ -274,8 +472,8 @@ class DashboardWindow(QWidget):
             count = QLabel(str(status.count))
             count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if not status.count:
-                name.setEnabled(False)
-                count.setEnabled(False)
+                name.setStyleSheet(MUTED_STYLE)  # readable, only quieter than the statuses with incidents
+                count.setStyleSheet(MUTED_STYLE)
             row, col = n % 5, (n // 5) * 2
             self.status_grid.addWidget(name, row, col)
             self.status_grid.addWidget(count, row, col + 1)

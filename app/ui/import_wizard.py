@@ -46,11 +46,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import db
-from app.services import importer
+from app.services import formatting, importer
 from app.services.errors import DomainError
 from app.services.importer import FIELDS, ColumnMapping, ImportResult, Preview, RowStatus
 from app.services.permissions import Actor
-from app.ui.widgets import make_error_label
+from app.ui.widgets import fit_to_screen, make_error_label
 
 log = logging.getLogger(__name__)
 
@@ -510,6 +510,8 @@ class ResultPage(QWizardPage):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         self.summary_label.setFont(font)
+        self.numbers_label = _wrapped_label()
+        self.numbers_label.setObjectName("newNumbers")
         self.details_label = _wrapped_label()
         self.model = ResultModel(self)
         self.view = _table_view(self.model)
@@ -523,6 +525,7 @@ class ResultPage(QWizardPage):
         buttons.addWidget(self.saved_label, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.numbers_label)
         layout.addWidget(self.details_label)
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
@@ -534,6 +537,10 @@ class ResultPage(QWizardPage):
             return
         self.setSubTitle(f"Файл «{result.file_name}»: {result.source.describe()}.")
         self.summary_label.setText(result.summary())
+        numbers = [r.incident_id for r in result.imported if r.incident_id is not None]
+        self.numbers_label.setText(new_numbers_text(numbers))
+        self.numbers_label.setToolTip(", ".join(str(n) for n in sorted(numbers)[:500]) if len(numbers) > 1 else "")
+        self.numbers_label.setVisible(bool(numbers))
         if result.refused or result.duplicates:
             details = ("Ниже — строки, которые не импортированы: отклонённые (с причиной) и дубликаты (с номером "
                        "уже зарегистрированного инцидента). Номера строк — как в файле.")
@@ -576,6 +583,38 @@ class ResultPage(QWizardPage):
         self.saved_label.setText(f"Отчёт сохранён: {target} (строк: {count})")
 
 
+def number_ranges(numbers: list[int]) -> str:
+    """«12–15, 18, 20–21»: consecutive numbers as ranges."""
+    parts: list[str] = []
+    ordered = sorted(set(numbers))
+    start = prev = None
+    for n in ordered + [None]:  # type: ignore[list-item]
+        if start is not None and (n is None or n != prev + 1):
+            parts.append(str(start) if start == prev else f"{start}–{prev}" if prev > start + 1 else f"{start}, {prev}")
+            start = None
+        if n is not None and start is None:
+            start = n
+        prev = n
+    return ", ".join(parts)
+
+
+#: more new numbers than this are summarised by their ranges' ends («№ 12–1 011»)
+SHOWN_RANGES = 12
+
+
+def new_numbers_text(numbers: list[int]) -> str:
+    """«Новые инциденты: № 12–15, 18» — where to find what the import registered."""
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return f"Новый инцидент: № {numbers[0]}. Он на вкладке «Новые» очереди."
+    ranges = f"№ {number_ranges(numbers)}"
+    if ranges.count(",") >= SHOWN_RANGES:
+        ranges = (f"с № {min(numbers)} по № {max(numbers)} "
+                  f"(всего {formatting.plural(len(numbers), formatting.INCIDENTS)})")
+    return f"Новые инциденты: {ranges}. Они на вкладке «Новые» очереди."
+
+
 # --- the wizard ---------------------------------------------------------------------------------
 
 class ImportWizard(QWizard):
@@ -610,8 +649,8 @@ class ImportWizard(QWizard):
         self.result_page = ResultPage(self)
         for page in (self.file_page, self.mapping_page, self.run_page, self.result_page):
             self.addPage(page)
-        self.resize(1040, 700)
-        self.setMinimumSize(820, 560)
+        self.setMinimumSize(760, 520)
+        fit_to_screen(self, 1000, 640)  # a 1024 × 700 screen shows it whole
 
     @property
     def running(self) -> bool:

@@ -27,8 +27,9 @@ from app.services.calendar_store import current_calendar
 from app.services.errors import InvalidTransition, ValidationError
 from app.services.incident_view import AnswerView, IncidentCard, RequestView
 from app.services.permissions import Actor
-from app.ui.actions import WINDOW_TITLE, ActionDialog, clock_text, fit_to_screen, show_clock
-from app.ui.triage_dialog import card_header, hint_label
+from app.ui.dialog_base import (
+    WINDOW_TITLE, ActionDialog, card_header, clock_text, fit_to_screen, hint_label, show_clock,
+)
 
 CONFIRM_YES = "Да, размещено в этой записи"
 CONFIRM_NO = "Нет, исправлю ссылку"

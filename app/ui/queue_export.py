@@ -17,6 +17,7 @@ from app.services.export import export_queue
 from app.services.permissions import Actor
 from app.services.queue import QueueFilter, QueueSort
 from app.ui.progress_task import ProgressFn, ProgressTask
+from app.ui.ui_settings import ui_settings
 
 XLSX_FILTER = "Книга Excel (*.xlsx)"
 CSV_FILTER = "CSV для Excel, разделитель «;» (*.csv)"
@@ -62,8 +63,6 @@ class QueueExport(QObject):
 
     def ask_path(self) -> Path | None:
         """The standard save dialog; None when the user cancels."""
-        from app.ui.main_window import ui_settings  # noqa: PLC0415 - the main window imports this module
-
         folder = str(ui_settings().value(LAST_FOLDER_KEY, "") or "")
         if not folder or not Path(folder).is_dir():
             folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(

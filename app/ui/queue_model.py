@@ -12,6 +12,7 @@ thread with its own database connection and hands the result back on the GUI thr
 from __future__ import annotations
 
 import itertools
+import textwrap
 import logging
 import threading
 from collections.abc import Callable
@@ -208,7 +209,8 @@ SORT_KEYS: dict[Column, str] = {
 }
 
 PRIORITY_SHORT = {Priority.NORMAL: "обычный", Priority.HIGH: "повышенный"}
-NETWORK_SHORT = {Network.VK: "ВК", Network.OK: "ОК", Network.TELEGRAM: "TG"}
+#: the networks as the narrow «Соцсеть» column names them — all in Cyrillic, as the clerks say them
+NETWORK_SHORT = {Network.VK: "ВК", Network.OK: "ОК", Network.TELEGRAM: "ТГ"}
 NETWORK_COLORS = {Network.VK: "#0077ff", Network.OK: "#ee8208", Network.TELEGRAM: "#229ed9"}
 
 OK, WARNING, OVERDUE, MET, MISSED, NONE = "ok", "warning", "overdue", "met", "missed", "none"
@@ -222,6 +224,32 @@ LEVEL_COLORS: dict[str, tuple[str | None, str]] = {
     NONE: (None, "#6b6b6b"),
 }
 _SEVERITY = {NONE: 0, MET: 0, MISSED: 0, OK: 1, WARNING: 2, OVERDUE: 3}
+
+
+#: a clock longer than this (the clause-18 stage of 7 working days) counts what is left in working days
+DAY_CLOCK = timedelta(hours=8)
+
+
+def working_days_left(c: Clock, now: datetime, cal: WorkCalendar) -> int:
+    """Whole working days after today up to the day the clock ``c`` is due (0: due today or past)."""
+    today = now.astimezone(cal.tz).date()
+    due_day = c.due_at.astimezone(cal.tz).date()
+    days, d = 0, today
+    for _ in range(400):
+        d += timedelta(days=1)
+        if d > due_day:
+            break
+        if cal.is_working_day(d):
+            days += 1
+    return days
+
+
+def counts_in_days(c: Clock, now: datetime, cal: WorkCalendar) -> int:
+    """The working days to show for a long clock (clause 18: «осталось 6 рабочих дней», not «48 ч»);
+    0 when the clock is short, or is due today, or has run out."""
+    if not c.is_open or now > c.due_at or c.limit <= DAY_CLOCK:
+        return 0
+    return working_days_left(c, now, cal)
 
 
 def short_duration(value: timedelta) -> str:
@@ -322,11 +350,23 @@ def remaining_for(c: Clock | None, now: datetime, cal: WorkCalendar) -> Remainin
         elapsed = cal.working_time_between(c.started_at, now) if now > c.started_at else timedelta(0)
         share = elapsed / total if total > timedelta(0) else 1.0
         level = WARNING if share >= WARNING_SHARE else OK
-        text = f"осталось {short_duration(left)}"
+        days = counts_in_days(c, now, cal)
+        text = (f"осталось {formatting.plural(days, formatting.WORKING_DAYS)}" if days
+                else f"осталось {short_duration(left)}")
     subject = f" — {c.subject}" if c.subject else ""
-    summary = f"{c.title} ({c.clause}){subject}: {formatting.time_left(left, overdue=now > c.due_at)}"
+    summary = f"{c.title} ({c.clause}){subject}: {time_left_text(c, left, now, cal)}"
     tip = f"{summary}\nСрок: {due_text}" + (f"\n\n{explanation}" if explanation else "")
     return Remaining(text, level, tip, left)
+
+
+def time_left_text(c: Clock, left: timedelta, now: datetime, cal: WorkCalendar) -> str:
+    """«осталось 2 рабочих часа 15 минут», «срок истёк» (never «осталось 0 минут» once due), or for a
+    clock of days (clause 18) «осталось 6 рабочих дней»."""
+    overdue = now > c.due_at
+    days = counts_in_days(c, now, cal)
+    if days:
+        return f"осталось {formatting.plural(days, formatting.WORKING_DAYS)}"
+    return formatting.time_left(left, overdue=overdue)
 
 
 #: the «Осталось» cell while the row's clock is being computed
@@ -349,6 +389,11 @@ def network_icon(network: str) -> QIcon:
         painter.end()
         icon = _icons[network] = QIcon(pixmap)
     return icon
+
+
+def _wrapped(text: str, width: int = 80) -> str:
+    """A long line as a tooltip of several lines (a tooltip does not wrap plain text by itself)."""
+    return textwrap.fill(text, width) if len(text) > width else text
 
 
 # --- the model ---------------------------------------------------------------------------------
@@ -721,7 +766,7 @@ class QueueTableModel(QAbstractTableModel):
 
     def _tooltip(self, n: int, row: QueueRow, column: Column) -> str | None:
         if column == Column.TEXT:
-            return row.first_line
+            return _wrapped(row.first_line) or None
         if column == Column.DETECTED:
             return formatting.moment(row.detected_at, self._tz or current_calendar().tz)
         if column == Column.NETWORK:

@@ -36,6 +36,7 @@ from app.services.periods import month_bounds, quarter_bounds
 from app.services.permissions import Actor, require_reads_everything
 from app.services.report import ReportSummary, build_monthly_report, period_label, short_duration
 from app.ui.progress_task import ProgressFn, ProgressTask
+from app.ui.ui_settings import ui_settings
 from app.ui.widgets import make_error_label
 
 MONTHS_OFFERED = 36
@@ -79,7 +80,11 @@ def _pydate(d: QDate) -> date:
 
 
 def safe_file_name(label: str) -> str:
-    """«Отчёт по инцидентам — ноябрь 2026 г.xlsx» without characters Windows refuses."""
+    """«Отчёт по инцидентам — ноябрь 2026.xlsx» (the period's «г.» left out: «2026 г.xlsx» reads as a
+    typo), without characters Windows refuses."""
+    label = label.strip()
+    if label.endswith(" г."):
+        label = label[:-3]
     name = f"Отчёт по инцидентам — {label}"
     for ch in '<>:"/\\|?*':
         name = name.replace(ch, "-")
@@ -218,8 +223,6 @@ class ReportDialog(QDialog):
         current = self.path_edit.text().strip()
         if current:
             return Path(current).expanduser().parent
-        from app.ui.main_window import ui_settings  # noqa: PLC0415 - the main window imports this module
-
         saved = ui_settings().value(LAST_FOLDER_KEY, "")
         if saved and Path(str(saved)).is_dir():
             return Path(str(saved))
@@ -305,8 +308,6 @@ class ReportDialog(QDialog):
     def _finished(self, summary: ReportSummary) -> None:
         self._set_busy(False)
         self.summary = summary
-        from app.ui.main_window import ui_settings  # noqa: PLC0415
-
         ui_settings().setValue(LAST_FOLDER_KEY, str(summary.path.parent))
         share = "—" if summary.in_time_share is None else formatting.percent(summary.in_time_share)
         received = formatting.plural(summary.received, formatting.INCIDENTS)

@@ -36,7 +36,7 @@ from app.services import admin, local_config, settings
 from app.services.database import parse_url
 from app.services.errors import DomainError, ValidationError
 from app.services.permissions import Actor
-from app.ui.admin_window import OK_STYLE, BackgroundTask, make_hint
+from app.ui.admin.common import OK_STYLE, BackgroundTask, make_hint
 from app.ui.widgets import ERROR_STYLE, make_error_label
 
 #: the time zones of Russia, with the names people know them by
@@ -61,7 +61,10 @@ RESTART_MESSAGE = ("Настройки сохранены. Подключени�
 class SettingsDialog(QDialog):
     """«Настройки»: which database this PC uses, its notifications, and the administration's zone."""
 
-    def __init__(self, parent: QWidget | None = None, actor: Actor | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, actor: Actor | None = None, *,
+                 running_url: str | None = None) -> None:
+        """``running_url``: the database the program runs on now (the fields show it; a different
+        saved or default one is only what the next start would use)."""
         super().__init__(parent)
         self.actor = actor
         self.setWindowTitle("Настройки")
@@ -71,7 +74,8 @@ class SettingsDialog(QDialog):
         self.saved_message = ""
 
         config = local_config.load()
-        self.initial_url = local_config.resolve_database_url()
+        self.running_url = running_url
+        self.initial_url = running_url or local_config.resolve_database_url()
         notifications = config.get("notifications") if isinstance(config.get("notifications"), dict) else {}
 
         layout = QVBoxLayout(self)
@@ -92,6 +96,7 @@ class SettingsDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
         self._load_url(self.initial_url)
+        self._show_running()
         self.resize(640, self.sizeHint().height())
 
     # --- construction --------------------------------------------------------------------
@@ -163,7 +168,11 @@ class SettingsDialog(QDialog):
 
         restart_note = make_hint("Изменение базы данных начнёт действовать после перезапуска программы.")
 
+        self.running_label = make_hint("")
+        self.running_label.setObjectName("runningDatabase")
+        self.running_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(box)
+        layout.addWidget(self.running_label)
         layout.addWidget(self.sqlite_radio)
         layout.addWidget(self.postgres_radio)
         layout.addWidget(self.sqlite_page)
@@ -198,7 +207,8 @@ class SettingsDialog(QDialog):
 
     def _build_notifications_box(self, notifications: dict) -> QGroupBox:
         box = QGroupBox("Уведомления на этом компьютере")
-        self.tray_box = QCheckBox("Показывать уведомления о сроках в области уведомлений (трее)")
+        self.tray_box = QCheckBox("Показывать уведомления о сроках всплывающими сообщениями у часов "
+                                  "на панели задач")
         self.sound_box = QCheckBox("Подавать звуковой сигнал")
         self.tray_box.setChecked(bool(notifications.get("tray", True)))
         self.sound_box.setChecked(bool(notifications.get("sound", False)))
@@ -208,6 +218,26 @@ class SettingsDialog(QDialog):
         return box
 
     # --- the database URL ----------------------------------------------------------------
+
+    def _show_running(self) -> None:
+        """«Программа сейчас работает с базой …», and where the next start would differ."""
+        if self.running_url is None:
+            self.running_label.setVisible(False)
+            return
+        try:
+            shown = parse_url(self.running_url).display()
+        except DomainError:
+            shown = self.running_url
+        text = f"Программа сейчас работает с базой данных: {shown}."
+        try:
+            saved = parse_url(local_config.resolve_database_url())
+        except DomainError:
+            saved = None
+        if saved is not None and saved.display() != shown:
+            text += (f" Без параметра --db и переменной {local_config.DB_ENV_VAR} программа откроет "
+                     f"{saved.display()}.")
+        self.running_label.setText(text)
+        self.running_label.setVisible(True)
 
     def _load_url(self, url: str) -> None:
         try:

@@ -30,19 +30,19 @@ from app.models.enums import (
     NO_ANSWER_REASON_LABELS, PRIORITY_LABELS, UNIT_KIND_LABELS, NoAnswerReason, Priority, UnitKind,
 )
 from app.services import catalog, deadlines, formatting, settings, validation, workflow
-from app.services.calendar_store import current_calendar
 from app.services.catalog import UnitInfo
 from app.services.errors import ValidationError
 from app.services.incident_view import IncidentCard
 from app.services.permissions import Actor
-from app.ui.actions import ActionDialog, clock_text, fit_to_screen, fit_to_width, own_unit_name, show_clock
+from app.ui.dialog_base import (  # noqa: F401 - card_header and hint_label are re-exported for older callers
+    ActionDialog, card_header, clock_text, fit_to_screen, fit_to_width, hint_label, own_unit_name, show_clock,
+)
 
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CHOICE_ROLE = Qt.ItemDataRole.UserRole + 2  # ("topic" | "group" | "location", id)
 DEPTH_ROLE = Qt.ItemDataRole.UserRole + 3
 MATCH_STYLE = "background-color: #ffd2cc; color: #8a0000; font-weight: bold;"
 BANNER_STYLE = "QFrame#clause21Banner { background: #fff4d6; border: 1px solid #e0b44c; border-radius: 4px; }"
-HINT_STYLE = "color: #555;"
 #: the automatic clause-21 assessment's codes → the grounds the curator closes on (exactly clause 21)
 CLAUSE21_REASONS = {reason.value: reason for reason in enums.CLAUSE21_REASONS}
 #: the most serious clause-21 ground first: it is the one preselected
@@ -87,22 +87,6 @@ def message_view(card: IncidentCard, fragments: tuple[str, ...] = ()) -> QTextBr
     view.setMinimumHeight(70)
     view.setMaximumHeight(130)
     return view
-
-
-def card_header(card: IncidentCard) -> QLabel:
-    tz = current_calendar().tz
-    label = QLabel(f"<b>№ {card.id}</b> · {escape(card.network_label)} · {escape(card.author)} · "
-                   f"выявлен {formatting.moment(card.detected_at, tz)} · {escape(card.priority_label.lower())} · "
-                   f"«{escape(card.status_label)}»")
-    label.setWordWrap(True)
-    return label
-
-
-def hint_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(HINT_STYLE)
-    return label
 
 
 # --- units: a checkable list with search-as-you-type ---------------------------------------
@@ -206,6 +190,9 @@ class UnitPicker(QWidget):
         self.view.setModel(self.proxy)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # a dozen long names one under another: rows with air between them, every other one shaded
+        self.view.setAlternatingRowColors(True)
+        self.view.setStyleSheet("QListView#unitList::item { padding: 4px 2px; }")
         self.view.setMinimumHeight(110)
         self.view.activated.connect(self._toggle)
         self.summary = hint_label("")
@@ -384,6 +371,8 @@ class TriageDialog(ActionDialog):
         layout.addWidget(self.buttons)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.reason_group.buttonToggled.connect(lambda *_: self._tab_changed(self.tabs.currentIndex()))
+        # ticking a unit in the list corrects «Выберите хотя бы один отдел…» as typing corrects a field
+        self.units.model.checked_changed.connect(lambda: self.error_label.setVisible(False))
         for field in (self.units.filter_edit, self.topic_combo.lineEdit(), self.location_combo.lineEdit()):
             field.installEventFilter(self)
         self.tabs.setCurrentIndex(self.NO_ANSWER_TAB if no_answer else self.ROUTE_TAB)

@@ -99,6 +99,40 @@ def test_word_written_together_by_mistake_is_suggested_apart() -> None:
     assert "в общем" in finding.suggestions
 
 
+def _ordinary_dictionary_word(word: str) -> bool:
+    """The test's own dictionary look-up: pymorphy3 knows the word as something other than a name."""
+    from app.services.answer_checks import get_morph
+
+    names = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"}
+    return any(p.is_known and not (p.tag.grammemes & names) for p in get_morph().parse(word))
+
+
+def test_a_surname_is_never_offered_as_a_correction() -> None:
+    """«Установа» once got «Устонова» (the genitive of the surname «Устонов») as a suggestion."""
+    (finding,) = [f for f in check_spelling("Установа фонарей завершена.") if f.kind == "spelling"]
+    assert "Устонова" not in finding.suggestions
+    assert "Установка" in finding.suggestions
+
+
+@pytest.mark.parametrize(
+    "typo",
+    ["установа", "устанока", "асвальт", "фанарь", "ремонд", "кантейнер", "вобщем", "ктото", "подрятчик",
+     "благоустроиство", "освищение", "обрашение", "администарция"],
+)
+def test_every_suggestion_is_a_dictionary_word(typo: str) -> None:
+    (finding,) = [f for f in check_spelling(f"Сообщаем: {typo} сегодня.") if f.kind == "spelling"]
+    for suggestion in finding.suggestions:
+        for word in suggestion.replace("-", " ").split():
+            assert _ordinary_dictionary_word(word.lower()), (typo, suggestion)
+
+
+def test_a_lowercase_word_known_only_as_a_surname_is_a_misspelling() -> None:
+    text = "Работы завершены, устонова фонарей тоже."
+    assert spelling_words(text) == ["устонова"]
+    # the same word as a name inside a sentence is left alone
+    assert spelling_words("Работы принял инженер Устонова.") == []
+
+
 def test_space_before_comma_is_a_punctuation_finding() -> None:
     text = "Освещение восстановлено , спасибо за сигнал."
     (finding,) = check_spelling(text)
@@ -154,6 +188,63 @@ def test_plain_friendly_answer_has_no_style_findings() -> None:
     assert check_style(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Данный вопрос находится на контроле.", "Данный вопрос находится на контроле"),
+        ("Ремонт дороги находится на контроле администрации.", "находится на контроле"),
+        ("Вопрос остаётся на контроле.", "остаётся на контроле"),
+        ("Жалоба взята на контроль.", "взята на контроль"),
+        ("В рамках реализации программы яму засыплют.", "В рамках реализации"),
+        ("В целях обеспечения безопасности дорогу закроют.", "В целях обеспечения"),
+        ("Вывоз мусора осуществляется по графику.", "осуществляется"),
+        ("По состоянию на 1 декабря яма засыпана.", "По состоянию на"),
+        ("Специалистами проведена работа с жителями.", "проведена работа"),
+        ("Работы проведены подрядчиком.", "Работы проведены"),
+        ("На место выехали, проведена проверка.", "проведена проверка"),
+        ("В управляющую компанию направлено обращение.", "направлено обращение"),
+        ("Ваше обращение рассмотрено, фонарь заменят.", "обращение рассмотрено"),
+        ("Согласно решению комиссии площадку перенесут.", "Согласно решению"),
+        ("В соответствии с постановлением № 45 тариф не изменится.", "В соответствии с постановлением"),
+        ("Согласно графику мусор вывозят по вторникам.", "Согласно"),
+        ("Соответствующие службы уведомлены.", "Соответствующие"),
+        ("С учётом изложенного ремонт перенесён на май.", "С учётом изложенного"),
+        ("Дополнительно сообщаем, что площадку расширят.", "Дополнительно сообщаем"),
+    ],
+)
+def test_municipal_bureaucratese_is_found_with_its_span(text: str, span: str) -> None:
+    found = [text[f.start : f.end] for f in check_style(text) if f.kind == "bureaucratese"]
+    assert span in found
+    finding = next(f for f in check_style(text) if text[f.start : f.end] == span)
+    assert finding.message.startswith(f"Канцеляризм «{span}» — ")
+
+
+def test_the_resolution_citation_of_the_issue_is_bureaucratese_and_a_citation() -> None:
+    text = "Согласно постановлению администрации № 123 от 01.01.2026 ремонт дороги запланирован на май."
+    (finding,) = check_style(text)
+    assert finding.kind == "bureaucratese"
+    assert text[finding.start : finding.end] == "Согласно постановлению"
+    assert "своими словами" in finding.message
+    # and it counts towards «no more than two citations»
+    three = text + " Это предусмотрено ст. 14 Федерального закона № 131-ФЗ и ГОСТ Р 50597-2017."
+    (citations,) = [f for f in check_style(three) if f.kind == "citations"]
+    assert "Ссылок на нормативные акты: 3" in citations.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Спасибо, что написали! Фонарь на ул. Мира заменим до пятницы, а яму засыплем завтра.",
+        "Здравствуйте! Мы проверили площадку: мусор вывезем в четверг, а контейнер заменим до конца месяца.",
+        "Добрый день! Работы проведём в июне, когда подсохнет грунт. По графику мусор вывозят по вторникам.",
+        "Мы написали в управляющую компанию и проследим, чтобы подъезд убрали до пятницы.",
+        "Здравствуйте, Анна! Решение принято: светофор поставят в августе. Спасибо за подсказку!",
+    ],
+)
+def test_plain_friendly_answers_get_no_style_findings(text: str) -> None:
+    assert check_style(text) == []
+
+
 # --- citations -------------------------------------------------------------------------
 
 
@@ -185,6 +276,30 @@ def test_code_by_abbreviation_and_full_name_counts_once() -> None:
     )
     (finding,) = [f for f in check_style(text) if f.kind == "citations"]
     assert "Ссылок на нормативные акты: 3" in finding.message
+
+
+def test_a_law_written_five_ways_counts_once() -> None:
+    text = (
+        "По ФЗ № 131, ФЗ-131, Федеральному закону 131-ФЗ, Федеральному закону от 06.10.2003 № 131-ФЗ "
+        "и по 131-ФЗ поселение само решает вопросы благоустройства; дороги — по ГОСТ Р 50597-2017, "
+        "вода — по СанПиН 2.1.3684-21."
+    )
+    (finding,) = [f for f in check_style(text) if f.kind == "citations"]
+    assert "Ссылок на нормативные акты: 3" in finding.message
+
+
+def test_acts_of_bodies_without_a_number_count_once_per_body() -> None:
+    text = (
+        "Решением Совета поселения утверждены Правила благоустройства, постановлением администрации — "
+        "график уборки, а решение Совета поселения опубликовано."
+    )
+    (finding,) = [f for f in check_style(text) if f.kind == "citations"]
+    assert "Ссылок на нормативные акты: 3" in finding.message
+
+
+def test_a_decision_in_plain_words_is_not_a_legal_act() -> None:
+    text = "Решение принято: приказ подрядчику отдан, постановка на учёт не нужна, № 5 — номер дома."
+    assert [f for f in check_style(text) if f.kind == "citations"] == []
 
 
 def test_house_number_is_not_a_legal_act() -> None:

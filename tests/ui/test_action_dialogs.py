@@ -44,11 +44,11 @@ def register(w: World, n: int = 1, text: str = QUESTION) -> workflow.Ref:
                                       detected_at=w.clock.moment)
 
 
-def routed(w: World, *units: str, n: int = 1) -> workflow.Ref:
+def routed(w: World, *units: str, n: int = 1, comment: str = "") -> workflow.Ref:
     ref = register(w, n)
     w.clock.work(10)
     return workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units[u] for u in units or ("zhkh",)],
-                          topic_id=w.topic_id, location_id=w.location_id)
+                          topic_id=w.topic_id, location_id=w.location_id, comment=comment)
 
 
 def submitted(w: World, n: int = 1) -> workflow.Ref:
@@ -142,6 +142,24 @@ def test_triage_without_unit_shows_the_russian_message_inline(qtbot: QtBot, worl
     dlg.topic_combo.setEditText("такой темы нет")
     click(qtbot, dlg.ok_button)
     assert "нет в списке" in dlg.error_label.text()
+    type_text(dlg.topic_combo.lineEdit(), "!")  # the curator corrects the field: the message goes at once
+    assert not dlg.error_label.isVisible()
+    click(qtbot, dlg.ok_button)
+    assert dlg.error_label.isVisible()
+    dlg.topic_combo.select_text("Уличное освещение")
+    dlg.location_combo.select_text("ул. Красная")
+    click(qtbot, dlg.ok_button)
+    assert dlg.error_label.text() == "Выберите хотя бы один отдел или учреждение"
+    dlg.units.model.setData(dlg.units.model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert not dlg.error_label.isVisible()  # a unit ticked: the message about units is gone
+
+
+def test_the_unit_list_has_room_between_the_names(qtbot: QtBot, world: World) -> None:
+    dlg = shown(qtbot, TriageDialog(None, world.actor("kurator"), card(world, "kurator", register(world).id)))
+    view = dlg.units.view
+    rows = [view.visualRect(dlg.units.proxy.index(r, 0)) for r in range(2)]
+    assert rows[0].height() >= view.fontMetrics().height() + 8
+    assert view.alternatingRowColors()
 
 
 def test_triage_groups_topics_and_can_route_to_a_whole_group_with_high_priority(qtbot: QtBot, world: World) -> None:
@@ -485,6 +503,9 @@ def test_return_needs_a_reason_then_goes_back_with_reason_and_comment(qtbot: QtB
     dlg.reason_boxes[ReturnReason.OFF_QUESTION].setChecked(True)
     click(qtbot, dlg.approve_button)
     assert "снимите отметки" in dlg.error_label.text()
+    dlg.reason_boxes[ReturnReason.SPELLING].click()  # any change by the curator takes the old message away
+    assert not dlg.error_label.isVisible()
+    dlg.reason_boxes[ReturnReason.SPELLING].click()
     type_text(dlg.comment_edit, "Укажите, когда заменят лампы")
     click(qtbot, dlg.return_button)
     assert dlg.result() == QDialog.DialogCode.Accepted
@@ -731,13 +752,25 @@ def gallery(qtbot: QtBot, w: World) -> Iterator[tuple[str, QDialog]]:
     r2 = routed(w, "zhkh", "blago", n=4)
     yield "08-consolidator", build_dialog(None, w.actor("kurator"), card(w, "kurator", r2.id), "appoint_consolidator")
     templates.create_template("Замена ламп", "Лампы заменят в течение трёх рабочих дней.", w.topic_id)
-    r5 = routed(w, "zhkh", n=5)
+    r5 = routed(w, "zhkh", n=5, comment="Проверьте опоры у дома 12 и напишите, когда заменят лампы")
     editor = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", r5.id), "edit_answer")
     editor.editor.setPlainText("Здравствуйте, Ирина! В соответствии с графиком ремонд фонарей на улице Красной "
                                "начнётся сегодня,бригада уже выехала. Согласно Федеральному закону № 131-ФЗ, "
                                "ЖК РФ и ГК РФ благоустройство — наша задача.")
     editor.check_now()
     yield "09-answer-editor", editor
+    from app.services import settings as shared
+
+    long_one = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", routed(w, n=11).id), "edit_answer")
+    long_one.editor.setPlainText((ANSWER + " ") * 52)
+    long_one.check_now()
+    yield "09c-answer-editor-over-length", long_one
+    shared.set_answer_policy(w.actor("kurator"), True)
+    allowed = build_dialog(None, w.actor("zhkh"), card(w, "zhkh", routed(w, n=12).id), "edit_answer")
+    allowed.editor.setPlainText((ANSWER + " ") * 52)
+    allowed.check_now()
+    yield "09d-answer-editor-over-length-allowed", allowed
+    shared.set_answer_policy(w.actor("kurator"), False)
     ref6 = submitted(w, 6)
     ref6 = workflow.return_for_revision(w.actor("kurator"), ref6.id, ref6.version,
                                         reasons=[ReturnReason.SPELLING, ReturnReason.OFF_QUESTION],
@@ -788,7 +821,7 @@ def test_every_dialog_fits_a_1024_by_700_screen(qtbot: QtBot, world: World) -> N
                                                                                                hint.height()), name
         dialog.resize(*ROOM)
         assert (dialog.width(), dialog.height()) == ROOM, name
-        dialog.close()
+        dialog.done(0)  # not close(): an editor with typed text would ask first
     assert not too_big, "не помещаются на экран 1024×700: " + ", ".join(too_big)
 
 
@@ -812,6 +845,21 @@ def test_render_every_action_dialog(qtbot: QtBot, world: World, request: pytest.
     for name, dialog in gallery(qtbot, w):
         shown(qtbot, dialog)
         save(dialog, name)
+        if name.startswith("09c") or name.startswith("09d"):
+            def grab_send(box: QMessageBox, name: str = name) -> None:
+                assert box.grab().save(str(folder / f"ui2-{name}-question.png"))
+                box.buttons()[-1].click()
+
+            dialog.resize(1024 - 16, 700 - 60)
+            drive_modal(QMessageBox, grab_send, dialog.save_and_submit)
+        if name == "09-answer-editor":
+            dialog.resize(1024 - 16, 700 - 60)
+            dialog.reject()  # typed and not saved: the editor asks
+            assert dialog.close_question is not None
+            qtbot.waitExposed(dialog.close_question)
+            assert dialog.close_question.grab().save(str(folder / "ui2-09-answer-editor-close-question.png"))
+            assert dialog.grab().save(str(folder / "ui2-09-answer-editor-close-question-window.png"))
+            dialog.close_question.done(0)
         if name == "07d-request-publish":
             def grab_question(box: QMessageBox) -> None:
                 assert box.grab().save(str(folder / "ui2-07f-other-post-question.png"))
@@ -820,7 +868,7 @@ def test_render_every_action_dialog(qtbot: QtBot, world: World, request: pytest.
             drive_modal(QMessageBox, grab_question, lambda d=dialog: d.confirm_other_post(
                 "Ссылка на размещённый запрос: ссылка ведёт на другую запись ВКонтакте, а не на сообщение автора. "
                 "Подтвердите, что текст размещён там намеренно — это будет отмечено в истории"))
-        dialog.close()
+        dialog.done(0)
     dlg = TriageDialog(None, w.actor("kurator"), card(w, "kurator", register(w, 8).id))
     workflow.change_priority(w.actor("kurator"), dlg.card.id, dlg.card.version, priority=Priority.HIGH)
     dlg.topic_combo.select_text("Уличное освещение")

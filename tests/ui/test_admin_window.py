@@ -61,15 +61,17 @@ def shown(model, row: int, column: int) -> str:  # noqa: ANN001
     return model.data(model.index(row, column))
 
 
-def test_the_window_has_the_seven_tabs(window: AdminWindow) -> None:
+def test_the_window_has_the_eight_tabs(window: AdminWindow) -> None:
     assert window.windowTitle() == "Администрирование"
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
         "Пользователи", "Отделы и учреждения", "Замещения", "Темы", "График работы",
-        "Производственный календарь", "Сроки регламента"]
+        "Календарь", "Сроки", "Проверка ответов"]
+    assert window.tabs.tabToolTip(5).startswith("Производственный календарь")
+    assert window.tabs.tabToolTip(6).startswith("Сроки регламента")
 
 
-@pytest.mark.parametrize("roles", [[Role.EXECUTOR], [Role.HEAD], [Role.CURATOR]])
-def test_anyone_but_an_administrator_gets_the_russian_refusal(
+@pytest.mark.parametrize("roles", [[Role.EXECUTOR], [Role.HEAD]])
+def test_anyone_but_an_administrator_or_curator_gets_the_russian_refusal(
     qtbot: QtBot, ui_db: OpenedDatabase, staff: dict[str, int], roles: list[Role]
 ) -> None:
     user = users.create_user("someone", "Кто-то Другой", "someone-password", roles, unit_id=staff["unit"])
@@ -80,6 +82,106 @@ def test_anyone_but_an_administrator_gets_the_russian_refusal(
     assert win.denied_message == "Администрирование: это может сделать только администратор"
     assert win.refusal_label.text() == win.denied_message
     assert win.refusal_label.isVisible()
+
+
+def test_a_curator_sets_only_the_answer_check_policy(qtbot: QtBot, ui_db: OpenedDatabase) -> None:
+    user = users.create_user("kurator", "Слепокурова Яна Евгеньевна", "kurator-password", [Role.CURATOR])
+    win = AdminWindow(actor_for(user.id))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.denied_message is None
+    assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == ["Проверка ответов"]
+    tab = win.answers_tab
+    assert "ВКонтакте — 4096 знаков, Одноклассники — 4000 знаков" in tab.limits_label.text()
+    assert tab.over_length_box.text() == "Разрешать направлять на согласование текст длиннее лимита соцсети"
+    assert not tab.over_length_box.isChecked()
+    click(qtbot, tab.over_length_box)
+    assert tab.has_unsaved()
+    click(qtbot, tab.save_button)
+    assert settings.answer_policy().allow_over_length
+    assert tab.info_label.text().endswith("можно направить на согласование после подтверждения")
+    assert not tab.has_unsaved()
+    win.reject()
+    assert not win.isVisible()
+
+
+# --- closing with unsaved input ---------------------------------------------------------------
+
+
+def test_closing_with_unsaved_input_names_the_tabs_and_can_go_back(qtbot: QtBot, window: AdminWindow) -> None:
+    assert window.unsaved_tabs() == []
+    type_text(window.users_tab.full_name_edit, "Новиков Пётр")
+    window.tabs.setCurrentWidget(window.limits_tab)
+    window.limits_tab.spins["routing"].setValue(45)
+    window.tabs.setCurrentWidget(window.schedule_tab)
+    window.tabs.setCurrentWidget(window.limits_tab)  # shown again: the typed value stays
+    assert window.limits_tab.spins["routing"].value() == 45
+    click(qtbot, window.close_button)
+    box = window.close_question
+    assert box is not None and window.isVisible()
+    assert box.text() == "Есть несохранённые изменения."
+    assert box.informativeText().startswith("Вкладки: «Пользователи», «Сроки».")
+    next(b for b in box.buttons() if b.text() == "Вернуться к изменениям").click()
+    qtbot.waitUntil(lambda: window.close_question is None)
+    assert window.isVisible() and window.tabs.currentWidget() is window.users_tab
+    assert window.users_tab.full_name_edit.text() == "Новиков Пётр"  # the reload kept it
+
+    click(qtbot, window.users_tab.new_button)  # the form emptied: nothing to lose there
+    click(qtbot, window.limits_tab.save_button)
+    assert settings.limits().routing == 45 and window.unsaved_tabs() == []
+    click(qtbot, window.close_button)
+    assert window.close_question is None and not window.isVisible()
+
+
+def test_closing_without_saving_when_the_user_says_so(qtbot: QtBot, window: AdminWindow) -> None:
+    window.tabs.setCurrentWidget(window.topics_tab)
+    type_text(window.topics_tab.location_edit, "ул. Новая")
+    window.reject()
+    assert window.close_question.informativeText().startswith("Вкладки: «Темы».")
+    next(b for b in window.close_question.buttons() if b.text() == "Закрыть без сохранения").click()
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_a_corrected_field_takes_the_error_away(qtbot: QtBot, window: AdminWindow) -> None:
+    tab = window.users_tab
+    type_text(tab.password_edit, "пароль-один")
+    click(qtbot, tab.save_button)
+    assert tab.error_label.isVisible() and tab.error_label.text() == "Пароли не совпадают"
+    type_text(tab.password_repeat_edit, "п")
+    assert not tab.error_label.isVisible()
+
+
+def test_columns_share_the_width_and_long_roles_fit_on_a_wide_screen(qtbot: QtBot, window: AdminWindow,
+                                                                     staff: dict[str, int]) -> None:
+    users.create_user("otvetstv", "Козыренко Елена Петровна", "otvetstv-password",
+                      [Role.RESPONSIBLE, Role.EXECUTOR], unit_id=staff["unit"])
+    tab = window.users_tab
+    tab.refresh()
+    window.resize(1560, 900)
+    qtbot.wait(50)
+    header, view = tab.view.horizontalHeader(), tab.view
+    for column in range(6):
+        assert header.sectionSize(column) >= view.sizeHintForColumn(column), column
+    assert sum(header.sectionSize(c) for c in range(6)) <= view.viewport().width()
+    window.resize(1008, 640)  # a 1024×700 screen: the names keep more room than the unit's
+    qtbot.wait(50)
+    assert header.sectionSize(0) > header.sectionSize(4)
+    assert sum(header.sectionSize(c) for c in range(6)) <= view.viewport().width()
+    row = tab.model.row_of(staff["zhkh"])
+    assert tab.model.data(tab.model.index(row, 4), Qt.ItemDataRole.ToolTipRole) == (
+        "Отдел ЖКХ, благоустройства и транспорта")  # the whole text in the tooltip
+
+
+def test_the_window_fits_a_1024_by_700_screen(window: AdminWindow) -> None:
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1024 - 16 and hint.height() <= 700 - 60
+    # it opens within the screen it is on (the offscreen one is 800×800), never at a fixed 1240×800
+    screen = window.screen().availableGeometry()
+    assert window.width() <= max(screen.width(), hint.width()) and window.height() <= max(screen.height(),
+                                                                                          hint.height())
+    window.resize(1024 - 16, 700 - 60)
+    assert (window.width(), window.height()) == (1024 - 16, 700 - 60)
 
 
 # --- «Пользователи» -----------------------------------------------------------------------
@@ -229,6 +331,24 @@ def test_add_an_absence_with_a_deputy_and_delete_it(qtbot: QtBot, window: AdminW
     assert asked and "Иваненко Олег Викторович → Пономаренко Алла Сергеевна" in asked[0]
     assert tab.model.rowCount() == 0
     assert tab.info_label.text() == "Замещение удалено"
+
+
+def test_the_new_absence_names_nobody_until_chosen(qtbot: QtBot, window: AdminWindow,
+                                                    staff: dict[str, int]) -> None:
+    tab = window.absences_tab
+    window.tabs.setCurrentWidget(tab)
+    assert tab.user_combo.currentData() is None and tab.user_combo.currentText() == "— выберите отсутствующего —"
+    assert tab.deputy_combo.currentData() is None and tab.deputy_combo.currentText() == "— выберите заместителя —"
+    # executors first: the administrator is not the one who is usually away
+    assert tab.user_combo.itemData(1) in (staff["zhkh"], staff["zhkh2"])
+    assert not tab.has_unsaved()
+    click(qtbot, tab.add_button)
+    assert tab.error_label.text() == "Выберите отсутствующего сотрудника и заместителя"
+    tab.user_combo.setFocus()
+    qtbot.keyClick(tab.user_combo, Qt.Key.Key_Down)  # the user picks someone: the message goes
+    assert tab.user_combo.currentData() is not None
+    assert not tab.error_label.isVisible()
+    assert tab.has_unsaved()
 
 
 def test_a_deputy_cannot_be_the_absent_user(qtbot: QtBot, window: AdminWindow, staff: dict[str, int]) -> None:

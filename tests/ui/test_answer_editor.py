@@ -6,19 +6,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.models.enums import AnswerKind, Priority, ReturnReason
-from app.services import templates, workflow
+from app.services import settings, templates, workflow
 from app.services.answer_checks import Finding
 from app.ui.actions import build_dialog
 from app.ui.answer_editor import AUTOSAVE_MS, CHECK_DELAY_MS, AnswerEditor, FindingsModel, draft_path
 from app.ui.approval_dialog import ApprovalDialog
 from app.ui.publish_dialog import PublishDialog
 from tests.helpers.world import World, build_world
-from tests.ui.helpers import type_text
-from tests.ui.test_action_dialogs import ANSWER, card, click, request_posted, routed, shown
+from tests.ui.helpers import drive_modal, type_text
+from tests.ui.test_action_dialogs import ANSWER, card, click, register, request_posted, routed, shown
 
 TYPED = "Здравствуйте! Фонари на улице Красной починим сегодня, ремонд начнётся в 15:00."
 
@@ -438,3 +438,150 @@ def test_submit_request_action_opens_the_request_editor_with_submit_as_default(q
     shown(qtbot, editor)
     assert not editor.submit_button.isEnabled() and not editor.save_button.isEnabled()
     assert "новый можно подготовить после ответа автора" in editor.submit_button.toolTip()
+
+
+# --- before sending: what the network cannot take, what the curator would return (issue 12) ----------
+
+LONG = (ANSWER + " " + "Бригада работает до вечера, фонари заменят по всей улице. " * 75).strip()
+
+
+def answer_box(qtbot: QtBot, editor: AnswerEditor, button: str) -> dict[str, object]:
+    """Press «Сохранить и направить…», read the question that appears and click ``button`` in it."""
+    seen: dict[str, object] = {}
+
+    def act(box: QMessageBox) -> None:
+        seen.update(text=box.text(), details=box.informativeText(), buttons=[b.text() for b in box.buttons()],
+                    default=box.defaultButton().text())
+        next(b for b in box.buttons() if b.text() == button).click()
+
+    drive_modal(QMessageBox, act, lambda: click(qtbot, editor.submit_button))
+    return seen
+
+
+def test_an_answer_over_the_networks_limit_is_not_sent_and_the_message_says_why(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    editor.editor.setPlainText(LONG + "\n")  # a trailing line break is not counted: the text is stored without it
+    editor.check_now()
+    assert len(LONG) > 4096
+    assert editor.counter_label.text() == f"{len(LONG)} / 4096"
+    (length,) = [f for f in editor.findings if f.kind == "length"]
+    assert f"ВКонтакте: {len(LONG)} " in length.message  # the same count as the counter
+    assert "на согласование он не уйдёт" in editor.findings_status.text()
+
+    seen = answer_box(qtbot, editor, "Понятно")
+    assert seen["text"] == "Ответ нельзя направить на согласование"
+    assert length.message in str(seen["details"])
+    assert "Разрешить направлять длинные тексты может куратор" in str(seen["details"])
+    assert seen["buttons"] == ["Понятно"]
+    assert editor.isVisible() and editor.text() == LONG + "\n"
+    assert editor.error_label.isVisible() and editor.error_label.text().startswith("Не направлено: Ответ длиннее")
+    after = card(w, "zhkh", ref.id)
+    assert after.status_label == "В работе" and after.answers == ()  # nothing saved, nothing sent
+
+
+def test_when_the_curator_allows_long_texts_the_executor_confirms_and_no_keeps_it_unsent(
+        qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    settings.set_answer_policy(w.actor("kurator"), True)
+    editor = open_editor(qtbot, w, ref.id)
+    editor.editor.setPlainText(LONG)
+    editor.check_now()
+    assert "куратор разрешил такие тексты" in editor.findings_status.text()
+
+    seen = answer_box(qtbot, editor, "Нет, доработать")
+    assert seen["text"] == "Направить ответ на согласование с замечаниями?"
+    (length,) = [f for f in editor.findings if f.kind == "length"]
+    assert f"• {length.message}" in str(seen["details"])
+    assert "разместят несколькими комментариями" in str(seen["details"])
+    assert sorted(seen["buttons"]) == ["Да, направить", "Нет, доработать"] and seen["default"] == "Нет, доработать"
+    assert editor.isVisible() and card(w, "zhkh", ref.id).status_label == "В работе"
+    assert card(w, "zhkh", ref.id).answers == ()
+
+    answer_box(qtbot, editor, "Да, направить")
+    assert editor.result() == QDialog.DialogCode.Accepted
+    after = card(w, "kurator", ref.id)
+    assert after.status_label == "На согласовании" and after.submitted_answer.text == LONG
+
+
+def test_too_many_legal_acts_ask_before_sending_and_an_empty_answer_is_refused(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    seen = answer_box(qtbot, editor, "Понятно")
+    assert seen["text"] == "Ответ нельзя направить на согласование" and "Ответ пустой" in str(seen["details"])
+    cited = ("Здравствуйте! Фонари на улице Красной заменят сегодня. Согласно Федеральному закону № 131-ФЗ, "
+             "ЖК РФ и ГК РФ благоустройство — наша задача.")
+    editor.editor.setPlainText(cited)
+    seen = answer_box(qtbot, editor, "Нет, доработать")
+    citations = [f for f in editor.findings if f.kind == "citations"]
+    assert citations and citations[0].message in str(seen["details"])
+    assert "куратор может вернуть текст на доработку (п. 14)" in str(seen["details"])
+    assert card(w, "zhkh", ref.id).answers == ()
+
+
+def test_the_curators_routing_comment_is_shown_like_a_return_comment(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = register(w)
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                         location_id=w.location_id, comment="Проверьте опоры у дома 12")
+    editor = open_editor(qtbot, w, ref.id)
+    assert editor.routing_label.isVisible()
+    assert editor.routing_label.text().startswith("<b>Комментарий куратора при направлении</b> "
+                                                  "(Слепокурова Яна Евгеньевна, ")
+    assert editor.routing_label.text().endswith("Проверьте опоры у дома 12")
+    request = open_editor(qtbot, w, ref.id, action="edit_request")
+    assert request.routing_label.isVisible()
+    # re-routed after a clause-11 notice: the new comment, and it says so
+    ref = workflow.declare_not_competent(w.actor("zhkh"), ref.id, ref.version, reason="Опоры обслуживает МКУ")
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["blago"]], topic_id=w.topic_id,
+                         location_id=w.location_id, comment="Опоры ваши, ответьте автору")
+    editor = open_editor(qtbot, w, ref.id, login="blago")
+    assert "при перенаправлении" in editor.routing_label.text()
+    assert "Опоры ваши, ответьте автору" in editor.routing_label.text()
+    plain = open_editor(qtbot, w, routed(w, n=2).id)
+    assert not plain.routing_label.isVisible()
+
+
+# --- closing with text not saved in the card -------------------------------------------------------
+
+def test_closing_with_unsaved_text_asks_and_says_the_autosave_keeps_it(qtbot: QtBot, world: World) -> None:
+    w = world
+    ref = routed(w)
+    editor = open_editor(qtbot, w, ref.id)
+    editor.reject()  # nothing typed: closes at once
+    assert not editor.isVisible() and editor.close_question is None
+
+    editor = open_editor(qtbot, w, ref.id)
+    type_and_wait(qtbot, editor, TYPED)
+    click(qtbot, editor.close_button)
+    box = editor.close_question
+    assert box is not None and box.isVisible() and editor.isVisible()
+    assert box.text() == "Текст не сохранён в карточке инцидента."
+    assert "редактор предложит его восстановить" in box.informativeText()
+    assert sorted(b.text() for b in box.buttons()) == ["Закрыть", "Не закрывать", "Сохранить и закрыть"]
+    next(b for b in box.buttons() if b.text() == "Не закрывать").click()
+    qtbot.waitUntil(lambda: editor.close_question is None)
+    assert editor.isVisible()
+
+    editor.reject()
+    next(b for b in editor.close_question.buttons() if b.text() == "Закрыть").click()
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert editor.result() == QDialog.DialogCode.Rejected
+    assert draft_path(ref.id).read_text(encoding="utf-8") == TYPED  # what the message promised
+    assert card(w, "zhkh", ref.id).answers == ()
+
+    editor = open_editor(qtbot, w, ref.id)
+    assert editor.restore_banner.isVisible()
+    editor.restore_autosaved()
+    editor.reject()
+    next(b for b in editor.close_question.buttons() if b.text() == "Сохранить и закрыть").click()
+    qtbot.waitUntil(lambda: not editor.isVisible())
+    assert editor.result() == QDialog.DialogCode.Accepted and editor.changed
+    assert card(w, "zhkh", ref.id).editing_answer.text == TYPED
+    assert not draft_path(ref.id).exists()
+    editor = open_editor(qtbot, w, ref.id)  # the saved text, unchanged: nothing to ask
+    editor.reject()
+    assert not editor.isVisible()

@@ -55,7 +55,8 @@ def test_windows_and_macos_always_have_a_display(bare_linux: pytest.MonkeyPatch,
 def test_no_display_message_tells_what_to_do() -> None:
     assert "QT_QPA_PLATFORM=offscreen" in NO_DISPLAY_MESSAGE
     assert "xvfb-run" in NO_DISPLAY_MESSAGE
-    assert "python main.py --help" in NO_DISPLAY_MESSAGE
+    assert "«./run --help»" in NO_DISPLAY_MESSAGE and "xvfb-run ./run" in NO_DISPLAY_MESSAGE
+    assert "python main.py" not in NO_DISPLAY_MESSAGE
     assert "графический экран" in NO_DISPLAY_MESSAGE
 
 
@@ -141,3 +142,42 @@ def test_smoke_run_fails_when_a_slot_raises(qapp: QApplication, admin: UserInfo,
         assert run_gui(url, smoke_test=True) == 1
     finally:
         qInstallMessageHandler(None)
+
+
+def test_the_first_run_signs_the_new_administrator_in_without_asking_again(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialog
+
+    from app.models.enums import Role
+    from app.services import users
+
+    opened: list[str] = []
+
+    class FakeWizard:
+        def __init__(self, db_display: str) -> None:
+            self.created_user = None
+
+        def exec(self) -> int:
+            self.created_user = users.create_user("admin", "Петрова Анна Сергеевна", "секретный-пароль",
+                                                  [Role.ADMIN, Role.CURATOR])
+            return QDialog.DialogCode.Accepted
+
+    class NoLogin:
+        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+            opened.append("login")  # must not happen: the password was just typed twice
+
+        def exec(self) -> int:
+            return QDialog.DialogCode.Rejected
+
+    class FakeWindow:
+        def __init__(self, actor, user: UserInfo, db_display: str) -> None:  # noqa: ANN001
+            opened.append(f"window of {user.login}")
+
+        def showMaximized(self) -> None:  # noqa: N802
+            QTimer.singleShot(0, QApplication.instance().quit)
+
+    monkeypatch.setattr(application, "FirstRunWizard", FakeWizard)
+    monkeypatch.setattr(application, "LoginDialog", NoLogin)
+    monkeypatch.setattr(application, "MainWindow", FakeWindow)
+    assert application.run_gui(f"sqlite:///{tmp_path}/first.sqlite3") == 0
+    assert opened == ["window of admin"]

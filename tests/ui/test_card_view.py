@@ -423,3 +423,67 @@ def test_render_the_card(qtbot: QtBot, world: World, make_view) -> None:  # noqa
             view.tabs.setCurrentIndex(tab)
             qtbot.wait(60)
             assert view.grab().save(str(folder / f"card-{name}-{suffix}.png"))
+
+
+def test_versions_are_newest_first_with_the_current_one_open(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    w = world
+    ref = routed(w)
+    e, k = w.actor("zhkh"), w.actor("kurator")
+    ref = workflow.save_draft(e, ref.id, ref.version, text=ANSWER)
+    ref = workflow.submit_answer(e, ref.id, ref.version)
+    ref = workflow.return_for_revision(k, ref.id, ref.version, reasons=[ReturnReason.OFF_QUESTION])
+    ref = workflow.save_draft(e, ref.id, ref.version, text=ANSWER.replace("завтра", "сегодня"))
+    view = make_view(k, ref.id)
+    items = view.answer_items
+    assert [answer.number for answer, _toggle, _body in items] == [2, 1]
+    (current, current_toggle, current_body), (old, old_toggle, old_body) = items
+    view.tabs.setCurrentIndex(2)
+    assert current_toggle.isChecked() and current_body.isVisible()
+    assert not old_toggle.isChecked() and not old_body.isVisible()  # folded to its header
+    frames = view.answers_page.findChildren(QLabel)
+    headers = [label.text() for label in frames if label.text().startswith("<b>Версия")]
+    assert headers[0].startswith("<b>Версия 2") and headers[1].startswith("<b>Версия 1")
+    qtbot.mouseClick(old_toggle, Qt.MouseButton.LeftButton)
+    assert old_body.isVisible()
+    assert view.tabs.tabToolTip(2).endswith("новые сверху")
+
+
+def test_the_curators_routing_comment_is_on_the_executors_card(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    w = world
+    ref = workflow.register_incident(w.actor("kurator"), link="https://vk.com/wall-1_78", author="Ирина",
+                                     text=TEXT, detected_at=w.clock.moment)
+    w.clock.work(5)
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[w.units["zhkh"]], topic_id=w.topic_id,
+                         location_id=w.location_id, comment="Это ваш участок: ответьте до обеда, уточните сроки")
+    view = make_view(w.actor("zhkh"), ref.id)
+    note = view.route_comment_label
+    assert note is not None and note.isVisible()
+    assert "Комментарий куратора при направлении (п. 10)" in note.text()
+    assert "Слепокурова Яна Евгеньевна, 24.11.2026 09:35" in note.text()
+    assert "Это ваш участок: ответьте до обеда, уточните сроки" in note.text()
+    # the history says where the status went, never «— → Новый»
+    history = [label.text() for label in view.history_labels]
+    assert "статус «Новый»" in history[0] and "— →" not in history[0]
+    assert "Новый → В работе" in history[1]
+
+
+def test_a_card_without_a_routing_comment_shows_none(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    view = make_view(world.actor("zhkh"), routed(world).id)
+    assert view.route_comment_label is None
+
+
+def test_the_card_counts_a_long_clock_in_working_days(qtbot: QtBot, world: World, make_view) -> None:  # noqa: ANN001
+    from app.models.enums import AnswerKind
+
+    w = world
+    e, k = w.actor("zhkh"), w.actor("kurator")
+    ref = routed(w)
+    ref = workflow.save_draft(e, ref.id, ref.version, kind=AnswerKind.INTERIM,
+                              text="Здравствуйте! Проверка займёт неделю, о результатах сообщим дополнительно.")
+    ref = workflow.submit_answer(e, ref.id, ref.version)
+    ref = workflow.approve(k, ref.id, ref.version)
+    ref = workflow.publish(e, ref.id, ref.version, url="https://vk.com/wall-1_77?reply=2")
+    view = make_view(e, ref.id)
+    final = next(label for label in view.clock_labels if "Окончательный ответ после промежуточного" in label.text())
+    assert "осталось 7 рабочих дней" in final.text()
+    assert "осталось 7 рабочих дней" in view.current_clock_label.text()

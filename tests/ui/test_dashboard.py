@@ -184,3 +184,43 @@ def test_overdue_now_counts_the_red_rows_by_the_clock_that_ran_out(qtbot: QtBot,
     units = board.units_model
     zhkh = next(r for r in range(units.rowCount()) if units.data(units.index(r, 0)).startswith("Отдел ЖКХ"))
     assert units.data(units.index(zhkh, 2)) == "3"
+
+
+def test_the_charts_show_incidents_a_day_and_answers_in_time_a_week(qtbot: QtBot, world: World,  # noqa: ANN001
+                                                                   open_board) -> None:
+    from PySide6.QtCore import QEvent, QPoint
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    from app.ui.dashboard import share_color
+
+    fill(world)
+    world.clock.set(datetime(2026, 11, 24, 15, 0, tzinfo=MSK))
+    board = open_board(world.actor("kurator"))
+    days, weeks = board.days_chart.bars, board.weeks_chart.bars
+    assert len(days) == 28 and len(weeks) == 8
+    assert days[-1].value == 3 and days[-1].tooltip == "вторник, 24 ноября: 3 инцидента"
+    assert sum(bar.value for bar in days) == 3
+    assert days[-2].caption == "23.11"  # Mondays carry their date
+    this_week = weeks[-1]
+    # № 1 answered in time, № 2 (4 h, due 14:30) late, № 3 still running
+    assert this_week.tooltip == "Неделя 23.11–29.11: в срок 1 из 2 (50,0 %); ещё 1 в работе"
+    assert this_week.label == "50" and this_week.color == share_color(0.5) == "#b00020"
+    assert weeks[0].tooltip == "Неделя 05.10–11.10: инцидентов не было"
+    # hovering a bar shows its tooltip
+    chart = board.days_chart
+    qtbot.waitUntil(lambda: chart.isVisible() and chart.width() > 0)
+    point = chart.bar_rect(27).center()
+    assert chart.bar_at(point) == 27
+    chart.event(QHelpEvent(QEvent.Type.ToolTip, point, chart.mapToGlobal(point)))
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == days[-1].tooltip, timeout=3_000)
+    QToolTip.hideText()
+    assert chart.bar_at(QPoint(-5, -5)) == -1
+
+
+def test_empty_charts_say_so(world: World, open_board) -> None:  # noqa: ANN001
+    board = open_board(world.actor("kurator"))
+    assert all(bar.value == 0 for bar in board.days_chart.bars)
+    assert board.days_chart.empty_text == "инцидентов не было"
+    assert all(bar.label == "" for bar in board.weeks_chart.bars)
+    assert board.grab().width() > 0  # drawn without data: the note instead of the bars

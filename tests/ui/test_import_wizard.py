@@ -125,6 +125,10 @@ def test_the_whole_import(qtbot: QtBot, qtmodeltester, actor: Actor, tmp_path: P
     wait_for_result(qtbot, wizard)
     result_page = wizard.result_page
     assert result_page.summary_label.text() == "Импортировано: 3, дубликатов: 0, отклонено: 2"
+    new_ids = sorted(r.incident_id for r in wizard.result.imported)
+    assert result_page.numbers_label.isVisible()
+    assert result_page.numbers_label.text() == (f"Новые инциденты: № {new_ids[0]}–{new_ids[-1]}. "
+                                                "Они на вкладке «Новые» очереди.")
     assert not wizard.button(QWizard.WizardButton.BackButton).isVisible()
     result_model = result_page.model
     qtmodeltester.check(result_model)
@@ -266,3 +270,16 @@ def test_duplicates_are_marked_in_the_preview(qtbot: QtBot, actor: Actor, tmp_pa
     assert model.data(model.index(0, 1)) == "Дубликат"
     assert model.data(model.index(0, 2)).startswith("Уже зарегистрирован: инцидент № 1")
     assert "дубликатов 3" in wizard.mapping_page.counts_label.text()
+
+
+@pytest.mark.parametrize(("numbers", "text"), [
+    ([], ""),
+    ([7], "Новый инцидент: № 7. Он на вкладке «Новые» очереди."),
+    ([7, 8], "Новые инциденты: № 7, 8. Они на вкладке «Новые» очереди."),
+    ([3, 4, 5, 9, 11, 12, 13], "Новые инциденты: № 3–5, 9, 11–13. Они на вкладке «Новые» очереди."),
+    (list(range(1, 60, 2)), "Новые инциденты: с № 1 по № 59 (всего 30 инцидентов). Они на вкладке «Новые» очереди."),
+])
+def test_the_result_names_the_new_incidents(numbers: list[int], text: str) -> None:
+    from app.ui.import_wizard import new_numbers_text
+
+    assert new_numbers_text(numbers) == text

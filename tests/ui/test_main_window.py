@@ -18,7 +18,7 @@ from app import __version__
 from app.models import db
 from app.models.enums import NoAnswerReason, Priority
 from app.services import users, workflow
-from app.services.database import OpenedDatabase
+from app.services.database import OpenedDatabase, parse_url
 from app.services.queue import QueueSort
 from app.ui.main_window import MainWindow, ui_settings
 from app.ui.queue_model import INCIDENT_ID_ROLE, LEVEL_ROLE, Column
@@ -117,10 +117,62 @@ def test_title_status_bar_and_tabs_follow_the_user(world: World, open_window,  #
         "Мои", "На доработке", "К размещению", "Все моего отдела"]
 
 
-def test_empty_queue_says_so_and_the_card_asks_for_a_choice(world: World, open_window) -> None:  # noqa: ANN001
+def first_steps(qtbot: QtBot, win: MainWindow) -> list[str]:
+    """The buttons under «Инцидентов пока нет», once the window has looked at the database."""
+    qtbot.waitUntil(lambda: win.queue_placeholder.text() == "Инцидентов пока нет", timeout=15_000)
+    assert win.queue_placeholder.isVisible() and not win.queue_view.isVisible()
+    return win.empty_view.visible_buttons()
+
+
+def test_an_empty_database_says_what_to_do_next_per_role(qtbot: QtBot, world: World, open_window,  # noqa: ANN001
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(MainWindow, "show_import", lambda self: opened.append("import"))
+    monkeypatch.setattr(MainWindow, "show_new_incident", lambda self: opened.append("new"))
+    monkeypatch.setattr(MainWindow, "show_admin", lambda self: opened.append("admin"))
+    curator = open_window(world)
+    assert first_steps(qtbot, curator) == ["import", "new"]
+    assert "импорта выгрузки платформы мониторинга" in curator.empty_view.hint_label.text()
+    assert not curator.card_pane.isVisible()  # nothing to show in the card: the first steps get the room
+    for code in ("import", "new"):
+        qtbot.mouseClick(curator.empty_view.buttons[code], Qt.MouseButton.LeftButton)
+    assert opened == ["import", "new"]
+    admin = open_window(world, "admin")
+    assert first_steps(qtbot, admin) == ["admin"]
+    qtbot.mouseClick(admin.empty_view.buttons["admin"], Qt.MouseButton.LeftButton)
+    assert opened[-1] == "admin"
+    executor = open_window(world, "zhkh")
+    assert first_steps(qtbot, executor) == []
+    assert "когда куратор направит его вашему отделу" in executor.empty_view.hint_label.text()
+    head = open_window(world, "glava")
+    assert first_steps(qtbot, head) == []
+    assert "Инциденты регистрирует куратор" in head.empty_view.hint_label.text()
+
+
+def test_a_fresh_database_sends_the_administrator_to_units_and_users_first(qtbot: QtBot, ui_db,  # noqa: ANN001
+                                                                           admin) -> None:  # noqa: ANN001
+    from app.services.permissions import actor_for
+
+    win = MainWindow(actor_for(admin.id), admin, ui_db.target.display())
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        assert first_steps(qtbot, win) == ["admin", "import", "new"]
+        assert win.empty_view.hint_label.text().startswith("Сначала заведите отделы и подведомственные учреждения")
+    finally:
+        win.close()
+        assert win.wait_idle()
+
+
+def test_an_empty_tab_of_a_working_database_says_so_and_the_card_asks_for_a_choice(  # noqa: ANN001
+        qtbot: QtBot, world: World, open_window) -> None:
+    fill(world)
     win = open_window(world)
+    choose_tab(qtbot, win, "overdue")
     assert win.queue_placeholder.isVisible() and win.queue_placeholder.text() == "Очередь пуста"
+    assert win.empty_view.hint_label.text() == "Просроченных шагов нет."
     assert not win.queue_view.isVisible()
+    choose_tab(qtbot, win, "new")
     assert win.card_placeholder.text() == "Выберите инцидент в очереди" and win.card_placeholder.isVisible()
 
 
@@ -139,14 +191,20 @@ def test_menus(world: World, open_window) -> None:  # noqa: ANN001
     curator = open_window(world)
     file_menu = curator.menuBar().actions()[0].menu()
     assert [a.text() for a in file_menu.actions() if not a.isSeparator()] == [
-        "&Импорт из платформы мониторинга…", "&Выгрузить очередь в файл…", "&Отчёт для главы поселения…",
-        "&Настройки…", "&Выход"]  # administration is for administrators only
+        "&Новый инцидент…", "&Импорт из платформы мониторинга…", "&Выгрузить очередь в файл…",
+        "&Отчёт для главы поселения…", "Проверка ответов…", "&Настройки…", "&Выход"]  # only their policy tab
+    assert curator.new_incident_action.shortcut() == QKeySequence("Ctrl+N")
     assert curator.import_action.shortcut() == QKeySequence("Ctrl+I")
     assert curator.report_action.shortcut() == QKeySequence("Ctrl+R")
     executor = open_window(world, "zhkh")
     file_menu = executor.menuBar().actions()[0].menu()
     assert [a.text() for a in file_menu.actions() if not a.isSeparator()] == [
         "&Выгрузить очередь в файл…", "&Настройки…", "&Выход"]  # no import, no report over every unit
+    # the toolbar: registering and importing for the curator only
+    assert [a.text() for a in curator.toolbar.actions() if not a.isSeparator()][:2] == [
+        "&Новый инцидент…", "&Импорт из платформы мониторинга…"]
+    assert "&Новый инцидент…" not in [a.text() for a in executor.toolbar.actions()]
+    assert not executor.new_incident_action.isEnabled()
 
 
 def test_about_box_and_quit(world: World, open_window) -> None:  # noqa: ANN001
@@ -169,8 +227,9 @@ def test_admin_and_settings_open_from_the_file_menu(qtbot: QtBot, world: World, 
             opened.append("shown")
 
     class FakeSettings:
-        def __init__(self, actor=None, parent=None) -> None:  # noqa: ANN001
+        def __init__(self, actor=None, parent=None, running_url=None) -> None:  # noqa: ANN001
             opened.append(("settings", actor.user_id, parent))
+            opened.append(running_url)
 
         def exec(self) -> int:
             return 0
@@ -184,7 +243,10 @@ def test_admin_and_settings_open_from_the_file_menu(qtbot: QtBot, world: World, 
     win = open_window(world, "admin")
     win.admin_action.trigger()
     win.settings_action.trigger()
+    running = opened.pop()
     assert opened == [("admin", world.ids["admin"], win), "shown", ("settings", world.ids["admin"], win)]
+    # «Настройки» open on the database the program runs on, not the saved default
+    assert running is not None and parse_url(running).display() == win.db_display
 
 
 def test_dashboard_opens_from_the_view_menu(qtbot: QtBot, world: World, open_window) -> None:  # noqa: ANN001
@@ -571,3 +633,16 @@ def test_import_from_the_file_menu_adds_the_rows_to_the_queue(qtbot: QtBot, worl
     wait(qtbot, win)
     qtbot.waitUntil(lambda: win.queue_model.rowCount() == 2, timeout=15_000)
     assert {win.queue_model.row_at(r).author for r in range(2)} == {"Мария", "Пётр"}
+
+
+def test_a_curator_reaches_the_answer_check_policy_from_the_file_menu(qtbot: QtBot, world: World,
+                                                                       open_window) -> None:  # noqa: ANN001
+    win = open_window(world, "kurator")
+    assert win.admin_action.isVisible() and win.admin_action.text() == "Проверка ответов…"
+    win.admin_action.trigger()
+    admin = win._admin_window  # noqa: SLF001
+    qtbot.waitUntil(admin.isVisible)
+    assert [admin.tabs.tabText(i) for i in range(admin.tabs.count())] == ["Проверка ответов"]
+    admin.close()
+    executor = open_window(world, "zhkh")
+    assert not executor.admin_action.isVisible()

@@ -108,7 +108,7 @@ def test_first_page_comes_from_a_worker_thread_with_russian_cells(
     assert model.rowCount() == 1
     assert cell(model, 0, Column.NUMBER) == str(ref.id)
     assert cell(model, 0, Column.DETECTED) == "24.11.2026 09:30"
-    assert cell(model, 0, Column.NETWORK) == "TG"
+    assert cell(model, 0, Column.NETWORK) == "ТГ"  # every abbreviation in Cyrillic, as «ВК», «ОК»
     assert cell(model, 0, Column.NETWORK, Qt.ItemDataRole.ToolTipRole) == "Telegram"
     assert not cell(model, 0, Column.NETWORK, Qt.ItemDataRole.DecorationRole).isNull()
     assert cell(model, 0, Column.AUTHOR) == "Автор 001"
@@ -351,3 +351,49 @@ def test_normal_priority_stays_in_the_background(world: World, make_model) -> No
     colours = {cell(model, r, Column.PRIORITY): cell(model, r, Column.PRIORITY, Qt.ItemDataRole.ForegroundRole)
                .color().name() for r in range(2)}
     assert colours == {"обычный": "#6b6b6b", "повышенный": "#b00020"}
+
+
+def test_a_clock_that_ran_out_at_lunch_says_so_in_the_cell_and_its_tooltip(world: World) -> None:  # noqa: ANN001
+    """Due at 13:00, seen at 13:30: no working time has passed since, yet it is not «осталось 0 минут»."""
+    from app.services.calendar_store import current_calendar
+    from app.services.deadlines import clocks_for
+
+    w = world
+    w.clock.set(datetime(2026, 11, 24, 12, 30, tzinfo=MSK))
+    ref = register(w, 1)
+    routing = next(c for c in clocks_for(ref.id) if c.code == "routing")
+    cell_ = queue_model.remaining_for(routing, datetime(2026, 11, 24, 13, 30, tzinfo=MSK), current_calendar())
+    assert (cell_.text, cell_.level) == ("срок истёк", "overdue")
+    assert "осталось" not in cell_.tooltip and cell_.tooltip.splitlines()[0].endswith(": срок истёк")
+
+
+def test_a_clock_of_working_days_counts_days_not_hours(world: World) -> None:  # noqa: ANN001
+    """Clause 18: seven working days after an interim answer — «осталось 7 рабочих дней», not «56 ч»."""
+    from app.models.enums import AnswerKind
+    from app.services.calendar_store import current_calendar
+    from app.services.deadlines import clocks_for
+
+    w = world
+    e, k = w.actor("zhkh"), w.actor("kurator")
+    ref = route(w, register(w, 1))
+    ref = workflow.save_draft(e, ref.id, ref.version, kind=AnswerKind.INTERIM,
+                              text="Здравствуйте! Проверка займёт неделю, о результатах сообщим дополнительно.")
+    ref = workflow.submit_answer(e, ref.id, ref.version)
+    ref = workflow.approve(k, ref.id, ref.version)
+    workflow.publish(e, ref.id, ref.version, url="https://vk.com/wall-1_1?reply=2")
+    final = next(c for c in clocks_for(ref.id) if c.code == "final_answer")
+    cal = current_calendar()
+
+    def text(day: int, hour: int = 10) -> str:
+        return queue_model.remaining_for(final, datetime(2026, 11 if day > 20 else 12, day, hour, tzinfo=MSK), cal).text
+
+    assert text(24) == "осталось 7 рабочих дней"  # 25, 26, 27, 30 November, 1, 2, 3 December
+    assert text(1) == "осталось 2 рабочих дня"
+    assert text(2) == "осталось 1 рабочий день"
+    assert text(3) == "осталось 7 ч"  # the last day counts in hours (10:00 → 18:00 less the lunch hour)
+    assert "осталось 7 рабочих дней" in queue_model.remaining_for(
+        final, datetime(2026, 11, 24, 10, tzinfo=MSK), cal).tooltip
+
+
+def test_every_network_is_abbreviated_in_cyrillic() -> None:
+    assert set(queue_model.NETWORK_SHORT.values()) == {"ВК", "ОК", "ТГ"}

@@ -76,11 +76,11 @@ def test_early_in_the_month_the_month_that_ended_is_proposed() -> None:
 
 def test_the_file_name_follows_the_period(qtbot: QtBot, world: World, out: Path) -> None:
     dialog = make(qtbot, world)
-    assert Path(dialog.path_edit.text()).name == "Отчёт по инцидентам — ноябрь 2026 г.xlsx"
+    assert Path(dialog.path_edit.text()).name == "Отчёт по инцидентам — ноябрь 2026.xlsx"
     dialog.quarter_combo.setCurrentIndex(1)
     assert dialog.quarter_radio.isChecked()
     assert dialog.period() == (date(2026, 7, 1), date(2026, 9, 30))
-    assert Path(dialog.path_edit.text()).name == "Отчёт по инцидентам — III квартал 2026 г.xlsx"
+    assert Path(dialog.path_edit.text()).name == "Отчёт по инцидентам — III квартал 2026.xlsx"
     dialog.path_edit.clear()
     type_text(dialog.path_edit, str(out / "мой отчёт"))
     dialog.month_combo.setCurrentIndex(2)

@@ -119,3 +119,32 @@ def test_an_administrator_changes_the_time_zone(qtbot: QtBot, ui_db: OpenedDatab
     dlg.timezone_combo.setCurrentIndex(dlg.timezone_combo.findData("Europe/Samara"))
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     assert settings.timezone_name() == "Europe/Samara"
+
+
+def test_the_dialog_shows_the_database_the_program_runs_on(qtbot: QtBot, ui_db: OpenedDatabase, tmp_path,  # noqa: ANN001
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Started with --db: the fields show that file, not the saved or default one, and say so."""
+    from app.services.running_db import current_url
+
+    saved = tmp_path / "saved.sqlite3"
+    local_config.save(db_url=f"sqlite:///{saved}")
+    running = current_url()
+    assert running == f"sqlite:///{ui_db.target.path}"
+    dlg = SettingsDialog(running_url=running)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert dlg.sqlite_radio.isChecked() and dlg.path_edit.text() == str(ui_db.target.path)
+    note = dlg.running_label.text()
+    assert note.startswith(f"Программа сейчас работает с базой данных: SQLite: {ui_db.target.path}.")
+    assert f"программа откроет SQLite: {saved}" in note
+    told: list[str] = []
+    monkeypatch.setattr(dlg, "inform", told.append)
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    assert told == ["Настройки сохранены."]  # nothing changed: the saved choice stays as it was
+    assert local_config.load()["db_url"] == f"sqlite:///{saved}"
+
+
+def test_the_notification_choice_says_where_they_appear(qtbot: QtBot) -> None:
+    dlg = make(qtbot)
+    assert "трее" not in dlg.tray_box.text() and "у часов на панели задач" in dlg.tray_box.text()
+    assert not dlg.running_label.isVisible()  # opened without a running database: no such line

@@ -1,7 +1,7 @@
 """Sub-commands about working time: `calendar YEAR`, `calendar-import FILE` and `due START`.
 
 Every command works on the database chosen by ``--db`` (stored calendar years and the work
-schedule override the bundled production calendar), so it opens it through ``app.cli._open``.
+schedule override the bundled production calendar), so it opens it through ``app.cli.common.open_db``.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.cli.common import open_db, out, program_name
 from app.services.errors import DomainError
 from app.services.production_calendar import (
     MONTHS_GENITIVE,
@@ -49,16 +50,6 @@ YEAR_RANGE = (1900, 2100)
 NORM_WEEKS: tuple[int, ...] = (40, 36, 24)
 _WEEKDAYS_SHORT = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 _ONE_DAY = timedelta(days=1)
-
-
-def _out(text: str = "") -> None:
-    print(text, flush=True)
-
-
-def _open_database(args: argparse.Namespace) -> None:
-    from app.cli import _open  # lazy: app.cli imports this module while building its parser
-
-    _open(args)
 
 
 # ------------------------------------------------------------------------------ formatting
@@ -154,7 +145,7 @@ def year_summary(cal: YearCalendar) -> list[str]:
         lines.append(
             "Календарь этого года не подтверждён официальной публикацией: сверьте его с "
             "производственным календарём Минтруда и импортируйте официальный файл командой "
-            "«python main.py calendar-import ФАЙЛ»"
+            f"«{program_name()} calendar-import ФАЙЛ»"
         )
     return lines
 
@@ -247,13 +238,13 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from app.services import calendar_store
 
     year = _parse_year(args.year)
-    _open_database(args)
+    open_db(args)
     try:
         cal = calendar_store.year_calendar(year)
     except ValueError as exc:
         raise DomainError(f"Календарь на {year} год недоступен: {exc}") from None
     for line in year_summary(cal):
-        _out(line)
+        out(line)
     return 0
 
 
@@ -270,10 +261,10 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
         raise DomainError(f"«{path}» — это папка, а не файл календаря") from None
     except OSError as exc:
         raise DomainError(f"Не удалось прочитать файл «{path}»: {exc.strerror or exc}") from None
-    _open_database(args)
+    open_db(args)
     stored_before = calendar_store.stored_years()
     years = calendar_store.import_official_csv(data, None)
-    _out(f"Производственный календарь импортирован из «{path.name}»: "
+    out(f"Производственный календарь импортирован из «{path.name}»: "
          f"{', '.join(map(str, years))}")
     for year in years:
         cal = calendar_store.year_calendar(year)
@@ -284,7 +275,7 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
             diff = before.differences(cal)
             change = (f"изменено дней против прежнего: {len(diff)}" if diff
                       else "дни совпадают с прежним")
-        _out(f"  {year}: рабочих дней {cal.working_days_count()}, норма при 40-часовой неделе "
+        out(f"  {year}: рабочих дней {cal.working_days_count()}, норма при 40-часовой неделе "
              f"{format_hours(cal.norm_hours(40))} ч; {change}")
     return 0
 
@@ -371,7 +362,7 @@ def cmd_due(args: argparse.Namespace) -> int:
     start = parse_start(args.start if args.time is None else f"{args.start} {args.time}")
     delta = parse_duration(args.hours, args.minutes)
     days = _parse_days(args.days) if args.days is not None else None
-    _open_database(args)
+    open_db(args)
     wc = calendar_store.current_calendar()
     if delta is None and days is None:
         delta = timedelta(minutes=settings.limits().answer)
@@ -387,9 +378,9 @@ def cmd_due(args: argparse.Namespace) -> int:
         raise DomainError(f"Срок не вычислен: {exc}") from None
     if due.tzinfo is not None:
         due = due.astimezone(wc.tz).replace(tzinfo=None)
-    _out(_iso_minutes(due))
+    out(_iso_minutes(due))
     for line in lines:
-        _out(line)
+        out(line)
     return 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli import _open, _out
+from app.cli.common import open_db, out
 from app.services.errors import DomainError
 
 
@@ -21,25 +21,25 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise DomainError(f"Файл «{path}» не найден" if not path.exists() else f"«{path}» — это не файл")
     if args.errors and Path(args.errors).suffix.lower() not in (".csv", ".xlsx"):
         raise DomainError("Отчёт об ошибках (--errors) можно сохранить только в .csv или .xlsx")
-    _open(args)
+    open_db(args)
     actor = importer.headless_actor(args.as_login, curator=True)
     result = importer.import_file(actor, path, dry_run=args.dry_run)
     rows = len(result.rows) + result.unprocessed
-    _out(f"Файл «{result.file_name}»: {result.source.describe()}, строк с данными: {rows}")
+    out(f"Файл «{result.file_name}»: {result.source.describe()}, строк с данными: {rows}")
     if args.dry_run:
-        _out("Проверка без записи: в базу ничего не добавлено")
-    _out(result.summary())
+        out("Проверка без записи: в базу ничего не добавлено")
+    out(result.summary())
     if result.refused:
-        _out("Отклонённые строки:")
+        out("Отклонённые строки:")
         for row in result.refused:
-            _out(f"  строка {row.row}: {row.reason}")
+            out(f"  строка {row.row}: {row.reason}")
     if result.duplicates:
-        _out("Дубликаты (уже зарегистрированы, пропущены):")
+        out("Дубликаты (уже зарегистрированы, пропущены):")
         for row in result.duplicates:
-            _out(f"  строка {row.row}: {row.reason}")
+            out(f"  строка {row.row}: {row.reason}")
     if args.errors:
         written = importer.write_error_report(result, args.errors)
-        _out(f"Отчёт об ошибках сохранён: {args.errors} (строк: {written})")
+        out(f"Отчёт об ошибках сохранён: {args.errors} (строк: {written})")
     return 0
 
 
@@ -47,10 +47,10 @@ def cmd_export_queue(args: argparse.Namespace) -> int:
     """Save every row of a queue tab to .xlsx or .csv."""
     from app.services import export, importer, queue
 
-    out = Path(args.out)
-    if out.suffix.lower() not in export.FORMATS:
-        raise DomainError(f"Файл «{out.name}»: выгрузить очередь можно только в .xlsx или .csv")
-    _open(args)
+    target = Path(args.out)
+    if target.suffix.lower() not in export.FORMATS:
+        raise DomainError(f"Файл «{target.name}»: выгрузить очередь можно только в .xlsx или .csv")
+    open_db(args)
     actor = importer.headless_actor(args.as_login, curator=False)
     presets = queue.presets_for(actor)
     if args.preset not in {code for code, _ in presets}:
@@ -58,8 +58,8 @@ def cmd_export_queue(args: argparse.Namespace) -> int:
         raise DomainError(f"Вкладка очереди «{args.preset}» недоступна пользователю {actor.full_name}; "
                           f"доступны: {offered}")
     count = export.export_queue(actor, queue.QueueFilter(preset=args.preset, search=args.search or ""),
-                                queue.QueueSort(), out)
-    _out(f"Очередь «{dict(presets)[args.preset]}» выгружена в {out}: строк — {count}")
+                                queue.QueueSort(), target)
+    out(f"Очередь «{dict(presets)[args.preset]}» выгружена в {target}: строк — {count}")
     return 0
 
 

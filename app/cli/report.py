@@ -1,12 +1,12 @@
 """The `report` sub-command: the Excel report for a month, a quarter or any period.
 
-    python main.py report --month 2026-11 --out ноябрь.xlsx
-    python main.py report --quarter 2026-4 --out IV-квартал.xlsx
-    python main.py report --from 2026-10-01 --to 2026-10-15 --out полмесяца.xlsx
+    ./run report --month 2026-11 --out ноябрь.xlsx
+    ./run report --quarter 2026-4 --out IV-квартал.xlsx
+    ./run report --from 2026-10-01 --to 2026-10-15 --out полмесяца.xlsx
 
-The database is the one of ``--db`` (opened through ``app.cli._open``, never created here).
+The database is the one of ``--db`` (opened through ``app.cli.common.open_db``, never created here).
 Every error — a bad month or date, an unwritable path, a missing database — is one Russian
-line and exit code 2 (``DomainError`` handled by ``app.cli.main``); the workbook is written to
+line and exit code 2 (``DomainError`` handled by ``app.cli.program.main``); the workbook is written to
 a temporary file beside the target and moved into place only when complete.
 """
 from __future__ import annotations
@@ -17,13 +17,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from app.cli.common import open_db, out
 from app.services.errors import DomainError
 
 __all__ = ["cmd_report", "parse_day", "register"]
-
-
-def _out(text: str = "") -> None:
-    print(text, flush=True)
 
 
 def parse_day(text: str, what: str) -> date:
@@ -79,28 +76,27 @@ def _percent(share: float | None) -> str:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """`report`: write the workbook and print where it went and the headline figures."""
-    from app.cli import _open  # lazy: app.cli imports this module while building its parser
     from app.services.report import build_monthly_report, short_duration
 
     start, end = _period(args)
     path = _target(args.out)
-    _open(args, create=False)
+    open_db(args, create=False)
 
     def progress(percent: int, stage: str) -> None:
         if args.progress:
             print(f"{percent:3d} % {stage}", file=sys.stderr, flush=True)
 
     summary = build_monthly_report(start, end, path, progress=progress)
-    _out(f"Отчёт за {summary.period_label} записан: {summary.path.resolve()}")
-    _out(f"  поступило: {summary.received}")
-    _out(f"  ответ в срок: {summary.in_time}, с нарушением срока: {summary.late}, "
+    out(f"Отчёт за {summary.period_label} записан: {summary.path.resolve()}")
+    out(f"  поступило: {summary.received}")
+    out(f"  ответ в срок: {summary.in_time}, с нарушением срока: {summary.late}, "
          f"доля в срок: {_percent(summary.in_time_share)}")
-    _out(f"  ответ не дан, срок истёк: {summary.overdue}; не закрыто: {summary.still_open}")
-    _out(f"  без ответа (п. 21): {summary.no_answer}; "
+    out(f"  ответ не дан, срок истёк: {summary.overdue}; не закрыто: {summary.still_open}")
+    out(f"  без ответа (п. 21): {summary.no_answer}; "
          f"не касается деятельности администрации (не инцидент, п. 2): {summary.not_incident}")
-    _out(f"  размещён запрос (уточнение) автору (п. 13): {summary.requested}")
-    _out(f"  медиана времени до ответа: {short_duration(summary.median_minutes)}")
-    _out(f"  строк реестра: {summary.register_rows}, нарушенных сроков: {summary.late_rows}; "
+    out(f"  размещён запрос (уточнение) автору (п. 13): {summary.requested}")
+    out(f"  медиана времени до ответа: {short_duration(summary.median_minutes)}")
+    out(f"  строк реестра: {summary.register_rows}, нарушенных сроков: {summary.late_rows}; "
          f"сформирован за {summary.seconds:.1f} с".replace(".", ",", 1))
     return 0
 

@@ -17,13 +17,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from app.cli.common import out
+
 log = logging.getLogger(__name__)
 
 DEMO_CURATOR = "kurator"
-
-
-def _out(text: str) -> None:
-    print(text, flush=True)
 
 
 def _wait(app, condition: Callable[[], bool], timeout_s: float = 30.0) -> bool:  # noqa: ANN001
@@ -58,7 +56,7 @@ class _Shooter:
         path = self.folder / f"{len(self.saved) + 1:02d}-{name}.png"
         if widget.grab().save(str(path)):
             self.saved.append(path)
-            _out(f"  {path}")
+            out(f"  {path}")
         else:
             self.skipped.append(f"{name}: не удалось сохранить {path}")
 
@@ -92,19 +90,19 @@ def cmd_screenshots(args: argparse.Namespace) -> int:
         # the window settings of this run go to the temporary folder, never to the user's
         os.environ["INCIDENTS_HOME"] = tmp
         opened = open_database(f"sqlite:///{tmp}/demo.sqlite3")
-        _out("Заполняю демонстрационную базу…")
+        out("Заполняю демонстрационную базу…")
         demo.fill_demo()
         user = next(u for u in list_users() if u.login == DEMO_CURATOR)
         actor = actor_for(user.id)
         shooter = _Shooter(app, folder)
-        _out(f"Снимки экранов в {folder}:")
+        out(f"Снимки экранов в {folder}:")
         try:
             _shoot(shooter, actor, user, opened.target.display())
         finally:
             close_database()
     for line in shooter.skipped:
-        _out(f"  пропущено — {line}")
-    _out(f"Сохранено снимков: {len(shooter.saved)}")
+        out(f"  пропущено — {line}")
+    out(f"Сохранено снимков: {len(shooter.saved)}")
     return 0
 
 

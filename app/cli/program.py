@@ -1,0 +1,79 @@
+"""The parser and ``main``: the window by default, a sub-command of one of the command modules otherwise."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from app import __version__
+from app.cli import (
+    argparse_ru,
+    audit,
+    calendar,
+    db,
+    demo,
+    gui,
+    import_export,
+    report,
+    screenshots,
+    users,
+)
+from app.cli.common import EXIT_BAD_INPUT, program_name
+from app.logging_setup import setup_logging
+from app.services.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[argparse.Namespace], int]
+
+#: the command groups in the order ``--help`` lists them; each has ``register(subparsers)``
+COMMAND_MODULES = (db, users, demo, audit, calendar, report, import_export, screenshots)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    argparse_ru.install()
+    parser = argparse.ArgumentParser(
+        prog=program_name(),
+        description="«Инциденты» — работа с сообщениями в социальных сетях. "
+        "Без команды открывает окно программы.",
+    )
+    parser.add_argument("--db", metavar="URL",
+                        help="база данных: sqlite:///путь/к/файлу или "
+                        "postgresql://пользователь:пароль@сервер:порт/база "
+                        "(иначе переменная INCIDENTS_DB, сохранённая настройка или файл по умолчанию)")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="открыть главное окно на временной базе примерно на секунду, "
+                        "напечатать «Проверка запуска пройдена…» и выйти (проверка сборки)")
+    parser.add_argument("--version", action="version", version=f"Инциденты {__version__}",
+                        help="показать версию программы и выйти")
+    sub = parser.add_subparsers(dest="command", title="команды", metavar="КОМАНДА")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging()
+    try:
+        if args.command is None:
+            return gui.run_window(args)
+        return args.func(args)
+    except DomainError as exc:
+        print(f"Ошибка: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("Прервано", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader of our output went away (``… | head``): stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    finally:
+        from app.services.database import close_database
+
+        close_database()
