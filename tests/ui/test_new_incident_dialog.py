@@ -3,7 +3,6 @@ import's checks, errors under their fields that go away when fixed, duplicates n
 and the new incident selected in the queue afterwards."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -14,28 +13,18 @@ from pytestqt.qtbot import QtBot
 
 from app.models import AuditEvent, Incident
 from app.models.enums import IncidentKind, Priority
-from app.services.database import OpenedDatabase
 from app.ui.new_incident_dialog import NewIncidentDialog
-from tests.helpers.world import MSK, World, build_world
+from tests.helpers.world import MSK, World
 from tests.ui.helpers import drive_modal, type_text
-from tests.ui.windows import ids, register, shows, use_temporary_settings, wait, window_factory
+from tests.ui.windows import ids, register, shows, wait
+from tests.ui.windows import open_window, window_settings, world  # noqa: F401 - fixtures
 
 TEXT = "На ул. Красной третью ночь не горят фонари, дети идут из школы в темноте."
 
 
 @pytest.fixture(autouse=True)
-def settings_dir(_isolated_home: Path) -> Path:
-    return use_temporary_settings(_isolated_home)
-
-
-@pytest.fixture
-def world(backend_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
-    return build_world(monkeypatch)
-
-
-@pytest.fixture
-def open_window(qtbot: QtBot, backend_db: OpenedDatabase) -> Iterator:
-    yield from window_factory(qtbot, backend_db)
+def settings_dir(window_settings: Path) -> Path:
+    return window_settings
 
 
 def error(dialog: NewIncidentDialog, code: str) -> str:

@@ -5,7 +5,6 @@ full texts are in tooltips. With ``INCIDENTS_UI_SHOTS=folder`` the screens are a
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,12 @@ from pytestqt.qtbot import QtBot
 
 from app.models.enums import Priority
 from app.services import workflow
-from app.services.database import OpenedDatabase
 from app.ui.main_window import MainWindow
 from app.ui.queue_model import Column
-from tests.helpers.world import World, build_world
+from tests.helpers.world import World
 from tests.ui.helpers import overdue_mix, request_to_author, route
-from tests.ui.windows import click_row, register, shows, use_temporary_settings, wait, window_factory
+from tests.ui.windows import click_row, register, shows, wait
+from tests.ui.windows import open_window, window_settings, world  # noqa: F401 - fixtures
 
 SMALL = (1024, 700)
 LARGE = (1600, 1000)
@@ -29,18 +28,8 @@ MUST_SEE = (Column.NUMBER, Column.REMAINING, Column.STATUS, Column.TEXT)
 
 
 @pytest.fixture(autouse=True)
-def settings_dir(_isolated_home: Path) -> Path:
-    return use_temporary_settings(_isolated_home)
-
-
-@pytest.fixture
-def world(backend_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
-    return build_world(monkeypatch)
-
-
-@pytest.fixture
-def open_window(qtbot: QtBot, backend_db: OpenedDatabase) -> Iterator:
-    yield from window_factory(qtbot, backend_db)
+def settings_dir(window_settings: Path) -> Path:
+    return window_settings
 
 
 def settled(qtbot: QtBot, win: MainWindow, size: tuple[int, int]) -> None:

@@ -4,7 +4,6 @@ row always shows the current state, and a card whose action dialog is open waits
 to close (nothing typed into it is lost)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,29 +13,18 @@ from pytestqt.qtbot import QtBot
 
 from app.models.enums import Priority
 from app.services import workflow
-from app.services.database import OpenedDatabase
 from app.ui.main_window import MainWindow
-from tests.helpers.world import World, build_world
+from tests.helpers.world import World
 from tests.ui.helpers import route
-from tests.ui.windows import (
-    choose_tab, click_row, fake_actions, ids, register, service_effects, shows, use_temporary_settings, wait,
-    window_factory,
+from tests.ui.windows import (  # noqa: F401 - open_window, window_settings, world are fixtures
+    open_window, window_settings, world,
+    choose_tab, click_row, fake_actions, ids, register, service_effects, shows, wait,
 )
 
 
 @pytest.fixture(autouse=True)
-def settings_dir(_isolated_home: Path) -> Path:
-    return use_temporary_settings(_isolated_home)
-
-
-@pytest.fixture
-def world(backend_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
-    return build_world(monkeypatch)
-
-
-@pytest.fixture
-def open_window(qtbot: QtBot, backend_db: OpenedDatabase) -> Iterator:
-    yield from window_factory(qtbot, backend_db)
+def settings_dir(window_settings: Path) -> Path:
+    return window_settings
 
 
 def open_card(qtbot: QtBot, win: MainWindow, incident_id: int) -> None:

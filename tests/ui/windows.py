@@ -17,7 +17,7 @@ from app.services.database import OpenedDatabase
 from app.services.incident_view import IncidentCard
 from app.ui.main_window import MainWindow
 from app.ui.queue_model import INCIDENT_ID_ROLE
-from tests.helpers.world import World
+from tests.helpers.world import World, build_world
 
 ANSWER = "Здравствуйте! Фонари на улице Красной починят сегодня до 18:00, бригада уже выехала."
 
@@ -127,3 +127,23 @@ def service_effects(w: World) -> dict[str, Callable[..., bool]]:
         return True
 
     return {"edit_answer": edit_answer, "submit": submit, "approve": approve, "publish": publish}
+
+
+# --- fixtures: a test module imports them by name (``from tests.ui.windows import open_window, …``) ------------
+
+@pytest.fixture
+def window_settings(_isolated_home: Path) -> Path:
+    """Window settings in the test's temporary home (use it autouse in the importing module)."""
+    return use_temporary_settings(_isolated_home)
+
+
+@pytest.fixture
+def world(backend_db: OpenedDatabase, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The small administration of ``tests.helpers.world`` on the backend under test."""
+    return build_world(monkeypatch)
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot, backend_db: OpenedDatabase) -> Iterator[Callable[..., MainWindow]]:
+    """``open_window(world, login, size=None)``: shown main windows, closed and idle after the test."""
+    yield from window_factory(qtbot, backend_db)
