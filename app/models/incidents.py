@@ -15,12 +15,20 @@ from app.models.catalog import Location, Topic, TopicGroup
 from app.models.enums import AnswerState, AssignmentState, IncidentKind, IncidentStatus, Priority
 from app.models.org import Unit, User
 
+#: the longest ``Incident.link_key`` (a longer key ends in a digest of the whole: ``app.services.links.link_key``)
+LINK_KEY_LENGTH = 512
+
 
 class Incident(BaseModel):
     """A social-network message about the administration's work (clause 2)."""
 
     network = CharField(max_length=16)
     link = CharField(max_length=1024, unique=True)
+    #: what identifies the message however its link is written (network, post, comment:
+    #: ``app.services.links.link_key``), for finding duplicates. Unique: two PCs registering the same post
+    #: written two ways get one incident. NULL only for an incident that already repeated an
+    #: earlier one's message before schema 7 (the earliest holds the key; migration step 7).
+    link_key = CharField(max_length=LINK_KEY_LENGTH, null=True, unique=True)
     author = CharField(max_length=255)
     author_link = CharField(max_length=1024, default="")
     text = TextField()

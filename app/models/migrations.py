@@ -11,11 +11,14 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from peewee import CharField, Database, IntegerField, PostgresqlDatabase, SqliteDatabase
+from peewee import SQL, CharField, Database, IntegerField, PostgresqlDatabase, SqliteDatabase, Table
 
 from app.models.base import BaseModel, UtcDateTimeField, db, utcnow
+from app.models.incidents import LINK_KEY_LENGTH
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
+#: how many incidents step 7 reads and updates at a time
+LINK_KEY_BATCH = 1000
 
 
 class SchemaInfo(BaseModel):
@@ -190,6 +193,50 @@ def _clarification_requests(database: Database) -> None:
     database.execute_sql("DROP TABLE clarification_request")
 
 
+def _link_keys(database: Database) -> None:
+    """Schema 7: ``incident.link_key`` — the message a link points to however it is written.
+
+    The key of every incident is computed by ``links.link_key`` (the same function new
+    registrations use), a batch of ids at a time, so that memory does not grow with the base. A
+    database may already hold the same post registered twice under two spellings of its link
+    (before this step nothing told them apart): the earliest incident keeps the key, and the later
+    ones get none (NULL) — they stay as they are, with their own links and histories, and the
+    unique index can be built over the keys. From now on the unique index makes the database itself
+    refuse a second incident for one message, even when two PCs register it at the same moment.
+    """
+    from peewee import Case
+
+    from app.services.links import link_key  # pure: no database, the rule new registrations use
+
+    if "link_key" not in {c.name for c in database.get_columns("incident")}:
+        from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+        migrator = (PostgresqlMigrator(database) if isinstance(database, PostgresqlDatabase)
+                    else SqliteMigrator(database))
+        column = CharField(max_length=LINK_KEY_LENGTH, null=True)
+        migrate(migrator.add_column("incident", "link_key", column))
+    param = database.param
+    last = 0
+    while True:
+        rows = database.execute_sql(f"SELECT id, link FROM incident WHERE id > {param} AND link_key IS NULL "
+                                    f"ORDER BY id LIMIT {LINK_KEY_BATCH}", (last,)).fetchall()
+        if not rows:
+            break
+        keys = [(incident_id, link_key(link)) for incident_id, link in rows]
+        incident_id = SQL("id")
+        database.execute(Table("incident").update(
+            link_key=Case(incident_id, [(n, key) for n, key in keys])).where(incident_id.in_([n for n, _ in keys])))
+        last = rows[-1][0]
+    # the same message registered more than once before this step: only the earliest keeps its key
+    database.execute_sql("CREATE INDEX IF NOT EXISTS incident_link_key_seen ON incident (link_key, id)")
+    database.execute_sql("UPDATE incident SET link_key = NULL WHERE link_key IS NOT NULL AND EXISTS ("
+                         "SELECT 1 FROM incident earlier WHERE earlier.link_key = incident.link_key "
+                         "AND earlier.id < incident.id)")
+    database.execute_sql("DROP INDEX incident_link_key_seen")
+    database.execute_sql("CREATE UNIQUE INDEX IF NOT EXISTS incident_link_key ON incident (link_key)")
+    database.execute_sql("ANALYZE incident")
+
+
 #: step number → the function that brings the schema from number-1 to number
 STEPS: dict[int, Callable[[Database], None]] = {
     1: _create_tables,
@@ -198,6 +245,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     4: _topic_sort_index,
     5: _stored_clocks,
     6: _clarification_requests,
+    7: _link_keys,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

@@ -19,9 +19,11 @@ What happens with a bad file:
   refused with its reason and its row number as the file shows it (the spreadsheet row, or
   the line where the CSV record starts); ``write_error_report`` saves the refused rows with
   their reasons and their original cells, so the corrected report can be imported again;
-* a row whose link (or, when the file has an ID column, whose platform identifier) is already
+* a row whose message (or, when the file has an ID column, whose platform identifier) is already
   registered is skipped as a duplicate and names the existing incident: importing the same file
-  twice adds nothing the second time.
+  twice adds nothing the second time. One message is recognised however its link is written
+  (``https://vk.com/wall-1_2`` and ``http://m.vk.com/wall-1_2/?utm_source=x`` are one post:
+  ``links.link_key``), in the database and within the file; the link is kept as the file gives it.
 
 A source is identified by its header signature (the normalised column names); the mapping the
 user confirmed for a source is remembered in this PC's settings (``local_config``).
@@ -830,16 +832,25 @@ def _parse_row(row_no: int, raw: list[object], mapping: ColumnMapping, tz: tzinf
 
 
 def _existing(values: _Values) -> tuple[int, str] | None:
-    """The incident this row repeats, and how it was recognised."""
+    """The incident this row repeats, and how it was recognised: the same platform ID, the same
+    link, or the same message with its link written another way (``links.link_key``)."""
     if values.external_id:
         found = (Incident.select(Incident.id).where(Incident.external_id == values.external_id)
                  .order_by(Incident.id).first())
         if found is not None:
             return found.id, f"тот же идентификатор «{values.external_id}»"
-    found = Incident.select(Incident.id).where(Incident.link == values.link).first()
-    if found is not None:
-        return found.id, "та же ссылка"
+    existing = workflow.registered_message(values.link)
+    if existing is not None:
+        return existing.id, same_message(existing.link, values.link)
     return None
+
+
+def same_message(existing_link: str, link: str) -> str:
+    """How a duplicate link was recognised: «та же ссылка», or «то же сообщение, ссылка записана иначе:
+    https://vk.com/wall-1_2»."""
+    if existing_link.strip() == link.strip():
+        return "та же ссылка"
+    return f"то же сообщение, ссылка записана иначе: {_shorten(existing_link, 120)}"
 
 
 def _duplicate_reason(incident_id: int, how: str) -> str:
@@ -926,6 +937,7 @@ def preview(path: str | Path, mapping: ColumnMapping | None = None, rows: int = 
         chosen, origin = _choose_mapping(table, mapping)
         usable = not chosen.problems(table.headers)
         result: list[PreviewRow] = []
+        seen = _Seen()
         has_more = False
         for row_no, raw in table.data_rows():
             if len(result) >= rows:
@@ -936,10 +948,16 @@ def preview(path: str | Path, mapping: ColumnMapping | None = None, rows: int = 
             status = RowStatus.REFUSED if problems else RowStatus.IMPORTED
             duplicate_of = None
             if usable and parsed.values is not None:
-                found = _existing(parsed.values)
-                if found is not None:
+                key = workflow.link_key(parsed.values.link)
+                earlier = seen.earlier(parsed.values, key)
+                found = _existing(parsed.values) if earlier is None else None
+                if earlier is not None:
+                    status, problems = RowStatus.DUPLICATE, [earlier.reason]
+                elif found is not None:
                     status, duplicate_of = RowStatus.DUPLICATE, found[0]
                     problems = [_duplicate_reason(*found)]
+                else:
+                    seen.add(row_no, parsed.values, key, None)
             result.append(PreviewRow(row_no, status, parsed.shown, tuple(problems), duplicate_of))
         if not result:
             raise _fail(path, NO_DATA_ROWS)
@@ -1028,11 +1046,10 @@ def import_file(
         raise _fail(path, NO_DATA_ROWS)
 
     result = ImportResult(path.name, info, headers, chosen, [], dry_run=dry_run)
-    seen_links: dict[str, int] = {}
-    seen_ids: dict[str, int] = {}
+    seen = _Seen()
     total = len(parsed)
     for done, row in enumerate(parsed, start=1):
-        result.rows.append(_import_row(actor, row, dry_run, seen_links, seen_ids))
+        result.rows.append(_import_row(actor, row, dry_run, seen))
         row.values = None  # the text is no longer needed
         if progress is not None and progress(done, total) is False and done < total:
             result.cancelled, result.unprocessed = True, total - done
@@ -1044,26 +1061,45 @@ def import_file(
     return result
 
 
-def _import_row(actor: Actor, row: _Parsed, dry_run: bool, seen_links: dict[str, int],
-                seen_ids: dict[str, int]) -> RowResult:
+@dataclass
+class _Seen:
+    """The rows of this file imported so far: by the message's key and by platform ID → (row, link,
+    the new incident or None in a dry run)."""
+
+    keys: dict[str, tuple[int, str, int | None]] = field(default_factory=dict)
+    ids: dict[str, tuple[int, str, int | None]] = field(default_factory=dict)
+
+    def earlier(self, values: _Values, key: str) -> RowResult | None:
+        """The row this one repeats within the file, as a duplicate's result (the row number is set later)."""
+        if values.external_id and values.external_id in self.ids:
+            row, _link, incident_id = self.ids[values.external_id]
+            how = f"тот же идентификатор «{values.external_id}»"
+        elif key in self.keys:
+            row, link, incident_id = self.keys[key]
+            how = "та же ссылка" if link == values.link else "то же сообщение, ссылка записана иначе"
+        else:
+            return None
+        return RowResult(0, RowStatus.DUPLICATE, incident_id, f"Повторяет строку {row} этого файла ({how})")
+
+    def add(self, row: int, values: _Values, key: str, incident_id: int | None) -> None:
+        self.keys.setdefault(key, (row, values.link, incident_id))
+        if values.external_id:
+            self.ids.setdefault(values.external_id, (row, values.link, incident_id))
+
+
+def _import_row(actor: Actor, row: _Parsed, dry_run: bool, seen: _Seen) -> RowResult:
     if row.values is None:
         return RowResult(row.row, RowStatus.REFUSED, reason="; ".join(row.problems), cells=tuple(row.cells))
     values = row.values
+    key = workflow.link_key(values.link)
+    earlier = seen.earlier(values, key)
+    if earlier is not None:
+        return RowResult(row.row, earlier.status, earlier.incident_id, earlier.reason)
     found = _existing(values)
-    if found is None and dry_run:
-        earlier = seen_ids.get(values.external_id or "") if values.external_id else None
-        if earlier is not None:
-            return RowResult(row.row, RowStatus.DUPLICATE,
-                             reason=f"Повторяет строку {earlier} этого файла (тот же идентификатор)")
-        if values.link in seen_links:
-            return RowResult(row.row, RowStatus.DUPLICATE,
-                             reason=f"Повторяет строку {seen_links[values.link]} этого файла (та же ссылка)")
     if found is not None:
         return RowResult(row.row, RowStatus.DUPLICATE, found[0], _duplicate_reason(*found))
     if dry_run:
-        seen_links[values.link] = row.row
-        if values.external_id:
-            seen_ids[values.external_id] = row.row
+        seen.add(row.row, values, key, None)
         return RowResult(row.row, RowStatus.IMPORTED)
     try:
         ref = workflow.register_incident(
@@ -1071,11 +1107,13 @@ def _import_row(actor: Actor, row: _Parsed, dry_run: bool, seen_links: dict[str,
             kind=values.kind, priority=values.priority, author_link=values.author_link,
             external_id=values.external_id,
         )
-    except workflow.DuplicateIncident as exc:
+    except workflow.DuplicateIncident as exc:  # registered on another PC a moment ago
         return RowResult(row.row, RowStatus.DUPLICATE, exc.existing_id,
-                         _duplicate_reason(exc.existing_id, "та же ссылка"))
+                         _duplicate_reason(exc.existing_id, same_message(exc.existing_link or values.link,
+                                                                         values.link)))
     except DomainError as exc:
         return RowResult(row.row, RowStatus.REFUSED, reason=str(exc), cells=tuple(row.cells))
+    seen.add(row.row, values, key, ref.id)
     return RowResult(row.row, RowStatus.IMPORTED, ref.id)
 
 

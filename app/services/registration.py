@@ -5,7 +5,8 @@ The form is checked field by field by the import's own row checks (``importer.ch
 hand-typed incident is refused for exactly the reasons an imported row would be, with the same
 Russian words, and each reason is attached to the field it concerns so that the form can show it
 beside that field. A link already registered is a duplicate, named by the existing incident's
-number, as in the import.
+number, as in the import; so is the same post written another way (``http://``, ``m.vk.com``,
+``?utm_source=…``…: ``app.services.links``), which names the link already in the database.
 """
 from __future__ import annotations
 
@@ -84,8 +85,9 @@ def check(draft: Draft, now: datetime | None = None) -> DraftCheck:
 
 
 def duplicate(link: str) -> tuple[int, str] | None:
-    """The incident already registered with this link and the import's words for it:
-    (12, «Уже зарегистрирован: инцидент № 12 (та же ссылка)»), or None."""
+    """The incident already registered for this message and the import's words for it:
+    (12, «Уже зарегистрирован: инцидент № 12 (та же ссылка)»), or, for the same post written
+    another way (``links.link_key``), «… (то же сообщение, ссылка записана иначе: https://…)»; None."""
     if not link.strip():
         return None
     found = importer.registered_as(link)
@@ -113,5 +115,5 @@ def register(actor: Actor, draft: Draft) -> workflow.Ref:
             detected_at=draft.detected_at, kind=draft.kind, priority=draft.priority,
             author_link=draft.author_link.strip())
     except workflow.DuplicateIncident as exc:  # registered on another PC a moment ago
-        raise DraftRejected({"link": importer.duplicate_reason(exc.existing_id, "та же ссылка")},
-                            exc.existing_id) from None
+        how = importer.same_message(exc.existing_link or draft.link, draft.link)
+        raise DraftRejected({"link": importer.duplicate_reason(exc.existing_id, how)}, exc.existing_id) from None

@@ -33,6 +33,7 @@ from app.models.enums import (
 )
 from app.services import answer_checks, audit, clock, clock_store, due_index, events, settings, validation
 from app.services.calendar_store import current_calendar
+from app.services.links import NETWORK_HOSTS, link_key
 from app.services.deadlines import STAGE_STEPS, Clock, ClockState, clocks_for
 from app.services.errors import (
     ConflictError, InvalidTransition, NotFound, PermissionDenied, ValidationError,
@@ -44,12 +45,9 @@ R = TypeVar("R")
 MAX_TEXT = validation.MAX_TEXT
 ACTIVE_ASSIGNMENT = (AssignmentState.ASSIGNED, AssignmentState.CONTRIBUTED,
                      AssignmentState.ON_APPROVAL, AssignmentState.RETURNED, AssignmentState.APPROVED)
-NETWORK_HOSTS = {
-    "vk.com": Network.VK, "vk.ru": Network.VK, "m.vk.com": Network.VK, "m.vk.ru": Network.VK,
-    "ok.ru": Network.OK, "m.ok.ru": Network.OK,
-    "t.me": Network.TELEGRAM, "telegram.me": Network.TELEGRAM,
-}
-__all__ = ["STAGE_STEPS"]  # re-exported: the steps the curator may time in the final-answer stage
+#: re-exported: the steps the curator may time in the final-answer stage; the networks' hosts and
+#: the key that finds one message however its link is written (``app.services.links``)
+__all__ = ["NETWORK_HOSTS", "STAGE_STEPS", "link_key"]
 
 
 @dataclass(frozen=True)
@@ -61,9 +59,17 @@ class Ref:
 
 
 class DuplicateIncident(ValidationError):
-    def __init__(self, existing_id: int) -> None:
-        super().__init__(f"Инцидент с этой ссылкой уже зарегистрирован: № {existing_id}")
+    """The message is already registered: the same link, or the same post written another way."""
+
+    def __init__(self, existing_id: int, existing_link: str = "", link: str = "") -> None:
+        if existing_link and link and existing_link != link:
+            message = (f"Это сообщение уже зарегистрировано: инцидент № {existing_id} "
+                       f"(та же запись соцсети, ссылка в базе: {existing_link})")
+        else:
+            message = f"Инцидент с этой ссылкой уже зарегистрирован: № {existing_id}"
+        super().__init__(message)
         self.existing_id = existing_id
+        self.existing_link = existing_link
 
 
 class OtherPostLink(ValidationError):
@@ -324,6 +330,16 @@ def _resting_status(incident: Incident) -> IncidentStatus:
 
 # --- registration and triage ------------------------------------------------------------------
 
+def registered_message(link: str, key: str | None = None) -> Incident | None:
+    """The incident already registered for the message this link points to: the same link as given,
+    or the same post written another way (the same :func:`link_key`); the earliest if several."""
+    link = link.strip()
+    key = link_key(link) if key is None else key
+    return (Incident.select(Incident.id, Incident.link)
+            .where((Incident.link_key == key) | (Incident.link == link))
+            .order_by(Incident.id).first())
+
+
 @_action
 def register_incident(
     actor: Actor,
@@ -350,21 +366,25 @@ def register_incident(
     kind, priority = _code(IncidentKind, kind, "Вид сообщения"), _code(Priority, priority, "Важность")
     now = clock.now()
     detected_at = validation.moment(detected_at, "Время выявления", zone=current_calendar().tz, now=now)
+    key = link_key(link)
     with db.atomic():
-        existing = Incident.get_or_none(Incident.link == link)
+        existing = registered_message(link, key)
         if existing:
-            raise DuplicateIncident(existing.id)
+            raise DuplicateIncident(existing.id, existing.link, link)
         try:
             with db.atomic():
                 incident = Incident.create(
-                    network=network, link=link, author=author, author_link=author_link, text=text,
+                    network=network, link=link, link_key=key, author=author, author_link=author_link, text=text,
                     detected_at=detected_at, registered_at=now, registered_by=actor.user_id,
                     external_id=external_id, updated_at=now,
                     kind=kind, priority=priority, status=IncidentStatus.NEW,
                     due_at=answer_deadline(detected_at, priority), updated_by=actor.user_id,
                 )
-        except IntegrityError:  # registered by another PC a moment ago
-            raise DuplicateIncident(Incident.get(Incident.link == link).id) from None
+        except IntegrityError:  # registered by another PC a moment ago (the link or its key is unique)
+            other = registered_message(link, key)
+            if other is None:
+                raise
+            raise DuplicateIncident(other.id, other.link, link) from None
         _settle(incident, now)
         audit.record("incident.register", actor=actor.user_id, incident=incident,
                      entity="incident", entity_id=incident.id, to_state=IncidentStatus.NEW,

@@ -33,8 +33,8 @@ from app.services.database import make_database, open_database, parse_url
 from app.services.permissions import actor_for
 
 MSK = ZoneInfo("Europe/Moscow")
-#: what schema 6 added to the tables that schema 5 already had
-NEW_COLUMNS = {Incident: ("no_location", "request_state", "next_due_at", "next_due_code"),
+#: what schema 6 (and later schema 7: the message's key) added to the tables that schema 5 already had
+NEW_COLUMNS = {Incident: ("no_location", "request_state", "next_due_at", "next_due_code", "link_key"),
                Assignment: ("consolidating_since",)}
 
 
@@ -181,7 +181,7 @@ def build_schema_5(url: str) -> dict[str, int]:
 def test_a_schema_5_database_migrates_with_its_history(fresh_database_url: str) -> None:
     ids = build_schema_5(fresh_database_url)
     opened = open_database(fresh_database_url)
-    assert opened.upgraded == [6] and migrations.current_version() == 6
+    assert opened.upgraded == [6, 7] and migrations.current_version() == migrations.SCHEMA_VERSION == 7
     if isinstance(opened.database, SqliteDatabase):
         path = parse_url(fresh_database_url).path
         (backup,) = path.parent.glob(path.name + ".v5-*.bak")
@@ -243,7 +243,7 @@ def test_a_schema_5_database_migrates_with_its_history(fresh_database_url: str) 
     assert audit.verify_chain().ok and audit.verify_chain().checked == ids["events"] + 1
     upgrade = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert (upgrade.action, json.loads(upgrade.payload)["from"], json.loads(upgrade.payload)["to"]) == (
-        "db.upgrade", 5, 6)
+        "db.upgrade", 5, 7)
 
     # the cards read: old events under their old names, old questions as comments
     k = actor_for(curator)

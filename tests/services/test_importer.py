@@ -427,6 +427,44 @@ def test_a_link_registered_by_hand_is_a_duplicate(world: World, tmp_path: Path) 
     assert result.rows[1].incident_id == ref.id
 
 
+def test_the_same_post_written_another_way_is_a_duplicate_and_a_comment_is_not(world: World,
+                                                                                  tmp_path: Path) -> None:
+    k = world.actor("kurator")
+    ref = workflow.register_incident(k, link="https://vk.com/wall-123_1", author="Мария", text="Фонари",
+                                     detected_at=world.clock.moment)
+    rows = [
+        ["http://m.vk.com/wall-123_1/?utm_source=telegram", "Мария Иванова", "Фонари", "23.11.2026 14:05", "", ""],
+        ["https://vk.com/wall-123_1?reply=5", "Олег", "Поддерживаю, темно", "23.11.2026 14:10", "", ""],
+        ["https://t.me/korenovsk/42", "Анна", "Ямы", "23.11.2026 15:00", "", ""],
+        ["https://t.me/s/Korenovsk/42/", "Анна", "Ямы", "23.11.2026 15:00", "", ""],
+        ["https://vk.ru/wall-123_1?reply=5", "Олег", "Поддерживаю, темно", "23.11.2026 14:10", "", ""],
+    ]
+    path = write_csv(tmp_path / "x.csv", rows)
+    for dry_run in (True, False):
+        result = importer.import_file(k, path, dry_run=dry_run)
+        assert [(r.row, r.status) for r in result.rows] == [
+            (2, RowStatus.DUPLICATE), (3, RowStatus.IMPORTED), (4, RowStatus.IMPORTED), (5, RowStatus.DUPLICATE),
+            (6, RowStatus.DUPLICATE)]
+        assert result.rows[0].incident_id == ref.id
+        assert result.rows[0].reason == (f"Уже зарегистрирован: инцидент № {ref.id} (то же сообщение, ссылка "
+                                         "записана иначе: https://vk.com/wall-123_1)")
+        assert result.rows[3].reason == "Повторяет строку 4 этого файла (то же сообщение, ссылка записана иначе)"
+        assert result.rows[4].reason == "Повторяет строку 3 этого файла (то же сообщение, ссылка записана иначе)"
+    comment, channel = (Incident.get_by_id(r.incident_id) for r in result.imported)
+    assert (comment.link, channel.link) == (rows[1][0], rows[2][0])  # kept as the file gives them
+    assert [r.incident_id for r in result.rows[3:]] == [channel.id, comment.id]
+    preview = importer.preview(write_csv(tmp_path / "y.csv", [rows[2], rows[3]]))
+    assert [(r.status, r.problems) for r in preview.rows] == [
+        (RowStatus.DUPLICATE, (f"Уже зарегистрирован: инцидент № {channel.id} (та же ссылка)",)),
+        (RowStatus.DUPLICATE, (f"Уже зарегистрирован: инцидент № {channel.id} (то же сообщение, ссылка записана "
+                               "иначе: https://t.me/korenovsk/42)",))]
+    fresh = importer.preview(write_csv(tmp_path / "z.csv", [["https://t.me/korenovsk/50", "А", "Б", "23.11.2026"],
+                                                            ["https://t.me/s/korenovsk/50", "А", "Б", "23.11.2026"]],
+                                       header=HEADER[:4]))
+    assert [r.problems for r in fresh.rows] == [
+        (), ("Повторяет строку 2 этого файла (то же сообщение, ссылка записана иначе)",)]
+
+
 def test_dry_run_writes_nothing_and_predicts_the_result(world: World, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [GOOD[0], GOOD[0], ["bad", "x", "y", "23.11.2026", "", ""]])
     before = snapshot()

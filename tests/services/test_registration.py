@@ -7,7 +7,7 @@ import pytest
 
 from app.models import Incident
 from app.models.enums import IncidentKind, Network, Priority
-from app.services import importer, registration
+from app.services import importer, registration, workflow
 from app.services.errors import PermissionDenied
 from app.services.registration import Draft, DraftRejected
 from tests.helpers.world import MSK, World, build_world
@@ -68,6 +68,41 @@ def test_registering_writes_the_incident_and_refuses_a_duplicate(world: World) -
         registration.register(k, good(link="", text=""))
     assert set(bad.value.problems) == {"link", "text"}
     assert Incident.select().count() == 1
+
+
+@pytest.mark.parametrize("spelling", ["http://ok.ru/group/1/topic/5", "https://m.ok.ru/group/1/topic/5/",
+                                      "https://www.ok.ru/group/1/topic/5?utm_source=vk"])
+def test_the_same_post_written_another_way_is_refused_naming_the_link_in_the_base(world: World,
+                                                                                   spelling: str) -> None:
+    k = world.actor("kurator")
+    ref = registration.register(k, good())
+    words = f"Уже зарегистрирован: инцидент № {ref.id} (то же сообщение, ссылка записана иначе: " \
+            "https://ok.ru/group/1/topic/5)"
+    assert registration.duplicate(spelling) == (ref.id, words)
+    with pytest.raises(DraftRejected) as refused:
+        registration.register(k, good(link=spelling))
+    assert refused.value.problems == {"link": words} and refused.value.duplicate_of == ref.id
+    assert Incident.select().count() == 1
+
+
+def test_a_post_registered_by_another_pc_a_moment_ago_is_named_too(world: World,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    k = world.actor("kurator")
+    ref = registration.register(k, good())
+    monkeypatch.setattr(registration, "duplicate", lambda _link: None)  # the form looked before the other PC saved
+    real, calls = workflow.registered_message, []
+
+    def not_yet_committed(link: str, key: str | None = None) -> Incident | None:
+        calls.append(link)
+        return None if len(calls) == 1 else real(link, key)  # the first look misses it; the unique key does not
+
+    monkeypatch.setattr(workflow, "registered_message", not_yet_committed)
+    with pytest.raises(DraftRejected) as refused:
+        registration.register(k, good(link="https://m.ok.ru/group/1/topic/5"))
+    assert refused.value.duplicate_of == ref.id
+    assert refused.value.problems == {"link": f"Уже зарегистрирован: инцидент № {ref.id} (то же сообщение, "
+                                              "ссылка записана иначе: https://ok.ru/group/1/topic/5)"}
+    assert len(calls) == 2 and Incident.select().count() == 1
 
 
 def test_only_the_curator_registers(world: World) -> None:

@@ -133,6 +133,34 @@ def test_the_duplicates_link_opens_the_existing_incident_instead(qtbot: QtBot, w
     assert Incident.select().count() == 2 and first.id != second.id
 
 
+def test_the_same_post_written_another_way_is_named_with_the_link_in_the_base(qtbot: QtBot, world: World,  # noqa: ANN001
+                                                                              open_window) -> None:
+    w = world
+    first = register(w, 1)
+    win = open_window(w)
+    seen: dict[str, str] = {}
+
+    def act(dialog: NewIncidentDialog) -> None:
+        qtbot.keyClicks(dialog.link_edit, "http://m.vk.com/wall-1_1/?utm_source=telegram")
+        type_text(dialog.author_edit, "Мария Иванова")
+        dialog.text_edit.setFocus()
+        type_text(dialog.text_edit, TEXT)
+        qtbot.waitUntil(lambda: dialog.duplicate_of == first.id, timeout=5_000)
+        seen["typing"] = error(dialog, "link")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # refused: the dialog stays
+        settle(qtbot, dialog)
+        seen["saving"] = error(dialog, "link")
+        assert dialog.isVisible() and dialog.ref is None
+        dialog.reject()
+
+    drive_modal(NewIncidentDialog, act, win.new_incident_action.trigger)
+    for moment in ("typing", "saving"):
+        assert f"Уже зарегистрирован: инцидент № {first.id} (то же сообщение, ссылка записана иначе: " \
+               "https://vk.com/wall-1_1)" in seen[moment]
+        assert f"открыть инцидент № {first.id}" in seen[moment]
+    assert Incident.select().count() == 1
+
+
 def test_the_toolbar_and_the_queues_context_menu_offer_it_to_the_curator_only(qtbot: QtBot, world: World,  # noqa: ANN001
                                                                              open_window) -> None:
     w = world
