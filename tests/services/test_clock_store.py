@@ -454,13 +454,13 @@ def test_a_report_from_stored_clocks_equals_the_report_from_computed_ones(
 
     computed_ids.clear()
     previous_computed: list[int] = []
-    original = report._outcomes
+    original = report.figures._outcomes
 
     def outcomes_spy(rows, *args):  # noqa: ANN001, ANN002, ANN202
         previous_computed.extend(r[0] for r in rows)
         return original(rows, *args)
 
-    monkeypatch.setattr(report, "_outcomes", outcomes_spy)
+    monkeypatch.setattr(report.figures, "_outcomes", outcomes_spy)
     report.build_monthly_report(*NOV, tmp_path / "stored.xlsx", now=NOW)
     assert sorted(computed_ids) == sorted(s.id for s in november if s.still_open)  # only those still open
     assert previous_computed == []  # October's outcomes all came from the store

@@ -768,11 +768,11 @@ def test_no_file_is_left_when_writing_fails_and_bad_periods_are_refused(month, t
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "report.xlsx"
 
-    def broken(self, path, progress):  # noqa: ANN001, ANN202
+    def broken(data, path, progress):  # noqa: ANN001, ANN202
         Path(path).write_bytes(b"half")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(report._Writer, "build", broken)
+    monkeypatch.setattr(report.builder, "write_workbook", broken)
     with pytest.raises(ValidationError, match="Не удалось записать отчёт"):
         report.build_monthly_report(*NOV, target, now=NOW)
     assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,27 @@
+"""The report's cell styles, shared by every sheet: borders, fills, fonts, alignments, number formats."""
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+SECTION_FILL = PatternFill("solid", fgColor="F2F2F2")
+BAD_FILL = PatternFill("solid", fgColor="F8CBAD")
+WORST_FILL = PatternFill("solid", fgColor="FF9F9F")
+GOOD_FILL = PatternFill("solid", fgColor="E2EFDA")
+
+TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+NOTE_FONT = Font(italic=True, color="595959")
+LINK_FONT = Font(color="0563C1", underline="single")
+
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+RIGHT = Alignment(horizontal="right")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+LOCAL_DT_FORMAT = "DD.MM.YYYY HH:MM"
+PERCENT_FORMAT = "0.0%"
+DURATION_FORMAT = '[h]" ч "mm" мин"'
+COUNT_CHANGE_FORMAT = "+0;-0;0"
