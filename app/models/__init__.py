@@ -14,7 +14,17 @@ from app.models.incidents import (
     StoredClocks,
 )
 from app.models.org import Absence, Unit, User
-from app.models.pages import BlacklistEntry, ModerationEntry, OfficialPage, PagePublication
+from app.models.pages import (
+    BlacklistEntry,
+    ContentPlanItem,
+    LawInfoCheck,
+    ModerationEntry,
+    OfficialPage,
+    PagePublication,
+    PagePublisher,
+    PageSubscription,
+    VerificationEvent,
+)
 from app.models.settings import NotificationLog, Setting
 from app.models.worktime import CalendarDay, CalendarYear, WorkPeriod
 
@@ -22,10 +32,12 @@ from app.models.worktime import CalendarDay, CalendarYear, WorkPeriod
 ALL_MODELS = [
     Unit, User, Absence,
     TopicGroup, Topic, Location, AnswerTemplate,
+    OfficialPage,
     Incident, Assignment, Answer, Attachment, ApprovalDecision, Publication, AuthorReply, Comment,
     StoredClocks, AuditEvent,
     CalendarYear, CalendarDay, WorkPeriod,
-    OfficialPage, PagePublication, ModerationEntry, BlacklistEntry,
+    PagePublisher, PagePublication, ContentPlanItem, LawInfoCheck, VerificationEvent, PageSubscription,
+    ModerationEntry, BlacklistEntry,
     Setting, NotificationLog,
 ]
 

@@ -235,9 +235,44 @@ class VerificationState(StrEnum):
     """Appendix 1, clauses 11–13: the special mark («госметка»)."""
 
     NONE = "none"
+    ESIA = "esia"             # clause 11: applied for through the administration's ESIA account
     REQUESTED = "requested"   # clause 12: an application to the ESIA operator
     VERIFIED = "verified"
     REMOVED = "removed"       # clause 13: removed after a change of name etc.
+    RECONFIRM = "reconfirm"   # clause 13: the name changed in the settings, the mark is to be confirmed again
+
+
+VERIFICATION_STATE_LABELS = {
+    VerificationState.NONE: "Отметки нет",
+    VerificationState.ESIA: "Подана через ЕСИА (п. 11)",
+    VerificationState.REQUESTED: "Заявка оператору ЕСИА (п. 12)",
+    VerificationState.VERIFIED: "Отметка присвоена (п. 11)",
+    VerificationState.REMOVED: "Отметка удалена (п. 13)",
+    VerificationState.RECONFIRM: "Требует повторного подтверждения (п. 13)",
+}
+
+PAGE_OWNER_LABELS = {PageOwner.ADMINISTRATION: "Администрация", PageOwner.HEAD: "Глава"}
+
+
+class PublicationFormat(StrEnum):
+    """Appendix 1, clause 8: the formats of a publication."""
+
+    TEXT = "text"
+    PHOTO = "photo"
+    INFOGRAPHIC = "infographic"
+    VIDEO = "video"
+    STREAM = "stream"
+    POLL = "poll"
+
+
+PUBLICATION_FORMAT_LABELS = {
+    PublicationFormat.TEXT: "Текст",
+    PublicationFormat.PHOTO: "Фото",
+    PublicationFormat.INFOGRAPHIC: "Инфографика",
+    PublicationFormat.VIDEO: "Видео",
+    PublicationFormat.STREAM: "Прямой эфир",
+    PublicationFormat.POLL: "Опрос",
+}
 
 
 class ModerationAction(StrEnum):
@@ -250,3 +285,11 @@ class ModerationReason(StrEnum):
     SPAM = "spam"
     INSULT = "insult"
     OBSCENE = "obscene"
+
+
+MODERATION_REASON_LABELS = {
+    ModerationReason.LAW: "Нарушение законодательства",
+    ModerationReason.SPAM: "Спам-рассылка",
+    ModerationReason.INSULT: "Оскорбления",
+    ModerationReason.OBSCENE: "Нецензурные выражения",
+}

@@ -14,6 +14,7 @@ from app.models.base import BaseModel, UtcDateTimeField, utcnow
 from app.models.catalog import Location, Topic, TopicGroup
 from app.models.enums import AnswerState, AssignmentState, IncidentKind, IncidentStatus, Priority
 from app.models.org import Unit, User
+from app.models.pages import OfficialPage
 
 #: the longest ``Incident.link_key`` (a longer key ends in a digest of the whole: ``app.services.links.link_key``)
 LINK_KEY_LENGTH = 512
@@ -58,6 +59,8 @@ class Incident(BaseModel):
     #: workflow: an incident is overdue exactly when this moment has passed
     next_due_at = UtcDateTimeField(null=True, index=True)
     next_due_code = CharField(max_length=32, null=True)
+    #: the official page the message was written on, if it is one of the registry's (Appendix 1, cl. 16)
+    page = ForeignKeyField(OfficialPage, null=True, backref="+", on_delete="SET NULL", index=True)
     version = IntegerField(default=1)
     updated_at = UtcDateTimeField(default=utcnow)
     updated_by = ForeignKeyField(User, null=True, backref="+", on_delete="SET NULL")

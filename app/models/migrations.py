@@ -14,9 +14,10 @@ from pathlib import Path
 from peewee import SQL, CharField, Database, IntegerField, PostgresqlDatabase, SqliteDatabase, Table
 
 from app.models.base import BaseModel, UtcDateTimeField, db, utcnow
+from app.models.schema8 import pages_module
 from app.models.incidents import LINK_KEY_LENGTH
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: how many incidents step 7 reads and updates at a time
 LINK_KEY_BATCH = 1000
 
@@ -246,6 +247,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     5: _stored_clocks,
     6: _clarification_requests,
     7: _link_keys,
+    8: pages_module,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

@@ -157,6 +157,12 @@ def _record(actor: Actor, keys: Iterable[str]) -> set[str]:
     return fresh
 
 
+def record_shown(actor: Actor, keys: Iterable[str]) -> set[str]:
+    """Record notifications (any key: a deadline alert, a page's weekly reminder) as shown to the user;
+    returns the keys not shown before — on any of the user's PCs."""
+    return _record(actor, keys)
+
+
 @dataclass(frozen=True)
 class Check:
     """One look at the clocks for the notifier: what to show now and when to look again."""

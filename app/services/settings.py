@@ -242,3 +242,69 @@ def set_answer_policy(actor: Actor, allow_over_length: bool) -> AnswerPolicy:
     with db.atomic():
         _store(ANSWER_POLICY_KEY, asdict(policy), actor.user_id, ANSWER_POLICY_TITLE, moves_clocks=False)
     return policy
+
+
+# --- Appendix 1: the administration's details and the pages' shared settings -----------------
+
+ORGANISATION_KEY = "organisation"
+PAGES_KEY = "pages"
+#: clause 12: what the application to the ESIA operator says about the administration and its head
+ORGANISATION_LABELS = {
+    "full_name": "Полное наименование администрации",
+    "address": "Место нахождения и почтовый адрес",
+    "phone": "Телефон администрации",
+    "email": "Электронная почта администрации",
+    "head_name": "Руководитель (глава поселения), ФИО",
+    "head_phone": "Телефон руководителя",
+    "head_email": "Электронная почта руководителя",
+}
+DEFAULT_ORGANISATION_NAME = "Администрация Кореновского городского поселения Кореновского района"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """The administration's details as the settings keep them (Appendix 1, clauses 12–13)."""
+
+    full_name: str = DEFAULT_ORGANISATION_NAME
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    head_name: str = ""
+    head_phone: str = ""
+    head_email: str = ""
+
+    def missing(self) -> list[str]:
+        """The labels of the details clause 12 needs that are empty."""
+        return [ORGANISATION_LABELS[f.name] for f in fields(self) if not str(getattr(self, f.name)).strip()]
+
+
+def organisation() -> Organisation:
+    stored = _raw(ORGANISATION_KEY) or {}
+    known = {f.name for f in fields(Organisation)}
+    return Organisation(**{k: str(v) for k, v in stored.items() if k in known})
+
+
+def store_organisation(details: Organisation, actor: Actor) -> None:
+    """Save the details (the caller checks rights and the clause-13 consequences of a new name)."""
+    _store(ORGANISATION_KEY, asdict(details), actor.user_id, "Сведения об администрации", moves_clocks=False)
+
+
+@dataclass(frozen=True)
+class PageSettings:
+    """Settings of the official pages module."""
+
+    #: clause 9: the one approved description of every page
+    approved_description: str = ""
+    #: clause 6: an 8-FZ item not checked for longer than this many days is flagged
+    law_check_days: int = 90
+
+
+def page_settings() -> PageSettings:
+    stored = _raw(PAGES_KEY) or {}
+    defaults = PageSettings()
+    return PageSettings(approved_description=str(stored.get("approved_description", defaults.approved_description)),
+                        law_check_days=int(stored.get("law_check_days", defaults.law_check_days)))
+
+
+def store_page_settings(value: PageSettings, actor: Actor, comment: str) -> None:
+    _store(PAGES_KEY, asdict(value), actor.user_id, comment, moves_clocks=False)

@@ -34,6 +34,7 @@ from app.models.enums import (
 from app.services import answer_checks, audit, clock, clock_store, due_index, events, settings, validation
 from app.services.calendar_store import current_calendar
 from app.services.links import NETWORK_HOSTS, link_key
+from app.services.pages import linking as page_linking
 from app.services.deadlines import STAGE_STEPS, Clock, ClockState, clocks_for
 from app.services.errors import (
     ConflictError, InvalidTransition, NotFound, PermissionDenied, ValidationError,
@@ -374,7 +375,8 @@ def register_incident(
         try:
             with db.atomic():
                 incident = Incident.create(
-                    network=network, link=link, link_key=key, author=author, author_link=author_link, text=text,
+                    network=network, link=link, link_key=key, page=page_linking.matcher(db.obj).page_of(link),
+                    author=author, author_link=author_link, text=text,
                     detected_at=detected_at, registered_at=now, registered_by=actor.user_id,
                     external_id=external_id, updated_at=now,
                     kind=kind, priority=priority, status=IncidentStatus.NEW,
