@@ -123,12 +123,16 @@ def test_export_queue_to_xlsx_and_csv(base: tuple[str, Path], tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"Очередь «Все» выгружена в {xlsx}: строк — 3"
     ws = load_workbook(xlsx).active
-    assert ws.cell(1, 1).value == "№" and ws.max_row == 4
+    assert ws.cell(1, 1).value == "Очередь инцидентов — «Все»" and ws.cell(2, 1).value.startswith("По состоянию на ")
+    assert ws.cell(3, 1).value == "№" and ws.max_row == 6
+    assert all(ws.cell(row, 4).hyperlink.target == ws.cell(row, 4).value for row in range(4, 7))
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     csv_out = tmp_path / "очередь.csv"
     assert run("--db", url, "export-queue", "--out", str(csv_out), home=home).returncode == 0
     text = csv_out.read_bytes().decode("utf-8-sig")
-    assert "'=HYPERLINK" in text and text.startswith("№;Выявлен;Соцсеть;Ссылка")
+    lines = list(csv.reader(text.splitlines(), delimiter=";"))
+    assert lines[0] == ["Очередь инцидентов — «Все»"] and lines[1][0].startswith("По состоянию на ")
+    assert "'=HYPERLINK" in text and lines[2][:4] == ["№", "Выявлен", "Соцсеть", "Ссылка"]
     wrong = run("--db", url, "export-queue", "--preset", "mine", "--out", str(csv_out), home=home)
     assert wrong.returncode == 2 and "Вкладка очереди «mine» недоступна" in wrong.stderr
     pdf = run("--db", url, "export-queue", "--out", str(tmp_path / "q.pdf"), home=home)

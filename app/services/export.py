@@ -4,15 +4,21 @@ Two formats, chosen by the file name:
 
 * ``.xlsx`` — openpyxl in write-only mode (constant memory), a bold Russian header row that
   stays frozen, an autofilter over the whole table, column widths, A4 landscape print fitted to
-  the page width with the header repeated on every page; dates are real Excel dates;
+  the page width with the header repeated on every page; dates are real Excel dates; links are
+  clickable (a hyperlink on the link's own cell of its own sheet);
 * ``.csv`` — UTF-8 with BOM and the «;» separator, which Russian Excel opens by double-click.
+
+A table may have a preamble above its header: a title and the moment it was taken («по состоянию
+на …», which the queue's deadline column depends on) — rows above the header in XLSX, the first
+lines of a CSV (one cell each, so that Excel shows them as the first rows of the sheet).
 
 Text that came from social networks must never execute in Excel or LibreOffice. In XLSX every
 string is written as a string cell (never a formula, never an error value such as «#N/A»);
 a string that starts with ``= + - @`` (or their full-width forms) or a control character also
-gets Excel's «quote prefix» style, so that even editing the cell keeps it text. Control
-characters that XLSX cannot hold are replaced by «�». In CSV such a string is prefixed with an
-apostrophe (the OWASP rule), which Excel shows as text.
+gets Excel's «quote prefix» style, so that even editing the cell keeps it text. In CSV such a
+string is prefixed with an apostrophe (the OWASP rule), which Excel shows as text. Control
+characters are replaced by a space in both formats, the way every file of the program does it
+(:func:`app.services.cell_text.clean`).
 
 The file is written to a temporary name beside the target and renamed at the end: an export
 that fails never leaves a half-written file under the user's name.
@@ -29,9 +35,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from app.models import Incident
-from app.models.enums import NETWORK_LABELS, PRIORITY_LABELS, REQUEST_STATE_LABELS, Network, Priority, RequestState
-from app.services import queue
+from app.models import Incident, TopicGroup, Unit
+from app.models.enums import (
+    NETWORK_LABELS, PRIORITY_LABELS, REQUEST_STATE_LABELS, STATUS_LABELS, IncidentStatus, Network, Priority,
+    RequestState,
+)
+from app.services import cell_text, clock, formatting, queue
 from app.services.calendar_store import current_calendar
 from app.services.errors import ValidationError
 from app.services.permissions import Actor
@@ -39,8 +48,10 @@ from app.services.queue import QueueFilter, QueueSort
 
 #: first characters that make a spreadsheet treat a text as a formula
 FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
-_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_CELL_LIMIT = 32_767
+#: Excel keeps at most this many hyperlinks on a sheet; further links stay plain text
+MAX_HYPERLINKS = 65_530
+_WEB_LINK = re.compile(r"https?://\S+$", re.IGNORECASE)
 DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
 DATE_FORMAT = "DD.MM.YYYY"
 DURATION_FORMAT = '[h]" ч "mm" мин"'  # working time: a number Excel shows as «3 ч 05 мин»
@@ -65,7 +76,7 @@ def csv_safe(text: str) -> str:
 
 
 def _xlsx_text(text: str) -> str:
-    text = _ILLEGAL_XLSX.sub("\ufffd", text)
+    text = cell_text.clean(text)
     if len(text) > XLSX_CELL_LIMIT:
         text = text[: XLSX_CELL_LIMIT - 1] + "…"
     return text
@@ -77,10 +88,14 @@ class TableWriter:
     Use as a context manager: the file appears under its name only when the block ends without
     an error. Values: str, int, float, datetime/date (naive, already in local time), timedelta (a
     duration, whole minutes: a number in .xlsx, «3 ч 05 мин» in .csv), None.
+
+    ``preamble``: lines above the header (the first one is the title, bold in .xlsx).
+    ``link_columns``: 0-based columns whose http(s) links are clickable in .xlsx (each link gets a
+    hyperlink on its own cell; a sheet keeps at most :data:`MAX_HYPERLINKS` of them, as Excel does).
     """
 
     def __init__(self, path: str | Path, headers: Sequence[str], *, widths: Sequence[float] | None = None,
-                 sheet_title: str = "Лист1") -> None:
+                 sheet_title: str = "Лист1", preamble: Sequence[str] = (), link_columns: Sequence[int] = ()) -> None:
         self.path = Path(path)
         self.format = self.path.suffix.lower()
         if self.format not in FORMATS:
@@ -88,6 +103,11 @@ class TableWriter:
         if not self.path.parent.is_dir():
             raise ValidationError(f"Папка «{self.path.parent}» не найдена")
         self.headers = list(headers)
+        self.preamble = [cell_text.clean(line, line_breaks=False) for line in preamble]
+        #: the row of the header in the sheet (1-based); data rows follow it
+        self.header_row = len(self.preamble) + 1
+        self.link_columns = frozenset(link_columns)
+        self.hyperlinks = 0
         self.rows = 0
         self._finished = False
         try:
@@ -99,7 +119,9 @@ class TableWriter:
         if self.format == ".csv":
             self._fh = self._tmp.open("w", encoding="utf-8-sig", newline="")
             self._csv = csv.writer(self._fh, delimiter=";", quoting=csv.QUOTE_MINIMAL)
-            self._csv.writerow([csv_safe(h) for h in self.headers])
+            for line in self.preamble:
+                self._csv.writerow([csv_safe(line)])
+            self._csv.writerow([csv_safe(cell_text.clean(h)) for h in self.headers])
         else:
             from openpyxl import Workbook
             from openpyxl.cell import WriteOnlyCell
@@ -107,9 +129,10 @@ class TableWriter:
             from openpyxl.utils import get_column_letter
 
             self._cell_class = WriteOnlyCell
+            self._link_font = Font(color="0563C1", underline="single")
             self._wb = Workbook(write_only=True)
             self._ws = self._wb.create_sheet(sheet_title[:31])
-            self._ws.freeze_panes = "A2"
+            self._ws.freeze_panes = f"A{self.header_row + 1}"
             for index, width in enumerate(widths or [], start=1):
                 self._ws.column_dimensions[get_column_letter(index)].width = width
             self._ws.page_setup.orientation = "landscape"
@@ -117,7 +140,11 @@ class TableWriter:
             self._ws.page_setup.fitToWidth = 1  # every column on the page, as many pages down as needed
             self._ws.page_setup.fitToHeight = 0
             self._ws.sheet_properties.pageSetUpPr.fitToPage = True
-            self._ws.print_title_rows = "1:1"
+            self._ws.print_title_rows = f"{self.header_row}:{self.header_row}"
+            for number, line in enumerate(self.preamble):
+                cell = self._text_cell(line)
+                cell.font = Font(bold=True, size=13) if number == 0 else Font(italic=True)
+                self._ws.append([cell])
             bold, wrap = Font(bold=True), Alignment(vertical="top", wrap_text=True)
             header_cells = []
             for title in self.headers:
@@ -127,10 +154,21 @@ class TableWriter:
             self._ws.append(header_cells)
 
     def _text_cell(self, text: str) -> Any:
-        cell = self._cell_class(self._ws, _xlsx_text(text))
+        shown = _xlsx_text(text)
+        cell = self._cell_class(self._ws, shown)
         cell.data_type = "s"  # never a formula or an error value, whatever the text says
-        if is_formula_like(text):
+        if is_formula_like(shown):
             cell.quotePrefix = True
+        return cell
+
+    def _link_cell(self, value: object) -> Any:
+        """A clickable link: the text as any other, and a hyperlink to it on this very cell."""
+        cell = self._xlsx_value(value)
+        text = cell_text.clean(str(value)).strip()
+        if self.hyperlinks < MAX_HYPERLINKS and _WEB_LINK.match(text) and len(text) < 2000:
+            cell.hyperlink = text  # openpyxl sets the reference when the row is written
+            cell.font = self._link_font
+            self.hyperlinks += 1
         return cell
 
     def _xlsx_value(self, value: object) -> object:
@@ -171,13 +209,14 @@ class TableWriter:
             return value.strftime("%d.%m.%Y %H:%M")
         if isinstance(value, date):
             return value.strftime("%d.%m.%Y")
-        return csv_safe(str(value))
+        return csv_safe(cell_text.clean(str(value)))
 
     def append(self, values: Sequence[object]) -> None:
         if self.format == ".csv":
             self._csv.writerow([self._csv_value(v) for v in values])
         else:
-            self._ws.append([self._xlsx_value(v) for v in values])
+            self._ws.append([self._link_cell(v) if n in self.link_columns and isinstance(v, str) and v
+                             else self._xlsx_value(v) for n, v in enumerate(values)])
         self.rows += 1
 
     def close(self) -> int:
@@ -192,7 +231,7 @@ class TableWriter:
                 from openpyxl.utils import get_column_letter
 
                 last = get_column_letter(max(1, len(self.headers)))
-                self._ws.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+                self._ws.auto_filter.ref = f"A{self.header_row}:{last}{self.header_row + self.rows}"
                 self._wb.save(self._tmp)
             os.replace(self._tmp, self.path)
         except PermissionError:
@@ -233,9 +272,11 @@ def _whole_minutes(value: timedelta) -> timedelta:
 
 
 def write_table(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[object]], *,
-                widths: Sequence[float] | None = None, sheet_title: str = "Лист1") -> int:
+                widths: Sequence[float] | None = None, sheet_title: str = "Лист1", preamble: Sequence[str] = (),
+                link_columns: Sequence[int] = ()) -> int:
     """Write a whole table at once; returns the number of data rows."""
-    with TableWriter(path, headers, widths=widths, sheet_title=sheet_title) as writer:
+    with TableWriter(path, headers, widths=widths, sheet_title=sheet_title, preamble=preamble,
+                     link_columns=link_columns) as writer:
         for row in rows:
             writer.append(row)
     return writer.rows
@@ -257,9 +298,42 @@ def _label(labels: dict[Any, str], enum: Any, code: str) -> str:
         return code
 
 
+def queue_title(actor: Actor, queue_filter: QueueFilter) -> str:
+    """«Очередь инцидентов — «Просроченные»; соцсеть: ВКонтакте; поиск: «фонари»»: the tab and the filters."""
+    presets = dict(queue.presets_for(actor))
+    parts = [f"Очередь инцидентов — «{presets.get(queue_filter.preset, queue_filter.preset)}»"]
+    f = queue_filter
+    if f.statuses:
+        parts.append("статус: " + ", ".join(_label(STATUS_LABELS, IncidentStatus, s) for s in f.statuses))
+    if f.networks:
+        parts.append(("соцсеть: " if len(f.networks) == 1 else "соцсети: ")
+                     + ", ".join(_label(NETWORK_LABELS, Network, n) for n in f.networks))
+    if f.topic_group_ids:
+        names = [n for (n,) in TopicGroup.select(TopicGroup.name).where(TopicGroup.id.in_(list(f.topic_group_ids)))
+                 .order_by(TopicGroup.name).tuples()]
+        parts.append("темы: " + ", ".join(names))
+    if f.unit_ids:
+        names = [short or name for name, short in Unit.select(Unit.name, Unit.short_name)
+                 .where(Unit.id.in_(list(f.unit_ids))).order_by(Unit.name).tuples()]
+        parts.append("исполнители: " + ", ".join(names))
+    if f.priority:
+        parts.append("важность: " + _label(PRIORITY_LABELS, Priority, f.priority).lower())
+    if f.detected_from or f.detected_to:
+        since = f" с {f.detected_from:%d.%m.%Y}" if f.detected_from else ""
+        until = f" по {f.detected_to:%d.%m.%Y}" if f.detected_to else ""
+        parts.append("выявлены" + since + until)
+    if f.search.strip():
+        parts.append(f"поиск: «{f.search.strip()}»")
+    return "; ".join(parts)
+
+
 def export_queue(actor: Actor, queue_filter: QueueFilter, sort: QueueSort, path: str | Path, *,
                  progress: ProgressCallback | None = None) -> int:
     """Every row of the queue view (the user's filter and sort) to .xlsx or .csv; returns the count.
+
+    Above the table: the title (the tab and its filters) and the moment the export was taken —
+    «по состоянию на …»: every row's «Текущий срок» is computed for that one moment, whatever the
+    time the export takes. The links are clickable in .xlsx.
 
     Pages through ``queue.fetch_page`` so that memory does not grow with the queue; adds each
     incident's link and full text. ``progress(done, total)`` after each page; False cancels
@@ -267,17 +341,27 @@ def export_queue(actor: Actor, queue_filter: QueueFilter, sort: QueueSort, path:
     """
     path = Path(path)
     tz = current_calendar().tz
+    moment = clock.now()
     total = queue.count(actor, queue_filter)
-    with TableWriter(path, QUEUE_HEADERS, widths=QUEUE_WIDTHS, sheet_title="Очередь") as writer:
+    preamble = [queue_title(actor, queue_filter),
+                f"По состоянию на {formatting.short_moment(moment, tz)} ({formatting.zone_words(tz)}) — "
+                f"{formatting.plural(total, formatting.INCIDENTS)}; «Текущий срок» рассчитан на этот момент"]
+    if total > MAX_HYPERLINKS:
+        preamble.append(f"Ссылки открываются щелчком в первых {MAX_HYPERLINKS:,} строках "
+                        "(больше Excel на одном листе не хранит)".replace(",", " "))
+    with TableWriter(path, QUEUE_HEADERS, widths=QUEUE_WIDTHS, sheet_title="Очередь", preamble=preamble,
+                     link_columns=[QUEUE_HEADERS.index("Ссылка")]) as writer:
         offset = 0
         while True:
-            page = queue.fetch_page(actor, queue_filter, sort, offset, EXPORT_PAGE)
+            page = queue.fetch_page(actor, queue_filter, sort, offset, EXPORT_PAGE, with_clocks=False)
             ids = [r.incident_id for r in page.rows]
             details = {i: (link, text) for i, link, text in
                        Incident.select(Incident.id, Incident.link, Incident.text)
                        .where(Incident.id.in_(ids)).tuples()} if ids else {}
+            clocks = queue.current_clocks(ids, moment, explanations=False)
             for row in page.rows:
                 link, text = details.get(row.incident_id, ("", row.first_line))
+                current = clocks.get(row.incident_id)
                 writer.append([
                     row.incident_id,
                     row.detected_at.astimezone(tz).replace(tzinfo=None),
@@ -290,7 +374,7 @@ def export_queue(actor: Actor, queue_filter: QueueFilter, sort: QueueSort, path:
                     row.status_label,
                     _label(PRIORITY_LABELS, Priority, row.priority),
                     row.due_at.astimezone(tz).replace(tzinfo=None) if row.due_at else None,
-                    row.clock.summary() if row.clock else "",
+                    current.summary() if current else "",
                     _label(REQUEST_STATE_LABELS, RequestState, row.request_state) if row.request_state else "",
                     row.author_wait,
                 ])

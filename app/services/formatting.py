@@ -74,3 +74,12 @@ def moment(value: datetime, tz: tzinfo, *, with_year: bool = True) -> str:
 def short_moment(value: datetime, tz: tzinfo) -> str:
     """«24.11.2026 14:30»."""
     return value.astimezone(tz).strftime("%d.%m.%Y %H:%M")
+
+
+def zone_words(tz: tzinfo) -> str:
+    """The zone as a reader says it: «московское время», else «время Asia/Yekaterinburg (UTC+05:00)»."""
+    key = getattr(tz, "key", "") or str(tz)
+    if key in ("Europe/Moscow", "W-SU"):
+        return "московское время"
+    offset = datetime.now(tz).strftime("%z")
+    return f"время {key} (UTC{offset[:3]}:{offset[3:]})" if offset else f"время {key}"

@@ -478,9 +478,11 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
     return QueuePage(rows, offset, has_more)
 
 
-def current_clocks(incident_ids: list[int]) -> dict[int, Clock | None]:
-    """The clock that matters now for each incident (what ``fetch_page`` puts in ``QueueRow.clock``)."""
-    clocks = clocks_for_many(incident_ids) if incident_ids else {}
+def current_clocks(incident_ids: list[int], now: datetime | None = None, *,
+                   explanations: bool = True) -> dict[int, Clock | None]:
+    """The clock that matters now (or at ``now``) for each incident (what ``fetch_page`` puts in
+    ``QueueRow.clock``); ``explanations=False``: without the Russian account of each due moment."""
+    clocks = clocks_for_many(incident_ids, now, explanations=explanations) if incident_ids else {}
     return {incident_id: current_clock(clocks.get(incident_id, [])) for incident_id in incident_ids}
 
 

@@ -77,8 +77,9 @@ def test_curator_exports_the_new_tab_to_excel(qtbot: QtBot, window: MainWindow, 
     message = finished(qtbot, window)
     assert message == f"Выгружено: 3 инцидента — {out / 'очередь.xlsx'}"
     rows = list(load_workbook(out / "очередь.xlsx").active.iter_rows(values_only=True))
-    assert rows[0][0] == "№" and len(rows) == 4
-    texts = [r[5] for r in rows[1:]]
+    assert rows[0][0] == "Очередь инцидентов — «Новые»" and rows[1][0].startswith("По состоянию на 24.11.2026 09:30")
+    assert rows[2][0] == "№" and len(rows) == 6
+    texts = [r[5] for r in rows[3:]]
     assert "=HYPERLINK(\"http://x\")" in {t.lstrip("'") for t in texts}  # kept as text, never a formula
     assert sorted(p.name for p in out.iterdir()) == ["очередь.xlsx"]
 
@@ -94,7 +95,8 @@ def test_the_filters_of_the_view_are_what_is_exported(qtbot: QtBot, window: Main
     raw = (out / "мусор.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
-    assert len(lines) == 2 and lines[1][4] == "Вера"
+    assert lines[0] == ["Очередь инцидентов — «Новые»; поиск: «мусор»"]  # the view's tab and filter
+    assert len(lines) == 4 and lines[3][4] == "Вера"
 
 
 def test_cancelling_the_file_dialog_does_nothing(qtbot: QtBot, window: MainWindow, out: Path,
