@@ -56,15 +56,17 @@ def test_import_prints_the_summary_and_the_refused_rows(base: tuple[str, Path], 
     lines = result.stdout.splitlines()
     assert lines[0] == "Файл «выгрузка.csv»: CSV, Windows-1251, разделитель «;», строк с данными: 5"
     assert "Импортировано: 3, дубликатов: 0, отклонено: 2" in lines
-    assert "  строка 5: Ссылка ведёт на «facebook.com», а не во ВКонтакте, Одноклассники или Telegram" in lines
-    assert any(line.startswith("  строка 6: Дата выявления «в прошлый вторник» не распознана") for line in lines)
+    assert ("  строка 5 (https://facebook.com/post/1): Ссылка ведёт на «facebook.com», а не во ВКонтакте, "
+            "Одноклассники или Telegram") in lines
+    assert any(line.startswith("  строка 6 (https://vk.com/wall-123_2): Дата выявления «в прошлый вторник» не "
+                               "распознана") for line in lines)
     report = list(csv.reader(io.StringIO(errors.read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))
     assert [r[0] for r in report] == ["Строка файла", "5", "6"]
 
     again = run("--db", url, "import", str(path), home=home)
     assert again.returncode == 0
     assert "Импортировано: 0, дубликатов: 3, отклонено: 2" in again.stdout
-    assert "  строка 2: Уже зарегистрирован: инцидент № 1 (та же ссылка)" in again.stdout
+    assert "  строка 2 (https://vk.com/wall-123_1): Уже зарегистрирован: инцидент № 1 (та же ссылка)" in again.stdout
 
     info = run("--db", url, "db", "info", home=home)
     assert any(line.split()[-1] == "3" for line in info.stdout.splitlines() if line.strip().startswith("Инциденты"))
@@ -113,6 +115,19 @@ def test_missing_file_and_several_curators(base: tuple[str, Path], tmp_path: Pat
     assert ambiguous.returncode == 2 and "несколько кураторов (kurator, kurator2)" in ambiguous.stderr
     chosen = run("--db", url, "import", str(path), "--as", "kurator2", home=home)
     assert chosen.returncode == 0 and "Импортировано: 1," in chosen.stdout
+
+
+def test_a_stray_nul_byte_is_repaired_and_the_row_named(base: tuple[str, Path], tmp_path: Path) -> None:
+    url, home = base
+    path = write(tmp_path / "с нулём.csv", [ROWS[0], ["https://vk.com/wall-123_3", "Ир\x00ина", "Текст", "20.11.2025", ""]],
+                 encoding="utf-8")
+    result = run("--db", url, "import", str(path), home=home)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "Импортировано: 2, дубликатов: 0, отклонено: 0; с исправлениями: 1" in lines
+    assert lines[lines.index("Импортированы с исправлениями:") + 1] == (
+        "  строка 3 (https://vk.com/wall-123_3): Управляющие символы (например, нулевой байт) заменены пробелом "
+        "в столбце «Автор»")
 
 
 def test_export_queue_to_xlsx_and_csv(base: tuple[str, Path], tmp_path: Path) -> None:

@@ -32,11 +32,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     if result.refused:
         out("Отклонённые строки:")
         for row in result.refused:
-            out(f"  строка {row.row}: {row.reason}")
+            out(f"  {row.place}: {row.reason}")
     if result.duplicates:
         out("Дубликаты (уже зарегистрированы, пропущены):")
         for row in result.duplicates:
-            out(f"  строка {row.row}: {row.reason}")
+            out(f"  {row.place}: {row.reason}")
+    if result.warned:
+        out("Импортированы с исправлениями:")
+        for row in result.warned:
+            out(f"  {row.place}: {'; '.join(row.warnings)}")
     if args.errors:
         written = importer.write_error_report(result, args.errors)
         out(f"Отчёт об ошибках сохранён: {args.errors} (строк: {written})")

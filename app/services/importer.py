@@ -16,9 +16,14 @@ What happens with a bad file:
   empty, no header, no data rows, a required column missing — imports nothing and raises a
   ``ValidationError`` with a Russian message; the database is left as it was;
 * a readable file whose individual rows are bad: the good rows are imported, each bad row is
-  refused with its reason and its row number as the file shows it (the spreadsheet row, or
-  the line where the CSV record starts); ``write_error_report`` saves the refused rows with
-  their reasons and their original cells, so the corrected report can be imported again;
+  refused with its reason and named as a spreadsheet shows the file — the row number (one row a
+  record: a quoted CSV cell with line breaks stays in its row, so the text file's line numbers are
+  not used) and the row's link or platform ID (``RowResult.place``); ``write_error_report`` saves
+  the refused rows with their reasons and their original cells, so the corrected report can be
+  imported again;
+* a control character in a cell (a stray NUL byte…) is replaced by a space (``cell_text.clean``)
+  and the row is imported with a warning naming the column; only a file that is binary data
+  (:data:`BINARY_SHARE` of its bytes) is refused as a whole;
 * a row whose message (or, when the file has an ID column, whose platform identifier) is already
   registered is skipped as a duplicate and names the existing incident: importing the same file
   twice adds nothing the second time. One message is recognised however its link is written
@@ -42,7 +47,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import StrEnum
 from pathlib import Path
@@ -50,7 +55,7 @@ from typing import Any
 
 from app.models import Incident, User
 from app.models.enums import NETWORK_LABELS, IncidentKind, Network, Priority, Role
-from app.services import audit, clock, local_config, validation, workflow
+from app.services import audit, cell_text, clock, local_config, validation, workflow
 from app.services.calendar_store import current_calendar
 from app.services.errors import DomainError, NotFound, ValidationError
 from app.services.permissions import Actor, actor_for, require_curator
@@ -63,6 +68,13 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_XLSX_UNPACKED = 1024 * 1024 * 1024
 #: a CSV cell larger than this makes the whole file unreadable (the csv module's own guard)
 CSV_FIELD_LIMIT = 32 * 1024 * 1024
+#: a CSV is binary data, not a table, when more than this share of its bytes are NUL or other
+#: control bytes (tab, CR and LF aside): a text table has next to none, a picture, an archive or a
+#: UTF-16 file without its mark has a tenth to a half. Below it, each such character is a damaged
+#: cell: replaced by a space (``cell_text.clean``) and the row is imported with a warning.
+BINARY_SHARE = 0.01
+#: … and never fewer than this many (a short file with one stray byte is still a table)
+BINARY_ALLOWANCE = 8
 #: how many non-empty rows at the top may precede the header row (a title line, a period…)
 HEADER_SEARCH_ROWS = 10
 #: cells longer than this are cut in previews and error reports (the full value is never kept)
@@ -299,10 +311,14 @@ class _Table:
     records: Callable[[], Iterator[tuple[int, list[object]]]]
     close: Callable[[], None] = lambda: None
 
-    def data_rows(self) -> Iterator[tuple[int, list[object]]]:
+    def data_rows(self) -> Iterator[tuple[int, list[object], list[int]]]:
+        """(row number, cells, the columns whose control characters were replaced by a space)."""
         for row_no, cells in self.records():
             if row_no > self.header_row:
-                yield row_no, cells
+                repaired = [n for n, cell in enumerate(cells) if isinstance(cell, str) and cell_text.has_control(cell)]
+                for n in repaired:
+                    cells[n] = cell_text.clean(str(cells[n]))
+                yield row_no, cells, repaired
 
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -395,7 +411,8 @@ def _mostly_utf8(path: Path) -> bool:
 def _detect_encoding(path: Path) -> tuple[str, str]:
     """(Python codec, label) of a CSV file, by a streaming scan of all its bytes.
 
-    UTF-8 with BOM, strict UTF-8, else Windows-1251. Refused: binary data (NUL bytes), UTF-8 with
+    UTF-8 with BOM, strict UTF-8, else Windows-1251. Refused: binary data (more than
+    :data:`BINARY_SHARE` of the bytes are NUL or other control bytes), UTF-8 with
     damaged bytes (most Cyrillic is valid UTF-8 but some bytes are not), KOI8-R (decoded as
     Windows-1251 it turns into capital letters), undefined Windows-1251 bytes.
     """
@@ -429,9 +446,9 @@ def _detect_encoding(path: Path) -> tuple[str, str]:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8_error_at = offset - 1
-    if nul:
-        raise _fail(path, "в нём двоичные данные, это не текстовая таблица. " + _SUPPORTED)
-    if controls > max(3, offset // 1000):
+    if controls > max(BINARY_ALLOWANCE, offset * BINARY_SHARE):  # a few stray bytes are cleaned row by row
+        if nul:
+            raise _fail(path, "в нём двоичные данные, это не текстовая таблица. " + _SUPPORTED)
         raise _fail(path, "в нём много управляющих символов — это не текстовая таблица. " + _SUPPORTED)
     if utf8_error_at is None:
         return codec, label
@@ -484,6 +501,11 @@ _CSV_ERRORS = {
 }
 
 
+def _row_and_line(row: int, line: int) -> str:
+    """«строка 5», or «строка 5 таблицы (строка 9 текста файла)» when cells with line breaks came before."""
+    return f"строка {row}" if row == line else f"строка {row} таблицы (строка {line} текста файла)"
+
+
 def _open_csv(path: Path) -> _Table:
     codec, label = _detect_encoding(path)
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
@@ -493,9 +515,11 @@ def _open_csv(path: Path) -> _Table:
     delimiter = _sniff_delimiter(sample)
 
     def records() -> Iterator[tuple[int, list[object]]]:
+        """Each record with its row number as a spreadsheet shows the file: one row a record (a quoted
+        cell with line breaks stays in its row), blank lines counted as the empty rows they are."""
         with path.open("r", encoding=codec, newline="") as fh:
             reader = csv.reader(fh, delimiter=delimiter)
-            start = 1
+            row, start = 0, 1
             while True:
                 try:
                     cells = next(reader)
@@ -504,10 +528,10 @@ def _open_csv(path: Path) -> _Table:
                 except csv.Error as exc:
                     text = str(exc).lower()
                     reason = next((ru for en, ru in _CSV_ERRORS.items() if en in text), f"ошибка формата CSV ({exc})")
-                    raise _fail(path, f"строка {start}: {reason}") from None
-                line, start = start, reader.line_num + 1
+                    raise _fail(path, f"{_row_and_line(row + 1, start)}: {reason}") from None
+                row, start = row + 1, reader.line_num + 1
                 if any(c.strip() for c in cells):
-                    yield line, list(cells)
+                    yield row, list(cells)
 
     headers, header_row = _find_header(path, records())
     info = SourceInfo("csv", label, delimiter, signature=source_signature(headers))
@@ -569,9 +593,10 @@ def _open_xlsx(path: Path) -> _Table:
 
 def _xlsx_records(path: Path, ws: Any) -> Iterator[tuple[int, list[object]]]:
     try:
-        for row_no, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        for cells in ws.iter_rows():
+            values = [getattr(c, "value", None) for c in cells]
             if any(v is not None and str(v).strip() for v in values):
-                yield row_no, list(values)
+                yield next(c.row for c in cells if getattr(c, "row", None)), values
     except ValidationError:
         raise
     except Exception as exc:  # noqa: BLE001 - damaged sheet XML
@@ -585,7 +610,7 @@ def _find_header(path: Path, records: Iterator[tuple[int, list[object]]]) -> tup
     for index, (row_no, cells) in enumerate(records):
         if index >= HEADER_SEARCH_ROWS:
             break
-        names = [_cell_text(c).strip() for c in cells]
+        names = [cell_text.clean(_cell_text(c), line_breaks=False).strip() for c in cells]
         while names and not names[-1]:
             names.pop()
         names = [n or f"Столбец {i + 1}" for i, n in enumerate(names)]
@@ -713,6 +738,36 @@ class _Parsed:
     shown: dict[str, str]
     problems: list[str]
     values: _Values | None
+    #: what names the row besides its number: its platform ID and link (:func:`row_label`)
+    label: str = ""
+    #: what was repaired in the row (it is still imported)
+    warnings: list[str] = field(default_factory=list)
+
+
+def row_label(link: str, external_id: str = "") -> str:
+    """The row's link and platform ID as a user finds the row by them: «ID «A-1», https://vk.com/wall-1_2»."""
+    parts = [f"ID «{_shorten(external_id, 40)}»"] if external_id else []
+    if link:
+        parts.append(_shorten(link, 100))
+    return ", ".join(parts)
+
+
+def row_place(row: int, label: str) -> str:
+    """«строка 5 (https://vk.com/wall-1_2)»: the row as a spreadsheet shows the file, and its link/ID."""
+    return f"строка {row} ({label})" if label else f"строка {row}"
+
+
+def _parse_record(table: _Table, row_no: int, raw: list[object], repaired: list[int], mapping: ColumnMapping,
+                  tz: tzinfo, now: datetime) -> _Parsed:
+    """A data row of the file checked, with a warning when its control characters were replaced."""
+    parsed = _parse_row(row_no, raw, mapping, tz, now)
+    if repaired:
+        names = ", ".join(f"«{_shorten(table.headers[n], 40) if n < len(table.headers) else f'Столбец {n + 1}'}»"
+                          for n in repaired)
+        parsed.warnings.append(("Управляющие символы (например, нулевой байт) заменены пробелом в столбце "
+                                if len(repaired) == 1 else
+                                "Управляющие символы (например, нулевой байт) заменены пробелом в столбцах ") + names)
+    return parsed
 
 
 def _parse_row(row_no: int, raw: list[object], mapping: ColumnMapping, tz: tzinfo, now: datetime) -> _Parsed:
@@ -827,8 +882,9 @@ def _parse_row(row_no: int, raw: list[object], mapping: ColumnMapping, tz: tzinf
     values = None
     if not problems and network is not None and detected_at is not None:
         values = _Values(link, author, text, detected_at, kind, priority, author_link, external_id or None, network)
+    label = row_label(shown.get("link", ""), shown.get("external_id", ""))
     return _Parsed(row_no, [_shorten(c, KEPT_CELL) if len(c) > workflow.MAX_TEXT else c for c in cells],
-                   shown, problems, values)
+                   shown, problems, values, label)
 
 
 def _existing(values: _Values) -> tuple[int, str] | None:
@@ -891,6 +947,13 @@ class PreviewRow:
     values: dict[str, str]  # field code → the value as the user should check it
     problems: tuple[str, ...]
     duplicate_of: int | None = None
+    label: str = ""  # the row's platform ID and link (:func:`row_label`)
+    warnings: tuple[str, ...] = ()  # what was repaired in the row
+
+    @property
+    def place(self) -> str:
+        """«строка 5 (https://vk.com/wall-1_2)»."""
+        return row_place(self.row, self.label)
 
 
 @dataclass(frozen=True)
@@ -939,11 +1002,11 @@ def preview(path: str | Path, mapping: ColumnMapping | None = None, rows: int = 
         result: list[PreviewRow] = []
         seen = _Seen()
         has_more = False
-        for row_no, raw in table.data_rows():
+        for row_no, raw, repaired in table.data_rows():
             if len(result) >= rows:
                 has_more = True
                 break
-            parsed = _parse_row(row_no, raw, chosen, tz, now)
+            parsed = _parse_record(table, row_no, raw, repaired, chosen, tz, now)
             problems = parsed.problems if usable else []
             status = RowStatus.REFUSED if problems else RowStatus.IMPORTED
             duplicate_of = None
@@ -958,7 +1021,8 @@ def preview(path: str | Path, mapping: ColumnMapping | None = None, rows: int = 
                     problems = [_duplicate_reason(*found)]
                 else:
                     seen.add(row_no, parsed.values, key, None)
-            result.append(PreviewRow(row_no, status, parsed.shown, tuple(problems), duplicate_of))
+            result.append(PreviewRow(row_no, status, parsed.shown, tuple(problems), duplicate_of, parsed.label,
+                                     tuple(parsed.warnings)))
         if not result:
             raise _fail(path, NO_DATA_ROWS)
         return Preview(path.name, table.info, list(table.headers), table.header_row, chosen, origin, result, has_more)
@@ -970,11 +1034,18 @@ def preview(path: str | Path, mapping: ColumnMapping | None = None, rows: int = 
 class RowResult:
     """What the import did with one row of the file."""
 
-    row: int
+    row: int  # the row as a spreadsheet shows the file (the header is row 1 when it is the first)
     status: RowStatus
     incident_id: int | None = None  # the new incident, or the existing one for a duplicate
     reason: str = ""
     cells: tuple[str, ...] = ()  # the row as in the file (kept for refused rows only)
+    label: str = ""  # the row's platform ID and link (:func:`row_label`)
+    warnings: tuple[str, ...] = ()  # what was repaired in a row that was still imported
+
+    @property
+    def place(self) -> str:
+        """«строка 5 (https://vk.com/wall-1_2)»."""
+        return row_place(self.row, self.label)
 
 
 @dataclass
@@ -1002,6 +1073,11 @@ class ImportResult:
     def refused(self) -> list[RowResult]:
         return [r for r in self.rows if r.status == RowStatus.REFUSED]
 
+    @property
+    def warned(self) -> list[RowResult]:
+        """Rows imported (or to be) after a repair: each says what was repaired."""
+        return [r for r in self.rows if r.warnings and r.status == RowStatus.IMPORTED]
+
     def summary(self) -> str:
         """«Импортировано: 12, дубликатов: 3, отклонено: 2» (and what was not done, if anything)."""
         counts = f"дубликатов: {len(self.duplicates)}, отклонено: {len(self.refused)}"
@@ -1009,6 +1085,8 @@ class ImportResult:
             text = f"Проверка без записи — можно импортировать: {len(self.imported)}, {counts}"
         else:
             text = f"Импортировано: {len(self.imported)}, {counts}"
+        if self.warned:
+            text += f"; с исправлениями: {len(self.warned)}"
         if self.cancelled:
             text += f"; импорт прерван, не обработано строк: {self.unprocessed}"
         return text
@@ -1040,7 +1118,8 @@ def import_file(
         problems = chosen.problems(table.headers)
         if problems:
             raise _fail(path, _missing_columns_message(table.headers, problems))
-        parsed = [_parse_row(row_no, raw, chosen, tz, now) for row_no, raw in table.data_rows()]
+        parsed = [_parse_record(table, row_no, raw, repaired, chosen, tz, now)
+                  for row_no, raw, repaired in table.data_rows()]
         info, headers = table.info, list(table.headers)
     if not parsed:
         raise _fail(path, NO_DATA_ROWS)
@@ -1088,6 +1167,11 @@ class _Seen:
 
 
 def _import_row(actor: Actor, row: _Parsed, dry_run: bool, seen: _Seen) -> RowResult:
+    result = _row_result(actor, row, dry_run, seen)
+    return replace(result, label=row.label, warnings=tuple(row.warnings))
+
+
+def _row_result(actor: Actor, row: _Parsed, dry_run: bool, seen: _Seen) -> RowResult:
     if row.values is None:
         return RowResult(row.row, RowStatus.REFUSED, reason="; ".join(row.problems), cells=tuple(row.cells))
     values = row.values

@@ -123,7 +123,7 @@ class PreviewModel(QAbstractTableModel):
         if column == 1:
             return STATUS_TEXT[row.status] if self._checked else "не проверена"
         if column == 2:
-            return "; ".join(row.problems)
+            return "; ".join((*row.problems, *row.warnings))
         return row.values.get(self._fields[column - len(self.FIXED)].code, "")
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -150,9 +150,10 @@ class PreviewModel(QAbstractTableModel):
 
 
 class ResultModel(QAbstractTableModel):
-    """Rows of the import that need attention: refused and duplicate ones, in file order."""
+    """Rows of the import that need attention: refused, duplicate and repaired ones, in file order —
+    each named by its row as a spreadsheet shows the file and by its link or platform ID."""
 
-    HEADERS = ("Строка", "Итог", "Инцидент", "Причина")
+    HEADERS = ("Строка", "Ссылка / ID", "Итог", "Инцидент", "Причина")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -160,7 +161,8 @@ class ResultModel(QAbstractTableModel):
 
     def set_result(self, result: ImportResult | None) -> None:
         self.beginResetModel()
-        self._rows = [] if result is None else sorted(result.refused + result.duplicates, key=lambda r: r.row)
+        self._rows = [] if result is None else sorted(result.refused + result.duplicates + result.warned,
+                                                      key=lambda r: r.row)
         self.endResetModel()
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
@@ -182,7 +184,8 @@ class ResultModel(QAbstractTableModel):
         if not 0 <= index.column() < len(self.HEADERS):
             return None
         row = self._rows[index.row()]
-        texts = (str(row.row), RESULT_TEXT[row.status], f"№ {row.incident_id}" if row.incident_id else "", row.reason)
+        texts = (str(row.row), row.label, RESULT_TEXT[row.status], f"№ {row.incident_id}" if row.incident_id else "",
+                 "; ".join(filter(None, (row.reason, *row.warnings))))
         if role == Qt.ItemDataRole.DisplayRole:
             return texts[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:

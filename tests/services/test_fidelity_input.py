@@ -193,11 +193,16 @@ def test_an_import_refuses_bad_files_and_rows_in_russian_and_imports_the_rest(wo
     k = world.actor("kurator")
     header = ["Ссылка", "Автор", "Текст", "Дата выявления", "ID"]
     binary = tmp_path / "двоичный.csv"
-    with binary.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, delimiter=";").writerows([header, [LINK.format(1), "Ир\x00ина", "Текст", "24.11.2026 09:00", "1"]])
+    with binary.open("wb") as fh:
+        fh.write(";".join(header).encode() + b"\r\n" + bytes(range(256)) * 4)
     with pytest.raises(ValidationError, match="двоичные данные"):
         importer.import_file(k, binary)
     assert Incident.select().count() == 0
+    stray = tmp_path / "нулевой байт.csv"  # one stray NUL byte: the cell is repaired, the row imported
+    with stray.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows([header, [LINK.format(9), "Ир\x00ина", "Текст", "24.11.2026 09:00", "9"]])
+    (row,) = importer.import_file(k, stray).rows
+    assert row.status == "imported" and Incident.get_by_id(row.incident_id).author == "Ир ина"
     path = tmp_path / "выгрузка.csv"
     rows = [header,
             [LINK.format(1), "Ирина", "Не горят фонари", "24.11.2026 09:00", "1"],
@@ -214,7 +219,7 @@ def test_an_import_refuses_bad_files_and_rows_in_russian_and_imports_the_rest(wo
     reasons = [r.reason for r in result.refused]
     assert "раньше 2000 года" in reasons[0] and "раньше 2000 года" in reasons[1]
     assert "длиннее 1024" in reasons[2] and "Автор сообщения длиннее 255" in reasons[3]
-    assert Incident.select().count() == 1
+    assert Incident.select().count() == 2  # the repaired row and the good one
 
 
 def test_an_imported_cell_with_a_character_no_database_keeps_is_a_refused_row() -> None:

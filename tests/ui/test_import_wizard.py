@@ -133,8 +133,8 @@ def test_the_whole_import(qtbot: QtBot, qtmodeltester, actor: Actor, tmp_path: P
     result_model = result_page.model
     qtmodeltester.check(result_model)
     assert [result_model.data(result_model.index(r, 0)) for r in range(2)] == ["4", "6"]
-    assert result_model.data(result_model.index(0, 1)) == "Отклонена"
-    assert "facebook.com" in result_model.data(result_model.index(0, 3))
+    assert result_model.data(result_model.index(0, 2)) == "Отклонена"
+    assert "facebook.com" in result_model.data(result_model.index(0, 4))
     assert result_page.save_button.isEnabled()
     shot(wizard, "4-result", qtbot, tmp_path)
     assert Incident.select().count() == 3
@@ -270,6 +270,32 @@ def test_duplicates_are_marked_in_the_preview(qtbot: QtBot, actor: Actor, tmp_pa
     assert model.data(model.index(0, 1)) == "Дубликат"
     assert model.data(model.index(0, 2)).startswith("Уже зарегистрирован: инцидент № 1")
     assert "дубликатов 3" in wizard.mapping_page.counts_label.text()
+
+
+def test_the_result_names_rows_as_the_spreadsheet_shows_them_and_the_repaired_one(qtbot: QtBot, qtmodeltester,  # noqa: ANN001
+                                                                                  actor: Actor, tmp_path: Path) -> None:
+    rows = [["https://vk.com/wall-123_5", "Мария", "Первая строка\nвторая\nтретья", "20.11.2025 14:05", "", ""],
+            ["https://vk.com/wall-123_6", "Ир\x00ина", "Текст", "20.11.2025 14:05", "", ""],
+            ["https://vk.com/wall-123_7", "Иван", "Текст", "в прошлый вторник", "", ""]]
+    wizard = open_wizard(qtbot, actor)
+    choose_file(qtbot, wizard, write(tmp_path / "x.csv", rows))
+    preview = wizard.mapping_page.model
+    assert [preview.data(preview.index(r, 0)) for r in range(3)] == ["2", "3", "4"]
+    assert preview.data(preview.index(1, 1)) == "К импорту"
+    assert preview.data(preview.index(1, 2)) == ("Управляющие символы (например, нулевой байт) заменены пробелом "
+                                                 "в столбце «Автор»")
+    click(qtbot, wizard, QWizard.WizardButton.CommitButton)
+    wait_for_result(qtbot, wizard)
+    assert wizard.result_page.summary_label.text() == ("Импортировано: 2, дубликатов: 0, отклонено: 1; "
+                                                       "с исправлениями: 1")
+    model = wizard.result_page.model
+    qtmodeltester.check(model)
+    table = [[model.data(model.index(r, c)) for c in range(model.columnCount())] for r in range(model.rowCount())]
+    assert [row[:3] for row in table] == [["3", "https://vk.com/wall-123_6", "Импортирована"],
+                                          ["4", "https://vk.com/wall-123_7", "Отклонена"]]
+    assert table[0][4].startswith("Управляющие символы") and table[1][4].startswith("Дата выявления «в прошлый")
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
+        "Строка", "Ссылка / ID", "Итог", "Инцидент", "Причина"]
 
 
 @pytest.mark.parametrize(("numbers", "text"), [
