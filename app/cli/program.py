@@ -16,6 +16,7 @@ from app.cli import (
     demo,
     gui,
     import_export,
+    pages,
     report,
     screenshots,
     users,
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[argparse.Namespace], int]
 
 #: the command groups in the order ``--help`` lists them; each has ``register(subparsers)``
-COMMAND_MODULES = (db, users, demo, audit, calendar, report, import_export, screenshots)
+COMMAND_MODULES = (db, users, demo, audit, calendar, report, import_export, pages, screenshots)
 
 
 def build_parser() -> argparse.ArgumentParser:
