@@ -12,17 +12,18 @@ from peewee import JOIN
 
 from app.models import (
     Answer, ApprovalDecision, Assignment, Attachment, AuditEvent, AuthorReply, Comment, Incident, Location,
-    Publication, Topic, TopicGroup, Unit, User,
+    OfficialPage, Publication, Topic, TopicGroup, Unit, User,
 )
 from app.models.enums import (
     ANSWER_KIND_LABELS, COMMENT_KIND_LABELS, INCIDENT_KIND_LABELS, NETWORK_LABELS, NO_ANSWER_REASON_LABELS,
     PRIORITY_LABELS, REQUEST_STATE_LABELS, RETURN_REASON_LABELS, STATUS_LABELS, AnswerKind, AnswerState,
-    AssignmentState, CommentKind, IncidentStatus, Network, NoAnswerReason, Priority, RequestState, ReturnReason,
+    AssignmentState, CommentKind, IncidentStatus, Network, NoAnswerReason, PageOwner, Priority, RequestState, ReturnReason,
     Role,
 )
 from app.services import answer_checks, clause21
 from app.services.deadlines import AuthorWait, Clock, author_waits_for_many, clocks_for
 from app.services.errors import NotFound, PermissionDenied
+from app.services.pages import moderation
 from app.services.permissions import Actor
 from app.services.workflow import (
     ACTIVE_ASSIGNMENT, ANSWER_STATUSES, allowed_answer_kinds, request_possible,
@@ -222,6 +223,12 @@ class IncidentCard:
     approver_note: str = ""
     #: clause 18: the step limits the curator set for the final-answer stage (working minutes)
     stage_limits: tuple[tuple[str, int], ...] = ()
+    #: Appendix 1: the official page the message was written on («Глава в Telegram», the head's or
+    #: the administration's), and whether it is the head's (clause 16)
+    page_name: str = ""
+    on_head_page: bool = False
+    #: Appendix 1, clause 14: «Автор в чёрном списке страницы «…»», "" if not
+    blacklisted: str = ""
 
     @property
     def location_text(self) -> str:
@@ -338,6 +345,7 @@ def load_card(actor: Actor, incident_id: int) -> IncidentCard:
     location = Location.get_or_none(Location.id == incident.location_id) if incident.location_id else None
     actions, kinds = _actions(actor, incident, assignments, answers)
     approver_note = _approver_note(incident, answers, names)
+    page = OfficialPage.get_or_none(OfficialPage.id == incident.page_id) if incident.page_id else None
     return IncidentCard(
         id=incident.id, version=incident.version, link=incident.link, network=incident.network,
         network_label=NETWORK_LABELS[Network(incident.network)], author=incident.author,
@@ -360,6 +368,8 @@ def load_card(actor: Actor, incident_id: int) -> IncidentCard:
         request_state_label=REQUEST_STATE_LABELS[RequestState(incident.request_state)] if incident.request_state else "",
         approver_note=approver_note,
         stage_limits=_stage_limits(incident),
+        page_name=page.name if page else "", on_head_page=bool(page and page.owner == PageOwner.HEAD),
+        blacklisted=moderation.blacklisted_incidents([incident.id]).get(incident.id, ""),
     )
 
 

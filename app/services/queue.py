@@ -16,11 +16,12 @@ from typing import Any
 
 from peewee import Case, Expression, JOIN, NodeList, PostgresqlDatabase, SQL, fn
 
-from app.models import Assignment, Incident, Topic, TopicGroup, Unit, db
-from app.models.enums import OPEN_STATUSES, STATUS_LABELS, IncidentStatus, Priority, Role
+from app.models import Assignment, Incident, OfficialPage, Topic, TopicGroup, Unit, db
+from app.models.enums import OPEN_STATUSES, STATUS_LABELS, IncidentStatus, PageOwner, Priority, Role
 from app.services import clock
 from app.services.calendar_store import current_calendar
 from app.services.deadlines import Clock, author_wait_total, author_waits_for_many, clocks_for_many, current_clock
+from app.services.pages import moderation
 from app.services.permissions import Actor
 from app.services.workflow import ACTIVE_ASSIGNMENT, awaiting_responsible_official
 
@@ -48,6 +49,8 @@ class QueueFilter:
     detected_from: date | None = None
     detected_to: date | None = None
     search: str = ""
+    #: only messages written on the head's pages (Appendix 1, clause 16)
+    head_pages: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,10 @@ class QueueRow:
     request_state: str = ""
     #: working time the incident has waited for its author so far (None: no request was posted)
     author_wait: timedelta | None = field(default=None, compare=False)
+    #: the head's page the message was written on (Appendix 1, clause 16), "" elsewhere
+    head_page: str = ""
+    #: «Автор в чёрном списке страницы «…»» (Appendix 1, clause 14), "" if not
+    blacklisted: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -246,6 +253,9 @@ def _filtered(actor: Actor, f: QueueFilter, search_by_index: bool = False):  # n
         query = query.where(Incident.status.in_(list(f.statuses)))
     if f.networks:
         query = query.where(Incident.network.in_(list(f.networks)))
+    if f.head_pages:
+        query = query.where(Incident.page.in_(
+            OfficialPage.select(OfficialPage.id).where(OfficialPage.owner == PageOwner.HEAD)))
     if f.topic_group_ids:
         query = query.where(Incident.topic_group.in_(list(f.topic_group_ids)))
     if f.unit_ids:
@@ -438,7 +448,7 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
         rows = list(part
                     .select(Incident.id, Incident.version, Incident.detected_at, Incident.network, Incident.author,
                             Incident.text, Incident.status, Incident.priority, Incident.due_at,
-                            Incident.request_state,
+                            Incident.request_state, Incident.page,
                             Topic.name.alias("topic_name"), TopicGroup.name.alias("group_name"))
                     .join(Topic, JOIN.LEFT_OUTER, on=(Incident.topic == Topic.id))
                     .switch(Incident)
@@ -464,6 +474,10 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
             units.setdefault(incident_id, []).append(name)
     clocks = clocks_for_many(ids) if ids and with_clocks else {}
     waits = author_waits_for_many(ids) if ids else {}
+    page_ids = {r["page"] for r in raw if r["page"]}
+    head_pages = dict(OfficialPage.select(OfficialPage.id, OfficialPage.name).where(
+        OfficialPage.id.in_(list(page_ids)) & (OfficialPage.owner == PageOwner.HEAD)).tuples()) if page_ids else {}
+    blacklisted = moderation.blacklisted_incidents(ids)
     rows = []
     for r in raw:
         text = (r["text"] or "").strip()
@@ -474,6 +488,7 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
             ", ".join(units.get(r["id"], [])), r["status"], STATUS_LABELS[IncidentStatus(r["status"])],
             r["priority"], _aware(r["due_at"]) if r["due_at"] else None, current_clock(clocks.get(r["id"], [])),
             r["request_state"] or "", author_wait_total(waits[r["id"]]) if r["id"] in waits else None,
+            head_pages.get(r["page"], ""), blacklisted.get(r["id"], ""),
         ))
     return QueuePage(rows, offset, has_more)
 

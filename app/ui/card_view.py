@@ -80,6 +80,9 @@ ACTION_HINTS = {
 LEGACY_COMMENT_STYLE = "color: #6b6b6b;"
 CLAUSE21_STYLE = ("QLabel { background: #fff1c7; color: #4d3500; border: 1px solid #e0b84a;"
                   " border-radius: 4px; padding: 6px; }")
+#: the official pages' marks on the card (Appendix 1, clauses 14 and 16)
+PAGES_NOTE_STYLE = ("QLabel { background: #eef3fb; color: #1d3557; border: 1px solid #9db4d6;"
+                    " border-radius: 4px; padding: 6px; }")
 DELETED_STYLE = "color:#b00020; text-decoration:line-through; background:#fde4e4;"
 #: the curator's comment when routing (clause 10) or re-routing (clause 11), shown like a return comment
 ROUTE_COMMENT_STYLE = ("QLabel#routeComment { background: #e8f1fb; color: #123c63; border: 1px solid #a9c8ea;"
@@ -287,6 +290,9 @@ class IncidentCardView(QWidget):
         self.clause21_note = _label()
         self.clause21_note.setStyleSheet(CLAUSE21_STYLE)
         self.clause21_note.setVisible(False)
+        self.pages_note = _label()
+        self.pages_note.setStyleSheet(PAGES_NOTE_STYLE)
+        self.pages_note.setVisible(False)
 
         self.actions_box = QWidget()
         self.actions_grid = QGridLayout(self.actions_box)
@@ -319,6 +325,7 @@ class IncidentCardView(QWidget):
         layout.addWidget(self.status_label)
         layout.addWidget(self.current_clock_label)
         layout.addWidget(self.clause21_note)
+        layout.addWidget(self.pages_note)
         layout.addWidget(self.actions_box)
         layout.addWidget(self.tabs, 1)
         return content
@@ -433,6 +440,7 @@ class IncidentCardView(QWidget):
         self.status_label.setText(f"{escape(card.kind_label)} · статус: <b>{escape(card.status_label)}</b>"
                                   f"{escape(request_note(card))}{priority}")
         self._show_clause21(card)
+        self._show_pages_note(card)
         self._build_actions(card)
         self._clock_views = []
         self._build_source(card, tz)
@@ -463,6 +471,13 @@ class IncidentCardView(QWidget):
             return
         self.clause21_note.setText(f"Возможно, ответ не требуется (п. 21): {clause21_text(assessment)}")
         self.clause21_note.setVisible(True)
+
+    def _show_pages_note(self, card: IncidentCard) -> None:
+        """The official pages' marks: a message on the head's page (Appendix 1, cl. 16), a blacklisted
+        author (cl. 14)."""
+        lines = pages_note_lines(card)
+        self.pages_note.setText("\n".join(lines))
+        self.pages_note.setVisible(bool(lines))
 
     def _build_actions(self, card: IncidentCard) -> None:
         _clear(self.actions_grid)
@@ -921,6 +936,17 @@ def wait_text(worked: timedelta, waiting: bool) -> str:
 
 def _link(url: str) -> str:
     return f' — <a href="{escape(url, quote=True)}">{escape(url)}</a>' if url else ""
+
+
+def pages_note_lines(card: IncidentCard) -> list[str]:
+    """What the card says about the official pages: where the message was written, a blacklisted author."""
+    lines = []
+    if card.on_head_page:
+        lines.append(f"★ Сообщение на странице главы «{card.page_name}» — ответ от страницы администрации "
+                     "(п. 16 Приложения 1)")
+    if card.blacklisted:
+        lines.append(f"⛔ {card.blacklisted} (п. 14 Приложения 1)")
+    return lines
 
 
 def clause21_text(assessment: Clause21Assessment) -> str:

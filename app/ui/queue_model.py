@@ -209,6 +209,11 @@ SORT_KEYS: dict[Column, str] = {
 }
 
 PRIORITY_SHORT = {Priority.NORMAL: "обычный", Priority.HIGH: "повышенный"}
+#: a message written on one of the head's pages (Appendix 1, clause 16)
+HEAD_PAGE_MARK = "★"
+#: an author on a page's black list (Appendix 1, clause 14)
+BLACKLIST_MARK = "⛔"
+BLACKLIST_COLOR = "#9a1b1b"
 #: the networks as the narrow «Соцсеть» column names them — all in Cyrillic, as the clerks say them
 NETWORK_SHORT = {Network.VK: "ВК", Network.OK: "ОК", Network.TELEGRAM: "ТГ"}
 NETWORK_COLORS = {Network.VK: "#0077ff", Network.OK: "#ee8208", Network.TELEGRAM: "#229ed9"}
@@ -726,6 +731,8 @@ class QueueTableModel(QAbstractTableModel):
                 return QBrush(QColor("#b00020" if row.priority == Priority.HIGH else LEVEL_COLORS[NONE][1]))
             if column == Column.STATUS and _request_state(row) == RequestState.WAITING:
                 return QBrush(QColor(WAITING_COLOR))
+            if column == Column.AUTHOR and row.blacklisted:
+                return QBrush(QColor(BLACKLIST_COLOR))
             return None
         if role == Qt.ItemDataRole.FontRole:
             overdue = self._remaining[index.row()].level == OVERDUE
@@ -749,9 +756,10 @@ class QueueTableModel(QAbstractTableModel):
         if column == Column.DETECTED:
             return self._local(row.detected_at).strftime("%d.%m.%Y %H:%M")
         if column == Column.NETWORK:
-            return NETWORK_SHORT.get(row.network, row.network)  # type: ignore[call-overload]
+            short = NETWORK_SHORT.get(row.network, row.network)  # type: ignore[call-overload]
+            return f"{short} {HEAD_PAGE_MARK}" if row.head_page else short
         if column == Column.AUTHOR:
-            return row.author
+            return f"{BLACKLIST_MARK} {row.author}" if row.blacklisted else row.author
         if column == Column.TEXT:
             return row.first_line
         if column == Column.TOPIC:
@@ -770,7 +778,10 @@ class QueueTableModel(QAbstractTableModel):
         if column == Column.DETECTED:
             return formatting.moment(row.detected_at, self._tz or current_calendar().tz)
         if column == Column.NETWORK:
-            return NETWORK_LABELS.get(row.network, row.network)  # type: ignore[call-overload]
+            label = NETWORK_LABELS.get(row.network, row.network)  # type: ignore[call-overload]
+            return f"{label}, страница главы «{row.head_page}» (п. 16 Приложения 1)" if row.head_page else label
+        if column == Column.AUTHOR and row.blacklisted:
+            return f"{row.author}\n{row.blacklisted} (п. 14 Приложения 1)"
         if column == Column.REMAINING:
             return self._remaining[n].tooltip
         if column == Column.PRIORITY:

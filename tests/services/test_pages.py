@@ -351,3 +351,29 @@ def test_an_incident_on_the_heads_page_knows_its_page(world: World) -> None:
     assert Incident.get_by_id(later.id).page_id == head_tg
     assert Incident.get_by_id(elsewhere.id).page_id is None
     assert sorted(registry.head_page_ids()) == sorted([head_vk, head_tg])
+
+
+def test_the_queue_marks_and_filters_the_heads_pages_and_blacklisted_authors(world: World) -> None:
+    from app.services import incident_view, queue
+
+    w = world
+    k = w.actor("kurator")
+    head = add_page(w, HEAD_TG, network="telegram", owner="head", name="Глава в Telegram")
+    adm = add_page(w)
+    moderation.add_to_blacklist(w.actor("zhkh"), adm, "Спамер", "https://vk.com/id777", "spam")
+    on_head = workflow.register_incident(k, link=f"{HEAD_TG}/5", author="Анна", text="Спасибо за ёлку",
+                                         detected_at=datetime(2026, 11, 24, 9, 0, tzinfo=MSK))
+    spam = workflow.register_incident(k, link="https://vk.com/wall-5_9", author="Спамер",
+                                      author_link="https://vk.com/id777", text="Нет света",
+                                      detected_at=datetime(2026, 11, 24, 9, 10, tzinfo=MSK))
+    rows = {r.incident_id: r for r in queue.fetch_page(k, queue.QueueFilter(preset="all")).rows}
+    assert (rows[on_head.id].head_page, rows[on_head.id].blacklisted) == ("Глава в Telegram", "")
+    assert (rows[spam.id].head_page, rows[spam.id].blacklisted) == (
+        "", "Автор в чёрном списке страницы «Администрация Кореновского ГП»")
+    only_head = queue.QueueFilter(preset="all", head_pages=True)
+    assert [r.incident_id for r in queue.fetch_page(k, only_head).rows] == [on_head.id]
+    assert queue.count(k, only_head) == 1
+    card = incident_view.load_card(k, on_head.id)
+    assert (card.page_name, card.on_head_page, card.blacklisted) == ("Глава в Telegram", True, "")
+    assert incident_view.load_card(k, spam.id).blacklisted.startswith("Автор в чёрном списке")
+    assert head
