@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from peewee import JOIN
@@ -127,57 +127,114 @@ def set_password(login: str, password: str, *, actor: User | None = None) -> Non
         user = User.get_or_none(User.login == login)
         if user is None:
             raise NotFound(f"Пользователь «{login}» не найден")
-        user.password_hash = _hasher.hash(password)
-        user.failed_logins = 0
-        user.locked_until = None
-        user.save()
+        # only the password and the counters: a change of the same user made meanwhile stays
+        User.update(password_hash=_hasher.hash(password), failed_logins=0, locked_until=None).where(
+            User.id == user.id).execute()
         audit.record("user.password", actor=actor or user, entity="user", entity_id=user.id)
     log.info("Пароль пользователя %s изменён", login)
+
+
+_dummy_hashes: dict[int, str] = {}
+
+
+def _spend_like_a_check(password: str) -> None:
+    """Verify ``password`` against a hash of nothing, with the hasher's own cost: a login that does
+    not exist (or is switched off) takes as long to refuse as a wrong password, so the time of the
+    answer does not tell which logins exist."""
+    dummy = _dummy_hashes.get(id(_hasher))
+    if dummy is None:
+        dummy = _dummy_hashes[id(_hasher)] = _hasher.hash("нет такого пользователя")
+    try:
+        _hasher.verify(dummy, password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
+def _reserve_attempt(user_id: int) -> tuple[int, datetime | None]:
+    """Count this sign-in attempt before the password is checked; returns (attempts, paused until).
+
+    One short transaction that touches only the counters: whichever process asks, the count is
+    shared (the row is locked for the update), and an administrator's change of the same user made
+    meanwhile (switched off, a new password) is never overwritten. When the attempts are used up
+    the account pauses; an attempt during the pause is refused without checking the password.
+    """
+    now = clock.now()
+    with db.atomic():
+        reserved = (User.update(failed_logins=User.failed_logins + 1)
+                    .where((User.id == user_id) & (User.locked_until.is_null() | (User.locked_until <= now)))
+                    .execute())
+        row = User.select(User.failed_logins, User.locked_until).where(User.id == user_id).tuples().first()
+        if row is None:
+            return 0, None
+        attempts, until = row
+        if not reserved:
+            return attempts, until
+        if attempts > MAX_FAILED_LOGINS:  # more attempts in flight than allowed: pause now
+            until = _pause(user_id, now)
+        return attempts, until
+
+
+def _pause(user_id: int, now: datetime) -> datetime:
+    """Pause the account (once, whichever process gets here first); returns until when."""
+    until = now + LOCK_PAUSE
+    paused = (User.update(locked_until=until, failed_logins=0)
+              .where((User.id == user_id) & (User.locked_until.is_null() | (User.locked_until <= now)))
+              .execute())
+    if paused:
+        audit.record("user.locked", actor=user_id, entity="user", entity_id=user_id)
+        log.warning("Вход пользователя № %s приостановлен после неверных паролей", user_id)
+        return until
+    return User.select(User.locked_until).where(User.id == user_id).scalar() or until
+
+
+def _paused_message(until: datetime) -> str:
+    seconds = max(1, int((until - clock.now()).total_seconds()) + 1)
+    return f"Слишком много неверных попыток. Повторите через {seconds} с"
 
 
 def authenticate(login: str, password: str) -> UserInfo:
     """Check the password; after several wrong ones the account pauses for a minute.
 
-    The failure count is committed before the error is raised, so that it survives it.
+    The attempts are counted in the database before each check (``_reserve_attempt``), so the
+    pause holds for every process and PC that asks, and at most :data:`MAX_FAILED_LOGINS` passwords
+    are tried per pause. Only the counters are written: a concurrent administrator's change of the
+    user stays. An unknown or switched-off login is refused after the same work as a wrong password.
     """
-    failure: AuthenticationError | None = None
     try:
         validation.characters(login, "Логин")
         validation.characters(password, "Пароль")
     except ValidationError:  # no such login or password can exist (PostgreSQL would not even look)
         log.warning("Неудачный вход: недопустимые символы в логине или пароле")
+        _spend_like_a_check("")
+        raise AuthenticationError("Неверный логин или пароль") from None
+    found = (User.select(User.id, User.password_hash, User.is_active)
+             .where(User.login == login.strip()).tuples().first())
+    if found is None or not found[2]:
+        log.warning("Неудачный вход: неизвестный или отключённый логин %r", login)
+        _spend_like_a_check(password)
+        raise AuthenticationError("Неверный логин или пароль")
+    user_id, stored_hash, _active = found
+    attempts, until = _reserve_attempt(user_id)
+    if until is not None and until > clock.now():
+        _spend_like_a_check(password)
+        raise AuthenticationError(_paused_message(until))
+    try:
+        _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        log.warning("Неудачный вход пользователя %s", login)
+        if attempts >= MAX_FAILED_LOGINS:
+            with db.atomic():
+                _pause(user_id, clock.now())
         raise AuthenticationError("Неверный логин или пароль") from None
     with db.atomic():
-        user = User.get_or_none(User.login == login.strip())
-        if user is None or not user.is_active:
-            log.warning("Неудачный вход: неизвестный или отключённый логин %r", login)
+        # the attempt succeeded: forget the count; a switched-off account (meanwhile) is refused
+        User.update(failed_logins=0, locked_until=None).where(User.id == user_id).execute()
+        user = User.get_or_none((User.id == user_id) & User.is_active)
+        if user is None or user.password_hash != stored_hash:
             raise AuthenticationError("Неверный логин или пароль")
-        now = clock.now()
-        if user.locked_until and user.locked_until > now:
-            seconds = int((user.locked_until - now).total_seconds()) + 1
-            raise AuthenticationError(f"Слишком много неверных попыток. Повторите через {seconds} с")
-        try:
-            _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILED_LOGINS:
-                user.locked_until = now + LOCK_PAUSE
-                user.failed_logins = 0
-                audit.record("user.locked", actor=user, entity="user", entity_id=user.id)
-                log.warning("Вход пользователя %s приостановлен после неверных паролей", user.login)
-            user.save()
-            log.warning("Неудачный вход пользователя %s", user.login)
-            failure = AuthenticationError("Неверный логин или пароль")
-        else:
-            if user.failed_logins or user.locked_until:
-                user.failed_logins = 0
-                user.locked_until = None
-                user.save()
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher.hash(password)
-                user.save()
-    if failure is not None:
-        raise failure
+        if _hasher.check_needs_rehash(stored_hash):
+            (User.update(password_hash=_hasher.hash(password))
+             .where((User.id == user_id) & (User.password_hash == stored_hash)).execute())
     return _info(user)
 
 

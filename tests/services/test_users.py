@@ -72,3 +72,82 @@ def test_role_names_are_parsed_in_english_or_russian() -> None:
     assert users.parse_roles("curator, Администратор") == [Role.CURATOR, Role.ADMIN]
     with pytest.raises(ValidationError, match="Неизвестная роль «boss»"):
         users.parse_roles("boss")
+
+
+class CountingHasher:
+    """The real hasher, counting how many passwords it checked against which hashes."""
+
+    def __init__(self, real) -> None:  # noqa: ANN001
+        self.real, self.checked = real, []
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        return getattr(self.real, name)
+
+    def verify(self, stored: str, password: str) -> bool:
+        self.checked.append(stored)
+        return self.real.verify(stored, password)
+
+
+def test_an_unknown_login_costs_one_password_check_like_a_wrong_password(db, monkeypatch) -> None:  # noqa: ANN001
+    users.create_user("kurator", "Куратор", "kurator-pass", [Role.CURATOR])
+    counting = CountingHasher(users._hasher)
+    monkeypatch.setattr(users, "_hasher", counting)
+    for login in ("kurator", "nobody", "k\x00"):
+        with pytest.raises(AuthenticationError, match="^Неверный логин или пароль$"):
+            users.authenticate(login, "wrong-pass")
+    assert len(counting.checked) == 3  # the same work whatever the login
+
+
+def test_parallel_guessing_gets_no_more_tries_than_the_limit(db, monkeypatch) -> None:  # noqa: ANN001
+    """Eight sign-in windows guessing at once share one count: at most five passwords are checked."""
+    import threading
+
+    from app.models import db as proxy
+
+    users.create_user("kurator", "Куратор", "kurator-pass", [Role.CURATOR])
+    real_hash = User.get(User.login == "kurator").password_hash
+    counting = CountingHasher(users._hasher)
+    monkeypatch.setattr(users, "_hasher", counting)
+    errors: list[str] = []
+
+    def guess(n: int) -> None:
+        try:
+            for attempt in range(5):
+                try:
+                    users.authenticate("kurator", f"guess-{n}-{attempt}")
+                except AuthenticationError as error:
+                    errors.append(str(error))
+        finally:
+            proxy.close()
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(errors) == 40
+    assert counting.checked.count(real_hash) <= users.MAX_FAILED_LOGINS
+    assert sum("Слишком много неверных попыток" in e for e in errors) >= 40 - users.MAX_FAILED_LOGINS
+    assert AuditEvent.select().where(AuditEvent.action == "user.locked").count() == 1
+
+
+def test_a_failed_sign_in_keeps_the_administrators_concurrent_change(db, monkeypatch) -> None:  # noqa: ANN001
+    users.create_user("kurator", "Куратор", "kurator-pass", [Role.CURATOR])
+    counting = CountingHasher(users._hasher)
+
+    def verify_while_admin_acts(stored: str, password: str) -> bool:
+        User.update(is_active=False).where(User.login == "kurator").execute()  # another PC, meanwhile
+        users.set_password("kurator", "new-password-2026")
+        return counting.real.verify(stored, password)
+
+    counting.verify = verify_while_admin_acts  # type: ignore[method-assign]
+    monkeypatch.setattr(users, "_hasher", counting)
+    with pytest.raises(AuthenticationError):
+        users.authenticate("kurator", "wrong-pass")
+    after = User.get(User.login == "kurator")
+    assert not after.is_active  # the deactivation stays
+    assert counting.real.verify(after.password_hash, "new-password-2026")  # and so does the new password
+    # the right (old) password, also meanwhile replaced, does not let a switched-off user in
+    monkeypatch.setattr(users, "_hasher", counting.real)
+    User.update(is_active=True).where(User.login == "kurator").execute()
+    assert users.authenticate("kurator", "new-password-2026").login == "kurator"
