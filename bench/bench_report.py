@@ -326,8 +326,8 @@ def late_values(data) -> list[tuple]:  # noqa: ANN001
     """The values of the «Просрочки» sheet, one tuple per row, as the report writes them."""
     from app.services.report import short_duration
 
-    return [(r.incident_id, r.detected, r.link, r.network, r.priority, r.status, r.units, r.clock_title, r.clause,
-             r.subject or None, r.due, r.ended, r.state, short_duration(r.late_minutes), r.late_minutes)
+    return [(r.incident_id, r.clock_title, r.clause, r.whose, r.due, r.ended, r.state, short_duration(r.late_minutes),
+             r.units, r.status, r.detected, r.network, r.priority, r.link, r.late_minutes)
             for r in data.late]
 
 

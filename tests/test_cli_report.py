@@ -55,6 +55,18 @@ def test_month_report_is_written_and_its_headline_matches_the_workbook(demo, tmp
     assert figure("без ответа (п. 21):") == summary["Без ответа (п. 21)"][1]
     assert figure("(не инцидент, п. 2):") == summary["Не касается деятельности администрации (не инцидент, п. 2)"][1]
     assert figure("размещён запрос (уточнение) автору (п. 13):") == summary["Размещён запрос (уточнение) автору"][1]
+    # the share of answers in time: one definition, named the same way, in the output and on «Сводка»
+    label = "Доля ответов в срок (п. 9, 17)"
+    line = next(line for line in result.stdout.splitlines() if label.lower() in line)
+    assert "от размещённых ответов (в срок и с нарушением срока)" in line and summary[label][7] in line
+    printed = float(line.rsplit(":", 1)[1].strip().rstrip(" %").replace(",", "."))
+    assert printed == pytest.approx(summary[label][2] * 100, abs=0.05)
+    assert summary[label][2] == pytest.approx(summary[label][1] / (summary[label][1] + figure_late(result.stdout)))
+
+
+def figure_late(stdout: str) -> int:
+    line = next(line for line in stdout.splitlines() if "с нарушением срока:" in line)
+    return int(line.split("с нарушением срока:")[1].strip())
 
 
 def test_quarter_by_dates(demo, tmp_path: Path) -> None:  # noqa: ANN001

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +30,8 @@ from tests.helpers.world import MSK, World, build_world
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=MSK)  # Monday noon: the moment the report is made
 NOV = (date(2026, 11, 1), date(2026, 11, 30))
 OCT = (date(2026, 10, 1), date(2026, 10, 31))
+#: November is not over at NOW (its last day is today): it is compared with the same days of October
+SAME_DAYS_OF_OCTOBER = (date(2026, 10, 1), date(2026, 10, 30))
 LINKS = {"vk": "https://vk.com/wall-777_{}", "ok": "https://ok.ru/group/777/topic/{}",
          "telegram": "https://t.me/korenovsk_chat/{}"}
 ANSWER = "Здравствуйте! Фонари на улице Красной починят сегодня до 18:00, бригада уже выехала."
@@ -401,7 +403,9 @@ def check_line(rows: dict[str, tuple], label: str, now: int, base_now: int, was:
     assert row[2] == (pytest.approx(now / base_now) if base_now else None), label
     assert row[4] == (pytest.approx(was / base_was) if base_was else None), label
     assert row[5] == now - was, label
-    assert row[6] == (pytest.approx((now - was) / was) if was else None), label
+    # the change of the share in percentage points, to the tenth the cell shows
+    assert row[6] == (pytest.approx(round((now / base_now - was / base_was) * 100, 1))
+                      if base_now and base_was else None), label
 
 
 @pytest.fixture
@@ -430,12 +434,14 @@ def test_summary_sheet_equals_what_the_test_did(built) -> None:  # noqa: ANN001,
     _, october, november, path, summary, seen = built
     wb = load_workbook(path)
     assert wb.sheetnames == SHEETS
-    cur, prev = figures(november), figures(october)
+    # 31 October (the boundary night's B1) is not among the same days of October as 1–30 November
+    cur, prev = figures(november), figures([s for s in october if s.detected.date() <= SAME_DAYS_OF_OCTOBER[1]])
     ws = wb["Сводка"]
     rows = summary_rows(ws)
-    assert rows["Показатель"][1:5] == ("ноябрь 2026 г.", "Доля", "октябрь 2026 г.", "Доля")
+    assert rows["Показатель"][1:7] == ("ноябрь 2026 г.", "Доля", "1–30 октября 2026 г.", "Доля", "Изменение",
+                                       "Изменение доли, п. п.")
     R, P = cur["received"], prev["received"]
-    assert (R, P) == (19, 5)
+    assert (R, P) == (19, 4)
     check_line(rows, "Поступило всего", R, R, P, P)
     check_line(rows, "Инцидент", cur["incident"], R, prev["incident"], P)
     check_line(rows, "Публикация в соцсетях", cur["publication"], R, prev["publication"], P)
@@ -449,7 +455,7 @@ def test_summary_sheet_equals_what_the_test_did(built) -> None:  # noqa: ANN001,
     check_line(rows, "Без ответа (п. 21)", cur["clause21"], R, prev["clause21"], P)
     check_line(rows, report.NOT_INCIDENT_LABEL, cur["not_incident"], R, prev["not_incident"], P)
     assert cur["clause21"] + cur["not_incident"] == cur["no_answer"]
-    assert (cur["clause21"], cur["not_incident"], prev["clause21"], prev["not_incident"]) == (3, 1, 1, 1)
+    assert (cur["clause21"], cur["not_incident"], prev["clause21"], prev["not_incident"]) == (3, 1, 1, 0)
     assert cur["met"] + cur["missed"] + cur["overdue"] + cur["running"] + cur["no_answer"] == R
     check_line(rows, "Ответ в течение 8 рабочих часов (п. 9)", cur["met_normal"], cur["clock_normal"],
                prev["met_normal"], prev["clock_normal"])
@@ -459,6 +465,10 @@ def test_summary_sheet_equals_what_the_test_did(built) -> None:  # noqa: ANN001,
                prev["met_high"], prev["clock_high"])
     check_line(rows, "Срок 4 рабочих часов нарушен (п. 17)", cur["missed_high"], cur["clock_high"],
                prev["missed_high"], prev["clock_high"])
+    # the share of answers in time: of the answers posted, the one definition the command line prints too
+    check_line(rows, report.IN_TIME_SHARE_LABEL, cur["met"], cur["met"] + cur["missed"], prev["met"],
+               prev["met"] + prev["missed"])
+    assert rows[report.IN_TIME_SHARE_LABEL][7] == report.IN_TIME_SHARE_BASE
     # the section of clause 21 lists exactly its four grounds, shares of the clause-21 closures
     grounds = section(ws, "Без ответа — по основаниям п. 21")
     assert [r[0] for r in grounds] == [report.NO_ANSWER_REASON_LABELS[r] for r in CLAUSE21_REASONS]
@@ -487,13 +497,9 @@ def test_summary_sheet_equals_what_the_test_did(built) -> None:  # noqa: ANN001,
     assert sorted(cur["waits"]) == [25, 60, 150, 300] and prev["waits"] == [30]
     total, average = rows["Всего по инцидентам с размещённым запросом"], rows[
         "В среднем на инцидент с размещённым запросом"]
-    assert total[1:6] == (timedelta(minutes=535), 535, timedelta(minutes=30), 30, 505)
-    assert average[1:6] == (timedelta(minutes=134), 134, timedelta(minutes=30), 30, 104)  # 535 / 4 = 133.75
-    for row in (total, average):
-        cell = ws.cell(row=next(i for i, r in enumerate(rows_of(ws), 1) if r[0] == row[0]), column=2)
-        # a number (a duration read back as timedelta, never a string) shown as «8 ч 55 мин»
-        assert cell.data_type != "s" and isinstance(cell.value, timedelta)
-        assert cell.number_format == report.DURATION_FORMAT
+    # every duration in one style, «8 ч 55 мин», with the minutes as a number beside it
+    assert total[1:6] == ("8 ч 55 мин", 535, "30 мин", 30, 505)
+    assert average[1:6] == ("2 ч 14 мин", 134, "30 мин", 30, 104)  # 535 / 4 = 133.75
     # time to answer: working minutes the test moved the clock by, detection → first publication
     minutes = sorted(cur["minutes"])
     assert minutes == [95, 95, 95, 95, 145, 155, 215, 225, 250, 280, 500]
@@ -529,20 +535,39 @@ def test_percent_cells_are_excel_percentages_and_the_sheet_prints_on_a4_landscap
         ws = wb[name]
         assert ws.freeze_panes == "A5", name
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9, name
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, name
+        assert ws.print_title_rows == "$4:$4", name  # the header row on every page
+        # one page wide at no less than 70 %, or a fixed scale of at least 70 % (see the print test)
+        fitted = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (fitted and ws.page_setup.fitToWidth == 1) or int(ws.page_setup.scale) >= 70, name
         assert ws.oddFooter.center.text == "Страница &P из &N", name
-        assert "Работа с сообщениями в социальных сетях — ноябрь 2026 г." in ws.oddHeader.left.text, name
+        title = "Работа с сообщениями в социальных сетях за ноябрь 2026 г. (по состоянию на 30 ноября)"
+        assert ws.oddHeader.left.text == title and ws[1][0].value == f"{name}: {title}", name
         assert "01.11.2026 — 30.11.2026" in ws.oddHeader.right.text, name
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A4:"), name
         assert ws.column_dimensions["A"].width >= 6, name
+    # a filter over each table of records; none on «Сводка», whose table is made of sections
+    assert wb["Сводка"].auto_filter.ref is None
+    for name in SHEETS[1:]:
+        assert wb[name].auto_filter.ref.startswith("A4:"), name
+    # the wide sheets print their first columns, the rest are for the screen
+    assert wb["Реестр"].print_area == f"'Реестр'!$A$1:$I${wb['Реестр'].max_row}"
+    assert wb["Просрочки"].print_area == f"'Просрочки'!$A$1:$J${wb['Просрочки'].max_row}"
     assert wb["Сводка"]._charts and wb["По темам и соцсетям"]._charts
 
 
 def test_units_sheet_counts_assignments_outcomes_returns_and_competence(built) -> None:  # noqa: ANN001
     w, _, november, path, _, _ = built
     names = {code: catalog.get_unit(unit_id).name for code, unit_id in w.units.items()}
-    header, body = table(load_workbook(path)["По исполнителям"])
-    by_unit = {row[0]: dict(zip(header, row, strict=True)) for row in body}
+    ws = load_workbook(path)["По исполнителям"]
+    # three tables one below the other, each with the units' names: counts, returns by reason, step times
+    starts = [i for i, r in enumerate(rows_of(ws), 1) if r[0] == "Отдел / учреждение"]
+    assert len(starts) == 3 and starts[0] == 4
+    by_unit: dict[str, dict] = {}
+    totals: dict[str, object] = {}
+    for start in starts:
+        header, body = table(ws, start)
+        header = [h for h in header if h is not None]
+        for row in body:
+            (totals if row[0] == "Итого" else by_unit.setdefault(row[0], {})).update(zip(header, row))
     reason_columns = {r.value: f"Возврат: {report.RETURN_REASON_SHORT[r]}" for r in ReturnReason}
     for code in ("zhkh", "blago", "vodokanal", "arhit"):
         mine = [s for s in november if code in s.assigned]
@@ -572,17 +597,28 @@ def test_units_sheet_counts_assignments_outcomes_returns_and_competence(built) -
     # the average publication step of the unit (clause 16): minutes from approval to posting, answers and
     # requests alike
     pubs = [m for s in november for unit, m in s.publications if unit == "zhkh"]
-    assert zhkh["Среднее время: Размещение ответов и запросов (п. 16)"] == timedelta(
-        minutes=round(statistics.fmean(pubs)))
+    hours, minutes = divmod(round(statistics.fmean(pubs)), 60)
+    assert zhkh["Среднее время: Размещение ответов и запросов (п. 16)"] == (
+        f"{hours} ч {minutes} мин" if hours else f"{minutes} мин")
     # clause 13: the requests of S12 (20), S17 (30) and S16 (20) in the first stage, S6's in the final stage
     # (Wed 11 11:35 → Thu 12 10:00: 325 + 60 = 385 working minutes): (20 + 30 + 20 + 385) / 4 = 113.75
-    assert zhkh["Среднее время: Запрос (уточнение) автору (п. 13)"] == timedelta(minutes=114)
+    assert zhkh["Среднее время: Запрос (уточнение) автору (п. 13)"] == "1 ч 54 мин"
     # clause 19: МКУ's contribution took 150 minutes in S18 and 30 in S5; ЖКХ's clock ran 150 minutes in
     # S18 until its appointment, and 60 in S5 (appointed 11:10, an hour after routing)
-    assert by_unit[names["blago"]]["Среднее время: Информация для сводного ответа (п. 19)"] == timedelta(minutes=90)
-    assert zhkh["Среднее время: Информация для сводного ответа (п. 19)"] == timedelta(minutes=105)
-    total = body[-1]
-    assert total[0] == "Итого" and total[1] == sum(len(s.assigned) for s in november)
+    assert by_unit[names["blago"]]["Среднее время: Информация для сводного ответа (п. 19)"] == "1 ч 30 мин"
+    assert zhkh["Среднее время: Информация для сводного ответа (п. 19)"] == "1 ч 45 мин"
+    # «Итого»: assignments, returns and steps are summed over the units; an incident several units worked on
+    # (S5's consolidated answer: three units; S18's: two) counts once, as on «Сводка»
+    assert totals["Поручений получено"] == sum(len(s.assigned) for s in november)
+    worked = [s for s in november if s.working]
+    assert totals["Работал над инцидентами"] == len(worked) < sum(len(s.working) for s in november)
+    assert totals["Ответ в срок"] == sum(s.outcome == "met" for s in worked) == 9
+    assert totals["Ответ с нарушением срока"] == sum(s.outcome == "missed" for s in worked)
+    assert totals["Ответа нет, срок истёк"] == sum(s.outcome == "overdue" for s in worked)
+    assert totals["Возвратов на доработку (п. 14)"] == sum(len(s.returns) for s in november)
+    assert totals["Нарушено сроков этапов"] == sum(v["Нарушено сроков этапов"] for v in by_unit.values())
+    notes = [r[0] for r in rows_of(ws) if isinstance(r[0], str) and r[0].startswith("В строке «Итого»")]
+    assert notes and "один раз" in notes[0]
 
 
 def test_stage_sheet_names_the_step_that_loses_most_time(built) -> None:  # noqa: ANN001
@@ -667,14 +703,37 @@ def test_late_sheet_lists_every_missed_clock_with_its_link_and_lateness(built) -
     w, _, november, path, _, _ = built
     ws = load_workbook(path)["Просрочки"]
     header, body = table(ws)
-    # whose step: the unit (its short name) for its own steps, revision and posting of its versions included;
-    # empty for the curator's steps and the answer clocks
+    # whose step, in every row: the unit (its short name) for its own steps, revision and posting of its versions
+    # included; «Куратор» for the curator's (routing, approval); «Все участники» for the answer itself (пп. 9, 17);
+    # the final answer (п. 18) is the executor's: the incident's units
     units = {code: catalog.get_unit(unit_id).short_name for code, unit_id in w.units.items()}
+    executors = {row[0]: row[header.index("Исполнители")] for row in body}
+
+    def whose(s: Story, clause: str, who: str) -> str:
+        if who == "kurator":
+            return "Куратор"
+        if who:
+            return units[who]
+        return executors[s.id] if clause == "п. 18" else "Все участники"
+
     got = Counter((row[0], row[header.index("Пункт")], row[header.index("Опоздание, рабочих мин")],
                    row[header.index("Чей шаг")]) for row in body)
-    expected = Counter((s.id, clause, minutes, units.get(who)) for s in november for clause, minutes, who in s.late)
+    expected = Counter((s.id, clause, minutes, whose(s, clause, who)) for s in november for clause, minutes, who in s.late)
     assert got == expected
-    links = [ws.cell(row=5 + i, column=3) for i in range(len(body))]
+    assert all(row[header.index("Чей шаг")] for row in body)
+    # an incident's rows follow one another in the order of their due moments
+    order = [(row[0], row[header.index("Срок")]) for row in body]
+    ids = [i for i, _ in order]
+    assert ids == sorted(ids, key=ids.index)  # one incident's rows together
+    for incident in set(ids):
+        dues = [due for i, due in order if i == incident]
+        assert dues == sorted(dues), incident
+    # S2: routing (п. 10, the curator's), approval (п. 14, the curator's), the revision of МКУ's version (п. 15)
+    s2 = next(s for s in november if s.n == 12)
+    assert [(row[header.index("Пункт")], row[header.index("Чей шаг")]) for row in body if row[0] == s2.id] == [
+        ("п. 10", "Куратор"), ("п. 14", "Куратор"), ("п. 15", units["blago"])]
+    column = header.index("Ссылка") + 1
+    links = [ws.cell(row=5 + i, column=column) for i in range(len(body))]
     assert len({c.value for c in links}) > 1
     for c in links:  # every row its own clickable link, in the link style
         assert c.hyperlink is not None and c.hyperlink.target == c.value and c.font.underline == "single"
@@ -702,17 +761,13 @@ def test_register_has_every_incident_of_the_month_with_local_timestamps(built) -
     assert by_id[b2.id]["Статус"] == "Не инцидент (п. 2)"
     assert by_id[b2.id]["Срок ответа (п. 9/17)"] == report.NOT_INCIDENT_LABEL
     # clause 13: how many requests were posted and how long the incident waited for its author
-    wait_column = header.index("Ожидание ответа автора, рабочее время") + 1
     for s in november:
         row = by_id[s.id]
         assert row["Запросов (уточнений) автору размещено"] == (s.requests or None), s.n
-        assert row["Ожидание ответа автора, рабочее время"] == (
-            timedelta(minutes=s.author_wait) if s.requests else None), s.n
-        if s.requests:
-            c = ws.cell(row=5 + [r[0] for r in body].index(s.id), column=wait_column)
-            assert c.data_type != "s" and isinstance(c.value, timedelta) and c.number_format == report.DURATION_FORMAT
+        # working minutes, a number like «До ответа, рабочих мин»
+        assert row["Ожидание ответа автора, рабочих мин"] == (s.author_wait if s.requests else None), s.n
     s12 = next(s for s in november if s.n == 22)
-    assert by_id[s12.id]["Ожидание ответа автора, рабочее время"] == timedelta(minutes=150)
+    assert by_id[s12.id]["Ожидание ответа автора, рабочих мин"] == 150
     assert by_id[s12.id]["До ответа, рабочих мин"] == 250  # the answer clock ran on while the author was awaited
     # the register's draft and approval columns are of the answer, not of the request posted before it:
     # S12's request went at 10:30 and was approved at 10:40; the draft at 14:50, approved at 15:00
@@ -731,6 +786,11 @@ def test_official_pages_weekly_rule_verification_and_moderation(built) -> None: 
     assert weeks == ["26.10 – 01.11", "02.11 – 08.11", "09.11 – 15.11", "16.11 – 22.11", "23.11 – 29.11",
                      "30.11 – 06.12 (идёт)"]
     pages = {row[0]: dict(zip(header, row, strict=True)) for row in body}
+    # the mark, moderation and the black list: a second table below, the pages named again
+    start = [i for i, r in enumerate(rows_of(ws), 1) if r[0] == "Страница"][1]
+    rules_header, rules = table(ws, start)
+    for row in rules:
+        pages[row[0]].update((h, v) for h, v in zip(rules_header, row, strict=True) if h is not None)
     admin = pages["Администрация Кореновского городского поселения"]
     head = pages["Глава Кореновска"]
     assert [admin[w] for w in weeks] == [1, 1, 0, 1, 1, 0]
@@ -740,28 +800,34 @@ def test_official_pages_weekly_rule_verification_and_moderation(built) -> None: 
     assert admin["Специальная отметка (пп. 11–13)"] == "Отметка присвоена (п. 11)"
     assert head["Специальная отметка (пп. 11–13)"] == "Заявка оператору ЕСИА (п. 12)"
     assert admin["Подписана на страницы главы (п. 15)"] == "да"
-    removed = ("Удалено: спам-рассылка", "Удалено: оскорбления", "Удалено: нарушение законодательства")
+    removed = ("Удалено: спам", "Удалено: оскорбления", "Удалено: нарушение закона")
     assert tuple(admin[k] for k in removed) == (2, 1, 0)
     assert (admin["В чёрный список за период"], admin["Чёрный список, всего (п. 14)"]) == (1, 2)
-    empty_week = ws.cell(row=5, column=4 + weeks.index("09.11 – 15.11") + 1)
+    empty_week = ws.cell(row=5, column=header.index("09.11 – 15.11") + 1)
     assert empty_week.value == 0 and empty_week.fill.fgColor.rgb.endswith("F8CBAD")
-    unjudged = ws.cell(row=5, column=4 + len(weeks))
+    unjudged = ws.cell(row=5, column=header.index(weeks[-1]) + 1)
     assert unjudged.value == 0 and not unjudged.fill.fgColor.rgb.endswith("F8CBAD")
 
 
 def test_previous_period_column_equals_the_report_of_that_period(month) -> None:  # noqa: ANN001
-    november = report.collect(*NOV, NOW)
-    october = report.collect(*OCT, NOW)
-    assert november.previous == october.current
+    after = datetime(2026, 12, 1, 10, 0, tzinfo=MSK)  # November is over: compared with the whole of October
+    november = report.collect(*NOV, after)
+    october = report.collect(*OCT, after)
+    assert november.as_of is None and november.previous == october.current
     assert october.current.received == 5
     # October's figures of the comparison came from the clocks the workflow stored; without them they are
     # computed from the publications alone (``_outcomes``) — the same figures: a posted request answers
     # nothing (O6's answer clock runs to its answer, 130 minutes), exactly as the clocks judge it
     StoredClocks.delete().execute()
-    assert report.collect(*NOV, NOW).previous == october.current
+    assert report.collect(*NOV, after).previous == october.current
     assert october.current.answer_minutes == (95, 130, 530)
     assert (october.current.requested, october.current.author_replied, october.current.author_wait_minutes) == (
         1, 1, (30,))
+    # at noon of 30 November the month is running: compared with 1–30 October, the report of those days
+    running = report.collect(*NOV, NOW)
+    same_days = report.collect(*SAME_DAYS_OF_OCTOBER, NOW).current
+    assert running.as_of == date(2026, 11, 30)
+    assert running.previous == replace(same_days, label="1–30 октября 2026 г.") and same_days.received == 4
 
 
 def test_no_file_is_left_when_writing_fails_and_bad_periods_are_refused(month, tmp_path: Path,
@@ -826,4 +892,6 @@ def test_period_labels_and_previous_periods() -> None:
     assert report.month_period("2026-02") == (date(2026, 2, 1), date(2026, 2, 28))
     assert [report.short_duration(m) for m in (0, 45, 60, 205, None)] == ["0 мин", "45 мин", "1 ч", "3 ч 25 мин", "—"]
     assert report.needs_text_guard("=1") and report.needs_text_guard("\tx") and not report.needs_text_guard("Текст")
-    assert report.clean_text("a\x00b\x1fc\td") == "abc\td"
+    # a control character is a space between words, as in every file the program writes; never glued words
+    assert report.clean_text("a\x00b\x1fc\td") == "a b c\td"
+    assert report.clean_text("Упр\x01символы\nвторая строка", line_breaks=False) == "Упр символы вторая строка"

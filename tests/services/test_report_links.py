@@ -40,11 +40,13 @@ def test_every_link_of_every_sheet_is_on_its_sheet_in_its_cell_with_its_target(m
     for i, row in enumerate(body):
         expected["Просрочки"][f"{column}{5 + i}"] = link_of[row[header.index("№")]]
     assert len(expected["Просрочки"]) == sum(len(s.late) for s in november) > 10
-    # «Официальные страницы»: every page links its address, in the column «Адрес»
-    header, body = table(wb["Официальные страницы"])
+    # «Официальные страницы»: every page links its address, in the column «Адрес» of the second table
+    ws = wb["Официальные страницы"]
+    start = [c.row for c in ws["A"] if c.value == "Страница"][1]
+    header, body = table(ws, start)
     column = get_column_letter(header.index("Адрес") + 1)
     for i, row in enumerate(body):
-        expected["Официальные страницы"][f"{column}{5 + i}"] = PAGES[row[header.index("Страница")]]
+        expected["Официальные страницы"][f"{column}{start + 1 + i}"] = PAGES[row[header.index("Страница")]]
     assert len(expected["Официальные страницы"]) == 2
     assert links_of(path) == expected  # and no other sheet has a link at all
     for name, cells in expected.items():  # each link shows its own address, in the link style

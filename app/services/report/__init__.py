@@ -17,16 +17,15 @@ from app.models.enums import NO_ANSWER_REASON_LABELS
 from app.services.report import builder, figures
 from app.services.report.builder import ReportSummary, build_monthly_report, write_workbook
 from app.services.report.data import (
-    FINAL_ROWS, NOT_INCIDENT_LABEL, REGISTER_COLUMNS, RETURN_REASON_SHORT, STAGES, GroupRow, LateRow, PageRow,
-    PeriodFigures, ReportData, StageRow, UnitRow, short_duration,
+    FINAL_ROWS, IN_TIME_SHARE_BASE, IN_TIME_SHARE_LABEL, NOT_INCIDENT_LABEL, REGISTER_COLUMNS, RETURN_REASON_SHORT,
+    STAGES, GroupRow, LateRow, PageRow, PeriodFigures, ReportData, StageRow, UnitRow, short_duration,
 )
 from app.services.report.figures import collect
 from app.services.report.periods import month_period, period_label, previous_period
 from app.services.report.sheets.cells import clean_text, needs_text_guard
-from app.services.report.styles import DURATION_FORMAT
 
 __all__ = [
-    "DURATION_FORMAT", "FINAL_ROWS", "GroupRow", "LateRow", "NOT_INCIDENT_LABEL", "NO_ANSWER_REASON_LABELS",
+    "FINAL_ROWS", "GroupRow", "IN_TIME_SHARE_BASE", "IN_TIME_SHARE_LABEL", "LateRow", "NOT_INCIDENT_LABEL", "NO_ANSWER_REASON_LABELS",
     "PageRow", "PeriodFigures", "REGISTER_COLUMNS", "RETURN_REASON_SHORT", "ReportData", "ReportSummary", "STAGES",
     "StageRow", "UnitRow", "build_monthly_report", "builder", "clean_text", "collect", "figures", "month_period",
     "needs_text_guard", "period_label", "previous_period", "short_duration", "write_workbook",

@@ -19,6 +19,7 @@ from app.services.deadlines import ClockState
 from app.services.errors import ValidationError
 from app.services.report.data import Progress, ReportData, tell
 from app.services.report.figures import collect
+from app.services.report.properties import describe, save
 from app.services.report.sheets import SHEETS
 
 
@@ -27,14 +28,14 @@ class ReportSummary:
     """What :func:`build_monthly_report` wrote, for the command line and the GUI."""
 
     path: Path
-    period_label: str
+    period_label: str                  # as a sentence names it: «ноябрь 2026 г.», «период с … по …»
     received: int
     in_time: int
     late: int
     overdue: int
     no_answer: int                     # closed without an answer on the grounds of clause 21
     still_open: int
-    in_time_share: float | None
+    in_time_share: float | None        # :data:`.data.IN_TIME_SHARE_LABEL`, of the posted answers
     median_minutes: float | None
     register_rows: int
     late_rows: int
@@ -47,11 +48,12 @@ class ReportSummary:
 def write_workbook(data: ReportData, path: Path, progress: Progress | None = None) -> None:
     """Lay out every sheet of the report on a write-only (streaming) workbook and save it to ``path``."""
     wb = Workbook(write_only=True)
+    describe(wb, data)
     for stage, percent, write in SHEETS:
         tell(progress, percent, stage)
         write(wb, data)
     tell(progress, 97, "Сохранение файла")
-    wb.save(path)
+    save(wb, path)
 
 
 def _umask() -> int:
@@ -92,10 +94,9 @@ def build_monthly_report(period_start: date, period_end: date, path: Path, *, pr
         raise
     tell(progress, 100, "Готово")
     cur = data.current
-    decided = cur.in_time + cur.late
-    return ReportSummary(path, data.period_label, cur.received, cur.in_time, cur.late,
+    return ReportSummary(path, data.period_words, cur.received, cur.in_time, cur.late,
                          cur.answer_count(ClockState.OVERDUE), cur.clause21_total, cur.still_open,
-                         cur.in_time / decided if decided else None, cur.median_minutes, len(data.register),
+                         cur.in_time_share, cur.median_minutes, len(data.register),
                          len(data.late), time_module.perf_counter() - started,
                          {**data.timings, "write": time_module.perf_counter() - writing}, cur.not_incident,
                          cur.requested)

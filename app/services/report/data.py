@@ -15,11 +15,17 @@ from app.models.enums import (
     VerificationState,
 )
 from app.services.deadlines import ClockState
+from app.services.report.periods import as_of_words, period_phrase
 
 Progress = Callable[[int, str], None]
 
 REPORT_TITLE = "Работа с сообщениями в социальных сетях"
 MAX_TEXT_IN_REGISTER = 500
+TEXT_CUT = "…"                         # ends a message the register shows only the beginning of
+
+#: the share of answers posted in time, one definition for the command line, the dialog and «Сводка»
+IN_TIME_SHARE_LABEL = "Доля ответов в срок (п. 9, 17)"
+IN_TIME_SHARE_BASE = "размещённых ответов (в срок и с нарушением срока)"
 
 VERIFICATION_LABELS = {
     VerificationState.NONE: "Отметки нет",
@@ -39,6 +45,7 @@ PAGE_OWNER_LABELS = {PageOwner.ADMINISTRATION: "Администрация", Pag
 #: counts in the row of its code and clause: the clause-13 request and the final draft of the
 #: final-answer stage (clause 18) have rows of their own; approval, revision and publication
 #: (clauses 14–16) are the same steps for drafts, answers and clarification requests alike.
+CURATOR, EXECUTOR, EVERYONE = "Куратор", "Исполнитель", "Все участники"
 STAGES: tuple[tuple[str, str, str, str], ...] = (
     ("routing", "п. 10", "Направление исполнителю", "Куратор"),
     ("competence_notice", "п. 11", "Сообщение о некомпетентности", "Исполнитель"),
@@ -136,6 +143,16 @@ class PeriodFigures:
     @property
     def late(self) -> int:
         return self.answer_count(ClockState.MISSED)
+
+    @property
+    def answered(self) -> int:
+        """Incidents whose answer was posted, in time or late: the base of :attr:`in_time_share`."""
+        return self.in_time + self.late
+
+    @property
+    def in_time_share(self) -> float | None:
+        """:data:`IN_TIME_SHARE_LABEL`: of the posted answers, the share posted in time."""
+        return self.in_time / self.answered if self.answered else None
 
     @property
     def no_answer_total(self) -> int:
@@ -246,7 +263,7 @@ class LateRow:
     clock_title: str
     clause: str
     code: str
-    subject: str
+    whose: str                         # whose step: a unit, «Куратор» or «Все участники»
     due: datetime                      # local, naive
     ended: datetime | None
     state: str
@@ -273,33 +290,33 @@ class PageRow:
     blacklist_size: int
 
 
-#: the columns of the register, in order (a row is a tuple in this order)
+#: the columns of the register, in order (a row is a tuple in this order): first the ones that
+#: print (up to the message's text), then the ones for the screen
 REGISTER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("id", "№"),
     ("detected", "Выявлен"),
+    ("status", "Статус"),
+    ("priority", "Важность"),
+    ("network", "Соцсеть"),
+    ("topic", "Тема"),
+    ("units", "Исполнители"),
+    ("answer_state", "Срок ответа (п. 9/17)"),
+    ("text", "Текст сообщения"),
+    ("author", "Автор"),
+    ("kind", "Вид"),
+    ("topic_group", "Группа тем"),
+    ("location", "Локация"),
     ("routed", "Направлен исполнителю"),
     ("submitted", "Первый проект на согласовании"),
     ("approved", "Согласован"),
     ("published", "Ответ размещён"),
     ("closed", "Закрыт"),
-    ("status", "Статус"),
-    ("kind", "Вид"),
-    ("priority", "Важность"),
-    ("network", "Соцсеть"),
-    ("author", "Автор"),
-    ("topic_group", "Группа тем"),
-    ("topic", "Тема"),
-    ("location", "Локация"),
-    ("units", "Исполнители"),
-    ("answer_state", "Срок ответа (п. 9/17)"),
     ("answer_minutes", "До ответа, рабочих мин"),
     ("requests", "Запросов (уточнений) автору размещено"),
-    ("author_wait", "Ожидание ответа автора, рабочее время"),
+    ("author_wait", "Ожидание ответа автора, рабочих мин"),
     ("link", "Ссылка"),
-    ("text", "Текст сообщения"),
 )
-REGISTER_DATETIMES = frozenset(range(1, 7))     # indexes of the datetime columns
-REGISTER_WAIT = 19                              # index of the author-wait column (a duration)
+REGISTER_PRINTED = 9                    # the columns «№» … «Текст сообщения» go on paper
 
 
 @dataclass
@@ -323,10 +340,19 @@ class ReportData:
     weeks_judged: list[bool]           # the week had ended when the report was made
     pages: list[PageRow]
     timings: dict[str, float] = field(default_factory=dict)
+    as_of: date | None = None          # the period is running: its figures are of the days up to this one
+    unit_total: UnitRow | None = None  # «Итого» of «По исполнителям»: an incident counts once
+
+    @property
+    def period_words(self) -> str:
+        """«ноябрь 2026 г.», «декабрь 2026 г. (по состоянию на 5 декабря)», «период с 01.11.2026 по 15.11.2026»."""
+        words = period_phrase(self.period_start, self.period_end)
+        return f"{words} ({as_of_words(self.as_of)})" if self.as_of else words
 
     @property
     def title(self) -> str:
-        return f"{REPORT_TITLE} — {self.period_label}"
+        """«Работа с сообщениями в социальных сетях за ноябрь 2026 г.»: the report's name with its period."""
+        return f"{REPORT_TITLE} за {self.period_words}"
 
 
 def short_duration(minutes: float | None) -> str:
@@ -354,6 +380,15 @@ def local(value: datetime | None, tz: Any) -> datetime | None:
     if value is None:
         return None
     return value.astimezone(tz).replace(tzinfo=None)
+
+
+def zone_words(tz: Any) -> str:
+    """The report's time in words: «московское время», or the zone and its offset for another zone."""
+    key = getattr(tz, "key", "") or str(tz)
+    if key in ("Europe/Moscow", "W-SU"):
+        return "московское время"
+    offset = datetime.now(tz).strftime("%z")
+    return f"время {key} (UTC{offset[:3]}:{offset[3:]})" if offset else f"время {key}"
 
 
 def report_zone(d: ReportData) -> Any:

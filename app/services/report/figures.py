@@ -34,11 +34,11 @@ from app.services.deadlines import (
     STATE_LABELS, AuthorWait, ClockState, author_wait_total, author_waits_for_many, raw_rows,
 )
 from app.services.report.data import (
-    MAX_TEXT_IN_REGISTER, NETWORK_ORDER, NOT_INCIDENT_LABEL, NOT_INCIDENT_STATUS, OUTCOME_CODES, PAGE_OWNER_LABELS,
-    STAGES, VERIFICATION_LABELS, GroupRow, LateRow, PageRow, PeriodFigures, Progress, ReportData, StageRow, UnitRow,
-    local, tell,
+    MAX_TEXT_IN_REGISTER, TEXT_CUT, NETWORK_ORDER, NOT_INCIDENT_LABEL, NOT_INCIDENT_STATUS, OUTCOME_CODES, PAGE_OWNER_LABELS,
+    STAGES, VERIFICATION_LABELS, CURATOR, EVERYONE, EXECUTOR, GroupRow, LateRow, PageRow, PeriodFigures, Progress,
+    ReportData, StageRow, UnitRow, local, tell,
 )
-from app.services.report.periods import bounds, check_period, period_label, previous_period
+from app.services.report.periods import bounds, check_period, comparison_period, is_running, period_label, span_label
 from app.services.worktime import WorkCalendar
 
 
@@ -65,7 +65,8 @@ _I_ID, _I_DETECTED, _I_ROUTED, _I_CLOSED, _I_STATUS, _I_KIND, _I_PRIORITY, _I_NE
 def _incident_rows(first: datetime, after: datetime, with_text: bool) -> list[tuple[Any, ...]]:
     from peewee import fn
 
-    text = fn.SUBSTR(Incident.text, 1, MAX_TEXT_IN_REGISTER) if with_text else Incident.id
+    # one character more than the register shows: enough to know that the text was cut
+    text = fn.SUBSTR(Incident.text, 1, MAX_TEXT_IN_REGISTER + 1) if with_text else Incident.id
     query = (Incident.select(Incident.id, Incident.detected_at, Incident.routed_at, Incident.closed_at,
                              Incident.status, Incident.kind, Incident.priority, Incident.network, Incident.author,
                              Incident.link, text, Incident.topic_group, Incident.topic, Incident.location,
@@ -157,8 +158,8 @@ def _wait_minutes(waits: Iterable[AuthorWait]) -> int:
     return _minutes(author_wait_total(waits))
 
 
-def _figures(start: date, end: date, rows: list[tuple[Any, ...]], outcomes: dict[int, clock_store.Outcome],
-             waits: dict[int, list[AuthorWait]]) -> PeriodFigures:
+def _figures(start: date, end: date, label: str, rows: list[tuple[Any, ...]],
+             outcomes: dict[int, clock_store.Outcome], waits: dict[int, list[AuthorWait]]) -> PeriodFigures:
     by_kind = Counter({k.value: 0 for k in IncidentKind})
     by_priority = Counter({p.value: 0 for p in Priority})
     answer_states: dict[str, dict[str, int]] = {
@@ -201,7 +202,7 @@ def _figures(start: date, end: date, rows: list[tuple[Any, ...]], outcomes: dict
             waiting += 1
         wait_minutes.append(_wait_minutes(incident_waits))
     wait_minutes.sort()
-    return PeriodFigures(start, end, period_label(start, end), len(rows), dict(by_kind), dict(by_priority),
+    return PeriodFigures(start, end, label, len(rows), dict(by_kind), dict(by_priority),
                          answer_states, dict(no_answer), still_open, interim, final_states, tuple(minutes),
                          len(wait_minutes), replied, waiting, tuple(wait_minutes))
 
@@ -224,6 +225,8 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     cal = current_calendar()
     tz = cal.tz
     first, after = bounds(period_start, period_end, cal)
+    today = now.astimezone(tz).date()
+    as_of = today if is_running(period_start, period_end, today) else None
     tell(progress, 2, "Отбор инцидентов периода")
     rows = _incident_rows(first, after, with_text=True)
     ids = [r[_I_ID] for r in rows]
@@ -235,9 +238,12 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     clocks = clock_store.rows_of(ids, now, progress=clock_progress)
     watch.mark("clocks")
     waits = _author_waits((Incident.detected_at >= first) & (Incident.detected_at < after), now)
-    current = _figures(period_start, period_end, rows, {i: clock_store.outcome(c) for i, c in clocks.items()}, waits)
+    # a running period's column names the days it has had so far, and so does the one it is compared with
+    current = _figures(period_start, period_end,
+                       span_label(period_start, as_of) if as_of else period_label(period_start, period_end), rows,
+                       {i: clock_store.outcome(c) for i, c in clocks.items()}, waits)
 
-    prev_start, prev_end = previous_period(period_start, period_end)
+    prev_start, prev_end = comparison_period(period_start, period_end, today)
     tell(progress, 52, "Предыдущий период для сравнения")
     p_first, p_after = bounds(prev_start, prev_end, cal)
     prev_rows = _incident_rows(p_first, p_after, with_text=False)
@@ -245,7 +251,8 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     outcomes = clock_store.stored_outcomes((Incident.detected_at >= p_first) & (Incident.detected_at < p_after))
     outcomes.update(_outcomes([r for r in prev_rows if r[_I_ID] not in outcomes], p_first, p_after, now, cal))
     prev_waits = _author_waits((Incident.detected_at >= p_first) & (Incident.detected_at < p_after), now)
-    previous = _figures(prev_start, prev_end, prev_rows, outcomes, prev_waits)
+    previous = _figures(prev_start, prev_end, span_label(prev_start, prev_end) if as_of else
+                        period_label(prev_start, prev_end), prev_rows, outcomes, prev_waits)
     del prev_rows, outcomes
     watch.mark("previous")
 
@@ -310,7 +317,7 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     short_names = dict(Unit.select(Unit.id, Unit.short_name).tuples())
     watch.mark("history")
 
-    unit_rows = _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return_count,
+    unit_rows, unit_total = _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return_count,
                            returns_by_unit, units, short_names, spent_minutes)
     stages = _stage_rows(clocks, spent_minutes)
     topics, networks = _topic_rows(rows, clocks)
@@ -329,11 +336,13 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     watch.mark("pages")
     return ReportData(period_start, period_end, period_label(period_start, period_end), now,
                       getattr(tz, "key", str(tz)), current, previous, unit_rows, stages, topics, networks, late,
-                      register, weeks, judged, pages, watch.marks)
+                      register, weeks, judged, pages, watch.marks, as_of=as_of, unit_total=unit_total)
 
 
 def _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return_count,  # noqa: ANN001, PLR0913
-               returns_by_unit, units, short_names, measure) -> list[UnitRow]:  # noqa: ANN001
+               returns_by_unit, units, short_names, measure) -> tuple[list[UnitRow], UnitRow]:  # noqa: ANN001
+    """A row per unit, and the total in which an incident several units worked on (a consolidated
+    answer, clause 19) counts once: its outcome is one, however many units it was assigned to."""
     received: Counter[int] = Counter()
     executed: Counter[int] = Counter()
     outcome: dict[int, Counter[str]] = defaultdict(Counter)
@@ -341,6 +350,8 @@ def _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return
     missed_steps: Counter[int] = Counter()
     spent: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     not_working = (AssignmentState.NOT_COMPETENT, AssignmentState.CANCELLED)
+    worked_on = 0
+    total_outcome: Counter[str] = Counter()
     for row in rows:
         inc_id = row[_I_ID]
         items = assignments.get(inc_id, ())
@@ -359,6 +370,10 @@ def _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return
             executed[unit_id] += 1
             if answer is not None:
                 outcome[unit_id][answer[STATE]] += 1
+        if working_units:
+            worked_on += 1
+            if answer is not None:
+                total_outcome[answer[STATE]] += 1
         for c in incident_clocks:
             code = c[CODE]
             if code in OUTCOME_CODES or c[OPTIONAL]:
@@ -388,7 +403,12 @@ def _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return
             competence[unit_id], missed_steps[unit_id],
             {code: statistics.fmean(values) for code, values in steps.items() if values},
             {code: len(values) for code, values in steps.items()}))
-    return result
+    reasons = {r.value: sum(u.returns_by_reason[r.value] for u in result) for r in ReturnReason}
+    total = UnitRow(0, "Итого", sum(received.values()), worked_on, total_outcome[ClockState.MET],
+                    total_outcome[ClockState.MISSED], total_outcome[ClockState.OVERDUE],
+                    sum(u.returns for u in result), reasons, sum(competence.values()), sum(missed_steps.values()),
+                    {}, {})
+    return result, total
 
 
 def _stage_rows(clocks: dict[int, list[ClockRow]], measure: Callable[[ClockRow], int | None]) -> list[StageRow]:
@@ -462,25 +482,41 @@ def _topic_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[ClockRow]]
 def _late_rows(rows: list[tuple[Any, ...]], clocks: dict[int, list[ClockRow]], unit_names: dict[int, str],
                decision_unit: dict[tuple[int, int], int | None], short_names: dict[int, str], tz: Any
                ) -> list[LateRow]:
+    """Every missed or overdue clock; an incident's rows follow one another in the order of their due moments."""
     result = []
     for row in rows:
         inc_id = row[_I_ID]
-        for c in clocks.get(inc_id, ()):
-            if c[OPTIONAL] or c[STATE] not in _LATE_STATES:
-                continue
-            subject = c[SUBJECT]
-            if not subject and c[CODE] in ("revision", "publication"):
-                # a version's revision and posting are the steps of the unit that wrote it
-                unit_id = decision_unit.get((inc_id, c[STARTED]))
-                subject = short_names.get(unit_id, "") if unit_id is not None else ""
+        late = [c for c in clocks.get(inc_id, ()) if not c[OPTIONAL] and c[STATE] in _LATE_STATES]
+        for c in sorted(late, key=lambda c: (c[DUE], c[ENDED] is None, c[ENDED] or 0)):
             result.append(LateRow(
                 inc_id, local(row[_I_DETECTED], tz), row[_I_LINK],
                 NETWORK_LABELS.get(row[_I_NETWORK], row[_I_NETWORK]),
                 PRIORITY_LABELS.get(row[_I_PRIORITY], row[_I_PRIORITY]),
                 _status_label(row[_I_STATUS], row[_I_REASON], STATUS_LABELS),
-                unit_names.get(inc_id, ""), c[TITLE], c[CLAUSE], c[CODE], subject, local(moment(c[DUE]), tz),
-                local(moment(c[ENDED]), tz), STATE_LABELS[c[STATE]], _lateness(c)))
+                unit_names.get(inc_id, ""), c[TITLE], c[CLAUSE], c[CODE],
+                _whose(c, unit_names.get(inc_id, ""), decision_unit.get((inc_id, c[STARTED])), short_names),
+                local(moment(c[DUE]), tz), local(moment(c[ENDED]), tz), STATE_LABELS[c[STATE]], _lateness(c)))
     return result
+
+
+#: who acts on each clock of the regulation (the last column of :data:`STAGES`)
+_WHO = {(code, clause): who for code, clause, _, who in STAGES}
+
+
+def _whose(c: ClockRow, incident_units: str, version_unit: int | None, short_names: dict[int, str]) -> str:
+    """Whose step the clock is, as «Просрочки» names it: the curator's steps (routing, re-routing,
+    approval) are «Куратор», whatever unit they concern; an executor's step is its unit's (the
+    revision and posting of a version, of the unit that wrote it); the answer itself is everyone's."""
+    who = _WHO.get((c[CODE], c[CLAUSE]), "")
+    if who == CURATOR:
+        return CURATOR
+    if who == EVERYONE:
+        return EVERYONE
+    if c[SUBJECT]:
+        return c[SUBJECT]
+    if version_unit is not None and c[CODE] in ("revision", "publication"):
+        return short_names.get(version_unit, "") or incident_units or EXECUTOR
+    return incident_units or EXECUTOR
 
 
 def _status_label(status: str, reason: str | None, labels: dict[str, str]) -> str:
@@ -517,25 +553,34 @@ def _register_rows(rows, clocks, unit_names, first_submission, first_approval, w
         published = moment(answer[ENDED]) if answer is not None else None
         minutes = spent_minutes(answer) if answer is not None else None
         incident_waits = waits.get(inc_id)
-        result.append((
-            inc_id, local(row[_I_DETECTED], tz), local(row[_I_ROUTED], tz),
-            local(first_submission.get(inc_id), tz), local(first_approval.get(inc_id), tz), local(published, tz),
-            local(row[_I_CLOSED], tz),
-            _status_label(row[_I_STATUS], row[_I_REASON], status_labels), kind_labels.get(row[_I_KIND], row[_I_KIND]),
+        result.append((  # in the order of REGISTER_COLUMNS
+            inc_id, local(row[_I_DETECTED], tz),
+            _status_label(row[_I_STATUS], row[_I_REASON], status_labels),
             priority_labels.get(row[_I_PRIORITY], row[_I_PRIORITY]),
             network_labels.get(row[_I_NETWORK], row[_I_NETWORK]),
-            row[_I_AUTHOR], groups.get(row[_I_GROUP]) if row[_I_GROUP] else None,
             topics.get(row[_I_TOPIC]) if row[_I_TOPIC] else None,
-            locations.get(row[_I_LOCATION]) if row[_I_LOCATION] else None,
             unit_names.get(inc_id) or None,
             state_labels.get(answer[STATE]) if answer is not None
             else _closure_label(row[_I_REASON]) if row[_I_REASON] else None,
+            _shown_text(row[_I_TEXT]),
+            row[_I_AUTHOR], kind_labels.get(row[_I_KIND], row[_I_KIND]),
+            groups.get(row[_I_GROUP]) if row[_I_GROUP] else None,
+            locations.get(row[_I_LOCATION]) if row[_I_LOCATION] else None,
+            local(row[_I_ROUTED], tz), local(first_submission.get(inc_id), tz),
+            local(first_approval.get(inc_id), tz), local(published, tz), local(row[_I_CLOSED], tz),
             minutes,
             len(incident_waits) if incident_waits else None,
-            timedelta(minutes=_wait_minutes(incident_waits)) if incident_waits else None,
-            row[_I_LINK], row[_I_TEXT],
+            _wait_minutes(incident_waits) if incident_waits else None,
+            row[_I_LINK],
         ))
     return result
+
+
+def _shown_text(text: str | None) -> str | None:
+    """The message as the register shows it: its first characters, and «…» where it goes on."""
+    if text is None or len(text) <= MAX_TEXT_IN_REGISTER:
+        return text
+    return text[:MAX_TEXT_IN_REGISTER] + TEXT_CUT
 
 
 def _weeks(start: date, end: date) -> list[tuple[date, date]]:

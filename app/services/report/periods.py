@@ -2,6 +2,10 @@
 
 No database and no Excel here: the command line, the dialog and :mod:`.figures` all name and
 check a period the same way.
+
+A period that is not over when the report is made (its last day is today or later) is
+«running»: it is named «по состоянию на 5 декабря» and compared with the same days of the
+period before it (1–5 November for December), not with the whole of it.
 """
 from __future__ import annotations
 
@@ -39,6 +43,53 @@ def period_label(start: date, end: date) -> str:
     if start == end:
         return f"{start:%d.%m.%Y}"
     return f"{start:%d.%m.%Y} — {end:%d.%m.%Y}"
+
+
+def _day_month(d: date) -> str:
+    return format_date(d, "d MMMM", locale="ru")
+
+
+def span_label(start: date, end: date) -> str:
+    """Like :func:`period_label`, but days within one month read «1–5 декабря 2026 г.»."""
+    if _whole_months(start, end) is not None or (start.year, start.month) != (end.year, end.month):
+        return period_label(start, end)
+    if start == end:
+        return f"{_day_month(start)} {start.year} г."
+    return f"{start.day}–{_day_month(end)} {end.year} г."
+
+
+def period_phrase(start: date, end: date) -> str:
+    """What follows «за» in a title: «ноябрь 2026 г.», «IV квартал 2026 г.», «период с 01.11.2026 по 15.11.2026»."""
+    label = period_label(start, end)
+    if start != end and label == f"{start:%d.%m.%Y} — {end:%d.%m.%Y}":
+        return f"период с {start:%d.%m.%Y} по {end:%d.%m.%Y}"
+    return label
+
+
+def as_of_words(day: date) -> str:
+    """«по состоянию на 5 декабря»: the last day a running period's figures cover."""
+    return f"по состоянию на {_day_month(day)}"
+
+
+def is_running(start: date, end: date, today: date) -> bool:
+    """The period is not over on ``today``: it has begun and its last day is today or later."""
+    return start <= today <= end
+
+
+def comparison_period(start: date, end: date, today: date) -> tuple[date, date]:
+    """The period the report compares with: the period before, or, for a running period, the same
+    days of it (1–5 November for December on 5 December; a shorter month ends at its last day)."""
+    prev_start, prev_end = previous_period(start, end)
+    if not is_running(start, end, today):
+        return prev_start, prev_end
+    months = _whole_months(start, end)
+    if months is not None:
+        index = (today.year - start.year) * 12 + today.month - start.month  # months into the period
+        shifted = prev_start.year * 12 + prev_start.month - 1 + index
+        year, month = divmod(shifted, 12)
+        last_day = month_end(date(year, month + 1, 1)).day
+        return prev_start, min(prev_end, date(year, month + 1, min(today.day, last_day)))
+    return prev_start, min(prev_end, prev_start + (today - start))
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:

@@ -18,10 +18,13 @@ NOTE_FONT = Font(italic=True, color="595959")
 LINK_FONT = Font(color="0563C1", underline="single")
 
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
-RIGHT = Alignment(horizontal="right")
+TOP = Alignment(vertical="top")
+RIGHT = Alignment(horizontal="right", vertical="top")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
+# «[$-419]» marks a format as Russian: a decimal comma wherever the file is opened
 LOCAL_DT_FORMAT = "DD.MM.YYYY HH:MM"
-PERCENT_FORMAT = "0.0%"
-DURATION_FORMAT = '[h]" ч "mm" мин"'
+PERCENT_FORMAT = "[$-419]0.0%"
 COUNT_CHANGE_FORMAT = "+0;-0;0"
+POINTS_CHANGE_FORMAT = '[$-419]+0.0" п. п.";-0.0" п. п.";0.0" п. п."'
+

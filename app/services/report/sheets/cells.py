@@ -7,7 +7,8 @@ Text that came from social networks or from users (authors, messages, links, com
 always written as an inline string, never as a formula: openpyxl would turn a value that
 begins with «=» into a formula, so such values are written as cells whose type is forced to
 text and which carry the «quote prefix» attribute (Excel's and LibreOffice's own marker for
-«this is text even if it looks like a formula»); characters XML cannot store are removed.
+«this is text even if it looks like a formula»). Control characters become a space, as in every
+file the program writes (:func:`app.services.cell_text.clean`).
 """
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from app.services.report.styles import BOLD, BORDER, HEADER_ALIGN, HEADER_FILL, LINK_FONT, LOCAL_DT_FORMAT
+from app.services.cell_text import clean
+from app.services.report.styles import BOLD, BORDER, HEADER_ALIGN, HEADER_FILL, LINK_FONT, LOCAL_DT_FORMAT, TOP
 
 MAX_CELL_TEXT = 32_767
 MAX_LINKS = 65_000  # Excel keeps at most 65 530 hyperlinks a sheet; the rest stay plain text
@@ -27,11 +29,12 @@ MAX_LINKS = 65_000  # Excel keeps at most 65 530 hyperlinks a sheet; the rest st
 _UNSAFE_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def clean_text(value: str | None) -> str:
-    """Drop what XML cannot store (control characters but tab and line breaks), cut to Excel's cell limit."""
+def clean_text(value: str | None, *, line_breaks: bool = True) -> str:
+    """Text as a cell may hold it: control characters replaced by a space (line breaks kept only with
+    ``line_breaks``), cut to Excel's limit of a cell."""
     if not value:
         return ""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_CELL_TEXT]
+    return clean(str(value), line_breaks=line_breaks)[:MAX_CELL_TEXT]
 
 
 def needs_text_guard(value: str) -> bool:
@@ -69,11 +72,15 @@ class Cells:
             c.alignment = align
         if border:
             c.border = BORDER
+            if align is None:
+                c.alignment = TOP  # a table's cells start at the top of a row made tall by wrapped text
         return c
 
-    def text(self, value: str | None, **style: Any) -> Any:
-        """Untrusted text: always a string cell, never a formula (an empty one is no cell at all)."""
-        value = clean_text(value)
+    def text(self, value: str | None, *, line_breaks: bool = True, **style: Any) -> Any:
+        """Untrusted text: always a string cell, never a formula (an empty one is no cell at all);
+        ``line_breaks=False`` for a one-line value (a name, an author, a link)."""
+        value = clean_text(value, line_breaks=line_breaks)
+        style = {key: item for key, item in style.items() if item is not None and item is not False}
         if not value and not style:
             return None
         if not needs_text_guard(value) and not style:
@@ -88,18 +95,20 @@ class Cells:
                 c.font = item
             elif key == "fill":
                 c.fill = item
-            elif key == "border" and item:
+            elif key == "border":
                 c.border = BORDER
+                if "align" not in style:
+                    c.alignment = TOP
             elif key == "align":
                 c.alignment = item
         return c
 
     def link(self, url: str | None, label: str | None = None, **style: Any) -> Any:
         """A clickable link in the link style (plain text when it cannot be a link)."""
-        url = clean_text(url)
+        url = clean_text(url, line_breaks=False)
         if not url:
             return None
-        c = self.text(label if label is not None else url, font=LINK_FONT, **style)
+        c = self.text(label if label is not None else url, line_breaks=False, font=LINK_FONT, **style)
         if self._linkable(url):
             c.hyperlink = url
             self.links += 1
@@ -114,7 +123,7 @@ class Cells:
         c = self.cell(None, font=LINK_FONT)
 
         def link(url: str | None) -> Any:
-            url = clean_text(url)
+            url = clean_text(url, line_breaks=False)
             if not url or needs_text_guard(url):
                 return self.link(url)
             c._value, c.data_type, c._hyperlink = url, "s", None
@@ -123,6 +132,31 @@ class Cells:
                 self.links += 1
             return c
         return link
+
+    def text_column(self, align: Alignment | None = None) -> Callable[[str | None], Any]:
+        """``text`` for a column of untrusted text: one styled cell refilled row by row."""
+        c = self.cell(None, align=align)
+
+        def text(value: str | None) -> Any:
+            value = clean_text(value)
+            if not value:
+                return None
+            if needs_text_guard(value):
+                return self.text(value, align=align)
+            c._value, c.data_type = value, "s"
+            return c
+        return text
+
+    def value_column(self, align: Alignment = TOP) -> Callable[[Any], Any]:
+        """A column of our own values (numbers, labels): one styled cell refilled row by row."""
+        c = self.cell(None, align=align)
+
+        def value(v: Any) -> Any:
+            if v is None:
+                return None
+            c.value = v
+            return c
+        return value
 
     def dt(self, value: datetime | None, **style: Any) -> Any:
         if value is None:
@@ -133,6 +167,7 @@ class Cells:
         """A styled prototype for a column of datetimes, refilled row by row with :func:`stamp`."""
         c = WriteOnlyCell(self.ws)
         c.number_format = LOCAL_DT_FORMAT
+        c.alignment = TOP
         return c
 
     def header(self, names: Sequence[str]) -> list[Cell]:

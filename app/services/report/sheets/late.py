@@ -1,4 +1,8 @@
-"""«Просрочки»: every missed or overdue clock of the period's incidents, with its link and lateness."""
+"""«Просрочки»: every missed or overdue clock of the period's incidents, with its link and lateness.
+
+On paper: which incident, which deadline, whose step, when it was due and done, how late; the
+incident's detection, network, priority, link and the lateness in bare minutes are for the screen.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -6,39 +10,52 @@ from typing import Any
 
 from app.services.report.data import LateRow, ReportData, short_duration
 from app.services.report.sheets.cells import stamp
-from app.services.report.sheets.layout import Sheet, fit, sample
+from app.services.report.sheets.layout import Paper, Sheet, fit, sample
+from app.services.report.styles import RIGHT, WRAP
 
 TITLE = "Просрочки"
+NAMES = ["№", "Нарушенный срок", "Пункт", "Чей шаг", "Срок", "Выполнено", "Состояние", "Опоздание", "Исполнители",
+         "Статус", "Выявлен", "Соцсеть", "Важность", "Ссылка", "Опоздание, рабочих мин"]
+PRINTED = NAMES.index("Статус") + 1
+WRAPPED = (1, 3, 8, 9)
 
 
 def write(wb: Any, data: ReportData) -> None:
     """Add the sheet to the workbook."""
     s = Sheet(wb, data, TITLE)
-    d = data
-    names = ["№", "Выявлен", "Ссылка", "Соцсеть", "Важность", "Статус", "Исполнители", "Нарушенный срок",
-             "Пункт", "Чей шаг", "Срок", "Выполнено", "Состояние", "Опоздание", "Опоздание, рабочих мин"]
-    rows = d.late
-    widths = fit([[str(r.incident_id), "01.01.2026 00:00", r.link, r.network, r.priority, r.status, r.units,
-                    r.clock_title, r.clause, r.subject, "01.01.2026 00:00", "01.01.2026 00:00", r.state,
-                    short_duration(r.late_minutes), str(r.late_minutes)] for r in sample(rows)], names,
-                  maximum=[8, 17, 42, 14, 20, 20, 36, 46, 7, 20, 17, 17, 12, 13, 11])
-    s.frame(f"Все нарушенные и просроченные сроки по инцидентам периода: {len(rows)}; "
-                   "опоздание — рабочее время сверх срока", widths, header_row=4, header=names)
-    ws = s.ws
-    ws.append([])
-    ws.append(s.header(names))
-    detected, due, ended = (s.datetime_column() for _ in range(3))
+    rows = data.late
+    widths = fit([[str(r.incident_id), r.clock_title, r.clause, r.whose, "01.01.2026 00:00", "01.01.2026 00:00",
+                   r.state, short_duration(r.late_minutes), r.units, r.status, "01.01.2026 00:00", r.network,
+                   r.priority, r.link, str(r.late_minutes)] for r in sample(rows)], NAMES,
+                 maximum=[8, 28, 9, 18, 17, 17, 12, 12, 16, 17, 17, 14, 20, 42, 11])
+    s.frame(f"Все нарушенные и просроченные сроки по инцидентам периода: {len(rows)}; строки одного инцидента — "
+            "в порядке сроков; опоздание — рабочее время сверх срока. «Чей шаг»: отдел — шаг исполнителя, "
+            "«Куратор» — направление, перенаправление и согласование, «Все участники» — срок самого ответа.",
+            widths, header_row=4, header=NAMES, paper=Paper(columns=PRINTED, title_columns=1), wrapped=WRAPPED)
+    title, whose, units, status = (s.text_column(WRAP) for _ in range(4))
+    due, ended, detected = (s.datetime_column() for _ in range(3))
+    number, clause, state, network, priority, minutes = (s.value_column() for _ in range(6))
+    lateness = s.value_column(RIGHT)
     link = s.link_column()
 
-    def cells(r: LateRow) -> Iterator[Any]:  # pulled cell by cell: see the register sheet
-        yield r.incident_id
-        yield stamp(detected, r.detected)
-        yield link(r.link)
-        yield from (r.network, r.priority, r.status, r.units, r.clock_title, r.clause, r.subject or None)
+    def cells(r: LateRow) -> Iterator[Any]:  # one styled cell a column, refilled row by row
+        yield number(r.incident_id)
+        yield title(r.clock_title)
+        yield clause(r.clause)
+        yield whose(r.whose)
         yield stamp(due, r.due)
         yield stamp(ended, r.ended)
-        yield from (r.state, short_duration(r.late_minutes), r.late_minutes)
+        yield state(r.state)
+        yield lateness(short_duration(r.late_minutes))
+        yield units(r.units)
+        yield status(r.status)
+        yield stamp(detected, r.detected)
+        yield network(r.network)
+        yield priority(r.priority)
+        yield link(r.link)
+        yield minutes(r.late_minutes)
 
     for r in rows:
-        ws.append(cells(r))
-    s.filter(4, 4 + len(rows), len(names))
+        s.add(cells(r))
+    s.filter(4, 4 + len(rows), len(NAMES))
+    s.finish()

@@ -1,60 +1,64 @@
-"""«Реестр»: every incident of the period, one row each, streamed row by row."""
+"""«Реестр»: every incident of the period, one row each, streamed row by row.
+
+A month may hold tens of thousands of incidents, so the rows are written as they come: one
+styled prototype cell per column is refilled for every row. openpyxl pulls a row's cells and
+writes the row before the next one is asked for, so a prototype is never changed before it is
+written. The link is plain text here (the «Просрочки» sheet has the clickable ones): Excel
+allows at most 65 530 hyperlinks a sheet.
+"""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell
-
-from app.services.report.data import REGISTER_COLUMNS, REGISTER_DATETIMES, REGISTER_WAIT, ReportData
+from app.services.report.data import MAX_TEXT_IN_REGISTER, REGISTER_COLUMNS, REGISTER_PRINTED, TEXT_CUT, ReportData
+from app.services.report.data import report_zone, zone_words
 from app.services.report.sheets.cells import stamp
-from app.services.report.sheets.layout import Sheet, fit, sample
-from app.services.report.styles import DURATION_FORMAT
+from app.services.report.sheets.layout import Paper, Sheet, fit, sample
+from app.services.report.styles import WRAP
 
 TITLE = "Реестр"
+KEYS = [key for key, _ in REGISTER_COLUMNS]
+DATETIMES = frozenset(KEYS.index(k) for k in ("detected", "routed", "submitted", "approved", "published", "closed"))
+WRAPPED = tuple(KEYS.index(k) for k in ("status", "priority", "topic", "units", "answer_state", "text"))
+SINGLE_LINE = frozenset(KEYS.index(k) for k in ("author", "link"))
+MAXIMUM = {"id": 7, "detected": 16, "status": 16, "priority": 12, "network": 14, "topic": 16, "units": 16,
+           "answer_state": 14, "text": 44, "author": 26, "kind": 22, "topic_group": 20, "location": 22,
+           "answer_minutes": 11, "requests": 12, "author_wait": 12, "link": 40}
 
 
 def write(wb: Any, data: ReportData) -> None:
     """Add the sheet to the workbook."""
     s = Sheet(wb, data, TITLE)
-    d = data
     names = [label for _, label in REGISTER_COLUMNS]
-    rows = d.register
-    widths = fit([["" if v is None else ("01.01.2026 00:00" if i in REGISTER_DATETIMES else v)
-                    for i, v in enumerate(r)] for r in sample(rows)], names,
-                  maximum=[8, 17, 17, 17, 17, 17, 17, 20, 22, 20, 14, 26, 20, 26, 22, 30, 16, 11, 12, 13, 40, 60])
-    s.frame(f"Все инциденты, выявленные за период: {len(rows)}; время — местное "
-                   f"({d.tz_name}); ожидание ответа автора — рабочее время от размещения запроса (уточнения) "
-                   "до ответа автора, закрытия инцидента или момента отчёта", widths, header_row=4, header=names)
-    ws = s.ws
-    ws.append([])
-    ws.append(s.header(names))
-    append = ws.append
-    text = s.text
-    # One styled prototype cell per datetime column, refilled for every row: openpyxl pulls a
-    # row generator one cell at a time and writes each cell before asking for the next, so
-    # the prototype is never changed before it is written. This spares creating and styling
-    # a cell object per timestamp (six per row). The link is plain text here (the «Просрочки»
-    # sheet has the clickable ones): Excel allows at most 65 530 hyperlinks a sheet.
-    prototypes = [s.datetime_column() for _ in range(6)]
-    wait = WriteOnlyCell(ws)
-    wait.number_format = DURATION_FORMAT
+    rows = data.register
+    widths = fit([["" if v is None else ("01.01.2026 00:00" if i in DATETIMES else v) for i, v in enumerate(r)]
+                  for r in sample(rows)], names, maximum=[MAXIMUM.get(k, 17) for k in KEYS])
+    widths[KEYS.index("text")] = MAXIMUM["text"]  # the message wraps in a column of its own width
+    s.frame(f"Все инциденты, выявленные за период: {len(rows)}. Время — {zone_words(report_zone(data))}; ожидание "
+            "ответа автора — рабочее время от размещения запроса (уточнения) до ответа автора, закрытия инцидента "
+            f"или момента отчёта. Текст сообщения — первые {MAX_TEXT_IN_REGISTER} знаков: где он длиннее, в конце "
+            f"стоит «{TEXT_CUT}» (полностью — в карточке инцидента). На печать выводятся столбцы от «№» до «Текст "
+            "сообщения»; остальные — в файле.",
+            widths, header_row=4, header=names, paper=Paper(columns=REGISTER_PRINTED, title_columns=2),
+            wrapped=WRAPPED)
+    column: list[Callable[[Any], Any]] = []
+    for i in range(len(KEYS)):
+        if i in DATETIMES:
+            prototype = s.datetime_column()
+            column.append(lambda value, c=prototype: stamp(c, value))
+        elif i in WRAPPED:
+            column.append(s.text_column(WRAP))
+        elif i in SINGLE_LINE:
+            column.append(lambda value: s.text(value, line_breaks=False))
+        else:
+            column.append(s.value_column())
 
     def cells(row: tuple[Any, ...]) -> Iterator[Any]:
-        yield row[0]
-        for c, value in zip(prototypes, row[1:7], strict=True):
-            yield stamp(c, value)
-        yield from row[7:11]
-        yield text(row[11])
-        yield from row[12:19]
-        if row[REGISTER_WAIT] is None:
-            yield None
-        else:
-            wait.value = row[REGISTER_WAIT]  # a duration: a number Excel shows as «3 ч 05 мин»
-            yield wait
-        yield text(row[20])
-        yield text(row[21])
+        for make, value in zip(column, row, strict=True):
+            yield make(value)
 
     for row in rows:
-        append(cells(row))
+        s.add(cells(row))
     s.filter(4, 4 + len(rows), len(names))
+    s.finish()

@@ -4,9 +4,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.services.report.data import ReportData, short_duration
-from app.services.report.sheets.cells import duration
-from app.services.report.sheets.layout import Sheet, fit
-from app.services.report.styles import BAD_FILL, BOLD, DURATION_FORMAT, PERCENT_FORMAT, RIGHT, WORST_FILL
+from app.services.report.sheets.layout import Paper, Sheet, fit
+from app.services.report.styles import BAD_FILL, BOLD, PERCENT_FORMAT, RIGHT, WORST_FILL, WRAP
 
 TITLE = "По этапам"
 
@@ -25,35 +24,35 @@ def write(wb: Any, data: ReportData) -> None:
         if r.worst:
             worst = r
         body.append([
-            s.cell(r.title, border=True, fill=fill, font=BOLD if r.worst else None),
-            s.cell(r.clause, border=True, fill=fill), s.cell(r.who, border=True, fill=fill),
+            s.cell(r.title, border=True, fill=fill, font=BOLD if r.worst else None, align=WRAP),
+            s.cell(r.clause, border=True, fill=fill), s.cell(r.who, border=True, fill=fill, align=WRAP),
             s.cell(r.total, border=True, fill=fill), s.cell(r.met, border=True, fill=fill),
             s.cell(r.missed, border=True, fill=fill or (BAD_FILL if r.missed else None)),
             s.cell(r.running, border=True, fill=fill),
             s.cell(r.overdue, border=True, fill=fill or (BAD_FILL if r.overdue else None)),
             s.cell(r.unused, border=True, fill=fill),
             s.cell(r.missed_share, fmt=PERCENT_FORMAT, border=True, fill=fill),
-            s.cell(duration(r.median_minutes), fmt=DURATION_FORMAT, border=True, fill=fill),
-            s.cell(duration(r.average_minutes), fmt=DURATION_FORMAT, border=True, fill=fill),
-            s.cell(short_duration(r.lost_minutes) if r.lost_minutes else "—", border=True, fill=fill,
-                      align=RIGHT),
+            s.cell(short_duration(r.median_minutes) if r.median_minutes is not None else None, border=True,
+                   fill=fill, align=RIGHT),
+            s.cell(short_duration(r.average_minutes) if r.average_minutes is not None else None, border=True,
+                   fill=fill, align=RIGHT),
+            s.cell(short_duration(r.lost_minutes) if r.lost_minutes else "—", border=True, fill=fill, align=RIGHT),
             s.cell(r.lost_minutes, border=True, fill=fill),
         ])
-    widths = fit(body, names, maximum=[72, 9, 14] + [12] * 11, minimum=[30, 7, 12] + [9] * 11)
-    s.frame("Каждый срок регламента по инцидентам периода: где цепочка теряет время. "
-                   "Согласование, доработка и размещение (пп. 14–16) — и проектов ответов, и запросов (уточнений) "
-                   "автору. Время этапа — рабочее время завершённых шагов; потери — рабочее время сверх срока",
-                   widths, header_row=4, header=names)
-    ws = s.ws
-    ws.append([])
-    ws.append(s.header(names))
+    widths = fit(body, names, maximum=[30, 9, 13] + [11] * 11, minimum=[24, 7, 10] + [8] * 11)
+    # on paper: everything but the lost minutes as a bare number (the column before says the same)
+    s.frame("Каждый срок регламента по инцидентам периода: где цепочка теряет время. Согласование, доработка и "
+            "размещение (пп. 14–16) — и проектов ответов, и запросов (уточнений) автору. Время этапа — рабочее "
+            "время завершённых шагов; потери — рабочее время сверх срока.",
+            widths, header_row=4, header=names, paper=Paper(columns=len(names) - 1), wrapped=(0, 2))
     for values in body:
-        ws.append(values)
+        s.add(values)
     s.filter(4, 4 + len(d.stages), len(names))
-    ws.append([])
+    s.add([])
     if worst is not None:
-        ws.append([s.cell(f"Больше всего рабочего времени сверх срока теряется на этапе «{worst.title}» "
-                             f"({worst.clause}): {short_duration(worst.lost_minutes)}, нарушений — "
-                             f"{worst.missed + worst.overdue}. Строка выделена.", font=BOLD)])
+        s.note(f"Больше всего рабочего времени сверх срока теряется на этапе «{worst.title}» ({worst.clause}): "
+               f"{short_duration(worst.lost_minutes)}, нарушений — {worst.missed + worst.overdue}. Строка выделена.",
+               bold=True)
     else:
-        ws.append([s.cell("Сроки этапов в периоде не нарушались.", font=BOLD)])
+        s.note("Сроки этапов в периоде не нарушались.", bold=True)
+    s.finish()

@@ -1,5 +1,9 @@
 """«Сводка»: the headline figures of the period against the period before, the time to answer, the
-author's waits (clause 13) and a chart of the outcomes."""
+author's waits (clause 13) and a chart of the outcomes.
+
+A line shows a count and its share of a base named in the last column, for both periods, and
+the change: of the count as a count («+3»), of the share in percentage points («+10,1 п. п.»).
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -10,65 +14,72 @@ from openpyxl.styles import Alignment, PatternFill
 from app.models.enums import CLAUSE21_REASONS, INCIDENT_KIND_LABELS, NO_ANSWER_REASON_LABELS, IncidentKind, Priority
 from app.services.deadlines import ClockState
 from app.services.report.data import (
-    FINAL_ROWS, NOT_INCIDENT_LABEL, PRIORITY_BASE_LABELS, PRIORITY_ROW_LABELS, ReportData, local, report_zone,
-    short_duration,
+    FINAL_ROWS, IN_TIME_SHARE_BASE, IN_TIME_SHARE_LABEL, NOT_INCIDENT_LABEL, PRIORITY_BASE_LABELS,
+    PRIORITY_ROW_LABELS, ReportData, local, report_zone, short_duration, zone_words,
 )
-from app.services.report.sheets.cells import duration
+from app.services.report.periods import as_of_words
 from app.services.report.sheets.charts import data_labels, series_title
-from app.services.report.sheets.layout import Sheet, header_height
+from app.services.report.sheets.layout import Paper, Sheet, header_height
 from app.services.report.styles import (
-    BAD_FILL, BOLD, DURATION_FORMAT, GOOD_FILL, NOTE_FONT, PERCENT_FORMAT, RIGHT, SECTION_FILL,
+    BAD_FILL, BOLD, COUNT_CHANGE_FORMAT, GOOD_FILL, NOTE_FONT, PERCENT_FORMAT, POINTS_CHANGE_FORMAT, RIGHT,
+    SECTION_FILL, WRAP,
 )
 
 TITLE = "Сводка"
+WIDTHS = [59, 13, 8, 13, 8, 11, 12, 30]
+CHANGE_OF_SHARE = "Изменение доли, п. п."
 
 
 def _round(value: float | None) -> int | None:
     return None if value is None else int(round(value))
 
 
-def write(wb: Any, data: ReportData) -> None:
+def comparison_words(data: ReportData) -> str:
+    """What the period is compared with, said once: «с периодом «октябрь 2026 г.»», «с теми же днями …»."""
+    prev = data.previous
+    dates = f"{prev.start:%d.%m.%Y} — {prev.end:%d.%m.%Y}"
+    if data.as_of is not None:
+        return f"с теми же днями предыдущего периода: «{prev.label}»" + (
+            "" if prev.label in (dates, f"{prev.start:%d.%m.%Y}") else f" ({dates})")
+    if prev.label == dates:
+        return f"с предыдущим периодом той же длины: {dates}"
+    return f"с периодом «{prev.label}» ({dates})"
+
+
+def write(wb: Any, data: ReportData) -> None:  # noqa: PLR0915
     """Add the sheet to the workbook."""
     s = Sheet(wb, data, TITLE)
     d = data
     cur, prev = d.current, d.previous
-    names = ["Показатель", cur.label, "Доля", prev.label, "Доля", "Изменение", "Изменение, %",
-             "Доля считается от"]
-    widths = [80, 15, 9, 15, 9, 12, 12, 60]
-    s.frame(f"Инциденты, выявленные за период; сравнение с периодом «{prev.label}» "
-                   f"({prev.start:%d.%m.%Y} — {prev.end:%d.%m.%Y}). Сроки — в рабочем времени администрации, "
-                   f"состояние на {local(d.generated_at, report_zone(d)):%d.%m.%Y %H:%M}",
-                   widths, header_row=4, header=names, one_page=True)
-    ws = s.ws
-    ws.append([])
-    ws.append(s.header(names))
-    row = 4
+    tz = report_zone(d)
+    names = ["Показатель", cur.label, "Доля", prev.label, "Доля", "Изменение", CHANGE_OF_SHARE, "Доля считается от"]
+    running = f" Период не закончен: данные {as_of_words(d.as_of)}." if d.as_of else ""
+    s.frame(f"Инциденты, выявленные за период; сравнение {comparison_words(d)}.{running} Сроки — в рабочем "
+            f"времени администрации, состояние на {local(d.generated_at, tz):%d.%m.%Y %H:%M} ({zone_words(tz)}).",
+            WIDTHS, header_row=4, header=names, paper=Paper(), wrapped=(0, 7))
 
     def line(label: str, now_value: int, base_now: int | None, was: int, base_was: int | None,
              base_label: str = "", bold: bool = False, fill: PatternFill | None = None) -> None:
-        nonlocal row
         font = BOLD if bold else None
         share_now = now_value / base_now if base_now else None
         share_was = was / base_was if base_was else None
-        change = now_value - was
-        relative = change / was if was else None
-        ws.append([
-            s.cell(label, font=font, border=True, fill=fill, align=Alignment(indent=0 if bold else 1)),
+        # percentage points, to the tenth the cell shows (no «−0,0» for a change of a few hundredths)
+        points = round((share_now - share_was) * 100, 1) + 0.0 if share_now is not None and share_was is not None \
+            else None
+        s.add([
+            s.cell(label, font=font, border=True, fill=fill, align=Alignment(indent=0 if bold else 1, wrap_text=True, vertical="top")),
             s.cell(now_value, font=font, border=True, fill=fill),
             s.cell(share_now, fmt=PERCENT_FORMAT, border=True, fill=fill),
             s.cell(was, border=True, fill=fill),
             s.cell(share_was, fmt=PERCENT_FORMAT, border=True, fill=fill),
-            s.cell(change, fmt="+0;-0;0", border=True, fill=fill),
-            s.cell(relative, fmt="+0.0%;-0.0%;0.0%", border=True, fill=fill),
-            s.cell(base_label, font=NOTE_FONT, border=True, fill=fill),
+            s.cell(now_value - was, fmt=COUNT_CHANGE_FORMAT, border=True, fill=fill),
+            s.cell(points, fmt=POINTS_CHANGE_FORMAT, border=True, fill=fill),
+            s.cell(base_label, font=NOTE_FONT, border=True, fill=fill, align=WRAP),
         ])
-        row += 1
 
     def section(label: str) -> None:
-        nonlocal row
-        ws.append([s.cell(label, font=BOLD, fill=SECTION_FILL, border=True)]
-                  + [s.cell(None, fill=SECTION_FILL, border=True) for _ in range(7)])
-        row += 1
+        s.add([s.cell(label, font=BOLD, fill=SECTION_FILL, border=True)]
+              + [s.cell(None, fill=SECTION_FILL, border=True) for _ in range(7)])
 
     received = "поступивших"
     section("Поступило")
@@ -80,7 +91,7 @@ def write(wb: Any, data: ReportData) -> None:
         line(PRIORITY_ROW_LABELS[priority], cur.by_priority.get(priority, 0), cur.received,
              prev.by_priority.get(priority, 0), prev.received, received)
     section("Итог по каждому инциденту (в сумме — все поступившие)")
-    outcome_first = row + 1
+    outcome_first = s.row + 1
     overdue_now, overdue_was = cur.answer_count(ClockState.OVERDUE), prev.answer_count(ClockState.OVERDUE)
     line("Ответ размещён в срок (п. 9, 17)", cur.in_time, cur.received, prev.in_time, prev.received, received,
          fill=GOOD_FILL)
@@ -92,8 +103,9 @@ def write(wb: Any, data: ReportData) -> None:
          prev.answer_count(ClockState.RUNNING), prev.received, received)
     line("Без ответа (п. 21)", cur.clause21_total, cur.received, prev.clause21_total, prev.received, received)
     line(NOT_INCIDENT_LABEL, cur.not_incident, cur.received, prev.not_incident, prev.received, received)
-    outcome_last = row
-    section("Сроки ответа по важности")
+    outcome_last = s.row
+    section("Сроки ответа")
+    line(IN_TIME_SHARE_LABEL, cur.in_time, cur.answered, prev.in_time, prev.answered, IN_TIME_SHARE_BASE, bold=True)
     for priority, hours, clause in ((Priority.NORMAL, 8, "п. 9"), (Priority.HIGH, 4, "п. 17")):
         base = f"{PRIORITY_BASE_LABELS[priority]}, кроме закрытых без ответа (пп. 2, 21)"
         n_now, n_was = cur.with_answer_clock(priority), prev.with_answer_clock(priority)
@@ -123,69 +135,61 @@ def write(wb: Any, data: ReportData) -> None:
     for state, label in FINAL_ROWS:
         line(label, cur.final_states.get(state, 0), cur.interim, prev.final_states.get(state, 0), prev.interim,
              interim)
-    ws.append([])
-    time_names = ["Время до ответа (рабочее время от выявления до первого размещения)", cur.label, "мин",
-                  prev.label, "мин", "Изменение, мин"]
-    ws.row_dimensions[row + 2].height = header_height(time_names, widths)
-    ws.append(s.header(time_names))
-    row += 2
-    count_now, count_was = len(cur.answer_minutes), len(prev.answer_minutes)
-    ws.append([s.cell("Ответов размещено", border=True), s.cell(count_now, border=True),
-               s.cell(None, border=True), s.cell(count_was, border=True), s.cell(None, border=True),
-               s.cell(count_now - count_was, fmt="+0;-0;0", border=True)])
-    row += 1
-    for label, now_value, was in (("Среднее время до ответа", cur.average_minutes, prev.average_minutes),
-                                  ("Медиана времени до ответа", cur.median_minutes, prev.median_minutes)):
-        ws.append([s.cell(label, border=True),
+
+    def durations(title: str, rows: list[tuple[str, float | None, float | None]], count: int | None = None,
+                  count_was: int | None = None) -> None:
+        """A small table of working times: each as «2 ч 4 мин» and in minutes, for both periods."""
+        s.add([])
+        header = [title, cur.label, "мин", prev.label, "мин", "Изменение, мин"]
+        s.add(s.header(header), height=header_height(header, WIDTHS))
+        if count is not None and count_was is not None:
+            s.add([s.cell("Ответов размещено", border=True), s.cell(count, border=True), s.cell(None, border=True),
+                   s.cell(count_was, border=True), s.cell(None, border=True),
+                   s.cell(count - count_was, fmt=COUNT_CHANGE_FORMAT, border=True)])
+        for label, now_value, was in rows:
+            s.add([s.cell(label, border=True),
                    s.cell(short_duration(now_value), border=True, align=RIGHT),
                    s.cell(_round(now_value), fmt="0", border=True),
                    s.cell(short_duration(was), border=True, align=RIGHT),
                    s.cell(_round(was), fmt="0", border=True),
                    s.cell(_round(now_value - was) if now_value is not None and was is not None else None,
-                             fmt="+0;-0;0", border=True)])
-        row += 1
-    ws.append([])
-    wait_names = ["Ожидание ответа автора на запрос (рабочее время от размещения запроса до ответа автора, "
-                  "закрытия инцидента или момента отчёта)", cur.label, "мин", prev.label, "мин", "Изменение, мин"]
-    ws.row_dimensions[row + 2].height = header_height(wait_names, widths)
-    ws.append(s.header(wait_names))
-    row += 2
-    for label, now_value, was in (
-            ("Всего по инцидентам с размещённым запросом", cur.author_wait_total if cur.requested else None,
-             prev.author_wait_total if prev.requested else None),
-            ("В среднем на инцидент с размещённым запросом", cur.author_wait_average, prev.author_wait_average)):
-        ws.append([s.cell(label, border=True),
-                   s.cell(duration(now_value), fmt=DURATION_FORMAT, border=True),
-                   s.cell(_round(now_value), fmt="0", border=True),
-                   s.cell(duration(was), fmt=DURATION_FORMAT, border=True),
-                   s.cell(_round(was), fmt="0", border=True),
-                   s.cell(_round(now_value - was) if now_value is not None and was is not None else None,
-                             fmt="+0;-0;0", border=True)])
-        row += 1
-    ws.append([])
-    ws.append([s.cell("Доля — от базы в последнем столбце; изменение — разница с предыдущим периодом той же "
-                         "длины. Сроки — в рабочем времени по производственному календарю (пп. 9–19 Порядка).",
-                         font=NOTE_FONT)])
-    ws.append([s.cell("Ожидание ответа автора не останавливает срок ответа (Порядок паузы не "
-                         "предусматривает): оно показано, чтобы было видно, почему ответ задержался. Ответил ли "
-                         "автор — по последнему размещённому запросу инцидента.", font=NOTE_FONT)])
-    row += 3
+                          fmt=COUNT_CHANGE_FORMAT, border=True)])
+
+    durations("Время до ответа (рабочее время от выявления до первого размещения)",
+              [("Среднее время до ответа", cur.average_minutes, prev.average_minutes),
+               ("Медиана времени до ответа", cur.median_minutes, prev.median_minutes)],
+              len(cur.answer_minutes), len(prev.answer_minutes))
+    durations("Ожидание ответа автора на запрос (рабочее время от размещения запроса до ответа автора, закрытия "
+              "инцидента или момента отчёта)",
+              [("Всего по инцидентам с размещённым запросом", cur.author_wait_total if cur.requested else None,
+                prev.author_wait_total if prev.requested else None),
+               ("В среднем на инцидент с размещённым запросом", cur.author_wait_average, prev.author_wait_average)])
+    s.add([])
+    s.note("Доля — от базы в последнем столбце. «Изменение» — на сколько больше или меньше, чем в сравниваемом "
+           f"периоде; «{CHANGE_OF_SHARE}» — изменение доли в процентных пунктах (было 70,0 %, стало 80,1 % — "
+           "+10,1 п. п.). Сроки — в рабочем времени по производственному календарю (пп. 9–19 Порядка).")
+    s.note(f"«{IN_TIME_SHARE_LABEL}» — доля ответов, размещённых в срок, среди всех размещённых ответов; та же "
+           "доля в сообщении программы после отчёта. Доли строк «Итог по каждому инциденту» — от всех поступивших.")
+    s.note("Ожидание ответа автора не останавливает срок ответа (Порядок паузы не предусматривает): оно показано, "
+           "чтобы было видно, почему ответ задержался. Ответил ли автор — по последнему размещённому запросу "
+           "инцидента.")
+    s.page_break()  # the chart on a page of its own, never cut in two
     chart = BarChart()
-    chart.type = "bar"
+    chart.type = "col"
     chart.style = 10
     chart.title = "Итог по инцидентам периода"
     chart.y_axis.title = "Инцидентов"
     chart.y_axis.majorGridlines = None
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.height = 10  # a label for each of the six outcomes
-    chart.width = 24
-    for col in (2, 4):
-        chart.add_data(Reference(ws, min_col=col, min_row=outcome_first, max_row=outcome_last),
+    chart.gapWidth = 80
+    chart.overlap = -10  # a little air between a category's two bars: their labels stand apart
+    chart.height = 11
+    chart.width = 25
+    for col, label in ((4, prev.label), (2, cur.label)):  # the earlier period first: the legend reads in time order
+        chart.add_data(Reference(s.ws, min_col=col, min_row=outcome_first, max_row=outcome_last),
                        titles_from_data=False)
-    chart.series[0].tx = series_title(cur.label)
-    chart.series[1].tx = series_title(prev.label)
-    chart.set_categories(Reference(ws, min_col=1, min_row=outcome_first, max_row=outcome_last))
+        chart.series[-1].tx = series_title(label)
+    chart.set_categories(Reference(s.ws, min_col=1, min_row=outcome_first, max_row=outcome_last))
     chart.dataLabels = data_labels(value=True)
+    chart.dataLabels.position = "outEnd"
     chart.legend.position = "b"
-    ws.add_chart(chart, f"A{row + 2}")
-    s.filter(4, outcome_last, 8)
+    s.ws.add_chart(chart, f"A{s.row + 2}")
