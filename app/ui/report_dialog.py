@@ -34,7 +34,9 @@ from app.services import formatting
 from app.services.errors import DomainError
 from app.services.periods import month_bounds, quarter_bounds
 from app.services.permissions import Actor, require_reads_everything
-from app.services.report import ReportSummary, build_monthly_report, period_label, short_duration
+from app.services.report import (
+    IN_TIME_SHARE_LABEL, ReportSummary, build_monthly_report, period_label, short_duration,
+)
 from app.ui.progress_task import ProgressFn, ProgressTask
 from app.ui.ui_settings import ui_settings
 from app.ui.widgets import make_error_label
@@ -314,7 +316,7 @@ class ReportDialog(QDialog):
         self.result_label.setText(
             f"<b>Отчёт за {summary.period_label} готов.</b><br>"
             f"Поступило {received}; ответ в срок — {summary.in_time}, с нарушением срока — {summary.late} "
-            f"(в срок {share}); медиана времени до ответа — {short_duration(summary.median_minutes)}.<br>"
+            f"({IN_TIME_SHARE_LABEL.lower()} — {share}); медиана времени до ответа — {short_duration(summary.median_minutes)}.<br>"
             f"Без ответа по п. 21 — {summary.no_answer}; не инциденты (не касаются деятельности администрации, "
             f"п. 2) — {summary.not_incident}; инцидентов с запросом (уточнением) к автору — {summary.requested}.<br>"
             f"Файл: {summary.path}")

@@ -52,7 +52,8 @@ def test_a_running_month_says_so_and_compares_with_the_same_days(month, tmp_path
     summary = report.build_monthly_report(*NOV, path, now=now)
     assert summary.period_label == "ноябрь 2026 г. (по состоянию на 20 ноября)"
     ws = load_workbook(path)["Сводка"]
-    assert ws["A1"].value == "Сводка: Работа с сообщениями в социальных сетях за ноябрь 2026 г. (по состоянию на 20 ноября)"
+    assert ws["A1"].value == ("Сводка: Работа с сообщениями в социальных сетях за ноябрь 2026 г. "
+                              "(по состоянию на 20 ноября)")
     assert "Период не закончен: данные по состоянию на 20 ноября." in ws["A2"].value
     assert "с теми же днями предыдущего периода: «1–20 октября 2026 г.»" in ws["A2"].value
     header = [c.value for c in ws[4]]

@@ -26,7 +26,8 @@ def links_of(path: Path) -> dict[str, dict[str, str]]:
             for ws in wb}
 
 
-def test_every_link_of_every_sheet_is_on_its_sheet_in_its_cell_with_its_target(month, tmp_path: Path) -> None:  # noqa: ANN001
+def test_every_link_of_every_sheet_is_on_its_sheet_in_its_cell_with_its_target(
+        month, tmp_path: Path) -> None:  # noqa: ANN001
     _, _, november = month
     path = tmp_path / "ноябрь.xlsx"
     report.build_monthly_report(*NOV, path, now=NOW)

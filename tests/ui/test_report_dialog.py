@@ -100,7 +100,7 @@ def test_curator_builds_the_month_report_with_progress(qtbot: QtBot, world: Worl
     assert seen and seen[-1] == 100 and seen == sorted(seen)
     assert not dialog.progress_bar.isVisible() and dialog.build_button.isEnabled()
     text = dialog.result_label.text()
-    assert "Отчёт за ноябрь 2026 г. готов" in text and "Поступило 2 инцидента" in text
+    assert "Отчёт за ноябрь 2026 г. (по состоянию на 24 ноября) готов" in text and "Поступило 2 инцидента" in text
     assert dialog.open_button.isVisible() and dialog.folder_button.isVisible()
     wb = load_workbook(out / "ноябрь.xlsx")
     assert wb.sheetnames == SHEETS

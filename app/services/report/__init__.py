@@ -25,8 +25,9 @@ from app.services.report.periods import month_period, period_label, previous_per
 from app.services.report.sheets.cells import clean_text, needs_text_guard
 
 __all__ = [
-    "FINAL_ROWS", "GroupRow", "IN_TIME_SHARE_BASE", "IN_TIME_SHARE_LABEL", "LateRow", "NOT_INCIDENT_LABEL", "NO_ANSWER_REASON_LABELS",
-    "PageRow", "PeriodFigures", "REGISTER_COLUMNS", "RETURN_REASON_SHORT", "ReportData", "ReportSummary", "STAGES",
-    "StageRow", "UnitRow", "build_monthly_report", "builder", "clean_text", "collect", "figures", "month_period",
-    "needs_text_guard", "period_label", "previous_period", "short_duration", "write_workbook",
+    "FINAL_ROWS", "GroupRow", "IN_TIME_SHARE_BASE", "IN_TIME_SHARE_LABEL", "LateRow", "NOT_INCIDENT_LABEL",
+    "NO_ANSWER_REASON_LABELS", "PageRow", "PeriodFigures", "REGISTER_COLUMNS", "RETURN_REASON_SHORT", "ReportData",
+    "ReportSummary", "STAGES", "StageRow", "UnitRow", "build_monthly_report", "builder", "clean_text", "collect",
+    "figures", "month_period", "needs_text_guard", "period_label", "previous_period", "short_duration",
+    "write_workbook",
 ]

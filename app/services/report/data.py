@@ -382,15 +382,6 @@ def local(value: datetime | None, tz: Any) -> datetime | None:
     return value.astimezone(tz).replace(tzinfo=None)
 
 
-def zone_words(tz: Any) -> str:
-    """The report's time in words: «московское время», or the zone and its offset for another zone."""
-    key = getattr(tz, "key", "") or str(tz)
-    if key in ("Europe/Moscow", "W-SU"):
-        return "московское время"
-    offset = datetime.now(tz).strftime("%z")
-    return f"время {key} (UTC{offset[:3]}:{offset[3:]})" if offset else f"время {key}"
-
-
 def report_zone(d: ReportData) -> Any:
     """The administration's time zone the report was made in."""
     from zoneinfo import ZoneInfo

@@ -34,9 +34,9 @@ from app.services.deadlines import (
     STATE_LABELS, AuthorWait, ClockState, author_wait_total, author_waits_for_many, raw_rows,
 )
 from app.services.report.data import (
-    MAX_TEXT_IN_REGISTER, TEXT_CUT, NETWORK_ORDER, NOT_INCIDENT_LABEL, NOT_INCIDENT_STATUS, OUTCOME_CODES, PAGE_OWNER_LABELS,
-    STAGES, VERIFICATION_LABELS, CURATOR, EVERYONE, EXECUTOR, GroupRow, LateRow, PageRow, PeriodFigures, Progress,
-    ReportData, StageRow, UnitRow, local, tell,
+    MAX_TEXT_IN_REGISTER, TEXT_CUT, NETWORK_ORDER, NOT_INCIDENT_LABEL, NOT_INCIDENT_STATUS, OUTCOME_CODES,
+    PAGE_OWNER_LABELS, STAGES, VERIFICATION_LABELS, CURATOR, EVERYONE, EXECUTOR, GroupRow, LateRow, PageRow,
+    PeriodFigures, Progress, ReportData, StageRow, UnitRow, local, tell,
 )
 from app.services.report.periods import bounds, check_period, comparison_period, is_running, period_label, span_label
 from app.services.worktime import WorkCalendar

@@ -13,7 +13,7 @@ file the program writes (:func:`app.services.cell_text.clean`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
@@ -174,9 +174,3 @@ class Cells:
         """The header row of a table: bold, filled, wrapped, bordered."""
         return [self.cell(n, font=BOLD, fill=HEADER_FILL, align=HEADER_ALIGN, border=True) for n in names]
 
-
-def duration(minutes: float | None) -> timedelta | None:
-    """Working minutes as an Excel duration (shown as «3 ч 25 мин», still a number)."""
-    if minutes is None:
-        return None
-    return timedelta(minutes=round(minutes))

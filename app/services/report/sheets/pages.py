@@ -42,22 +42,26 @@ def write(wb: Any, data: ReportData) -> None:
                   + [s.cell(p.in_period, border=True),
                      s.cell(p.weeks_without, border=True, fill=BAD_FILL if p.weeks_without else GOOD_FILL)]
                   for p in d.pages]
+    # the address stands right of every printed column (a long period has many weeks), for the screen only
+    printed = max(len(weekly), len(RULES) - 1)
+    gap = [None] * (printed - (len(RULES) - 1))
+    rules = [*RULES[:-1], *("" for _ in gap), RULES[-1]]
     rules_body = [[name(p), s.cell(p.verification, border=True, align=WRAP),
                    s.dt(p.verification_changed, border=True),
                    s.cell("да" if p.subscribed_to_head else "нет", border=True)]
                   + [s.cell(p.moderation.get(r.value, 0), border=True) for r in ModerationReason]
-                  + [s.cell(p.blacklisted_in_period, border=True), s.cell(p.blacklist_size, border=True),
+                  + [s.cell(p.blacklisted_in_period, border=True), s.cell(p.blacklist_size, border=True), *gap,
                      s.link(p.url, border=True)]
                   for p in d.pages]
     fitted = [fit(weeks_body, weekly, maximum=[24, 13, 14] + [10] * (len(weekly) - 3),
                   minimum=[20, 10, 10] + [8] * (len(weekly) - 3)),
-              fit(rules_body, RULES, maximum=[24, 16, 17] + [12] * (len(RULES) - 4) + [40],
-                  minimum=[20, 14, 16] + [8] * (len(RULES) - 3))]
+              fit(rules_body, rules, maximum=[24, 16, 17] + [12] * (len(rules) - 4) + [40],
+                  minimum=[20, 14, 16] + [8] * (len(rules) - 3))]
     widths = [max(w[i] for w in fitted if i < len(w)) for i in range(max(map(len, fitted)))]
     s.frame("Приложение № 1: не менее одной публикации в неделю на каждой странице (п. 5; недели с понедельника по "
             "воскресенье, завершённые недели без публикаций выделены), специальная отметка (пп. 11–13), модерация "
             "и чёрный список (п. 14). Адреса страниц — в последнем столбце второй таблицы (в файле).",
-            widths, header_row=4, header=weekly, paper=Paper(columns=max(len(weekly), len(RULES) - 1), title_columns=1),
+            widths, header_row=4, header=weekly, paper=Paper(columns=printed, title_columns=1),
             wrapped=(0, 1))
     for values in weeks_body:
         s.add(values)
@@ -71,7 +75,7 @@ def write(wb: Any, data: ReportData) -> None:
            "выполняет правило п. 5. Текущая неделя не оценивается.")
     s.add([])
     s.note("Специальная отметка, модерация и чёрный список", bold=True)
-    s.add(s.header(RULES), height=header_height(RULES, widths))
+    s.add(s.header(rules), height=header_height(rules, widths))
     for values in rules_body:
         s.add(values)
     s.finish()

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from app.services.report.data import MAX_TEXT_IN_REGISTER, REGISTER_COLUMNS, REGISTER_PRINTED, TEXT_CUT, ReportData
-from app.services.report.data import report_zone, zone_words
+from app.services.formatting import zone_words
+from app.services.report.data import (
+    MAX_TEXT_IN_REGISTER, REGISTER_COLUMNS, REGISTER_PRINTED, TEXT_CUT, ReportData, report_zone,
+)
 from app.services.report.sheets.cells import stamp
 from app.services.report.sheets.layout import Paper, Sheet, fit, sample
 from app.services.report.styles import WRAP

@@ -13,9 +13,10 @@ from openpyxl.styles import Alignment, PatternFill
 
 from app.models.enums import CLAUSE21_REASONS, INCIDENT_KIND_LABELS, NO_ANSWER_REASON_LABELS, IncidentKind, Priority
 from app.services.deadlines import ClockState
+from app.services.formatting import zone_words
 from app.services.report.data import (
     FINAL_ROWS, IN_TIME_SHARE_BASE, IN_TIME_SHARE_LABEL, NOT_INCIDENT_LABEL, PRIORITY_BASE_LABELS,
-    PRIORITY_ROW_LABELS, ReportData, local, report_zone, short_duration, zone_words,
+    PRIORITY_ROW_LABELS, ReportData, local, report_zone, short_duration,
 )
 from app.services.report.periods import as_of_words
 from app.services.report.sheets.charts import data_labels, series_title
@@ -67,7 +68,8 @@ def write(wb: Any, data: ReportData) -> None:  # noqa: PLR0915
         points = round((share_now - share_was) * 100, 1) + 0.0 if share_now is not None and share_was is not None \
             else None
         s.add([
-            s.cell(label, font=font, border=True, fill=fill, align=Alignment(indent=0 if bold else 1, wrap_text=True, vertical="top")),
+            s.cell(label, font=font, border=True, fill=fill,
+                   align=Alignment(indent=0 if bold else 1, wrap_text=True, vertical="top")),
             s.cell(now_value, font=font, border=True, fill=fill),
             s.cell(share_now, fmt=PERCENT_FORMAT, border=True, fill=fill),
             s.cell(was, border=True, fill=fill),
