@@ -37,6 +37,7 @@ from app.services import dashboard, formatting, queue
 from app.services.calendar_store import current_calendar
 from app.services.dashboard import AnswerOutcomes, Dashboard, Trend, UnitLoad
 from app.services.errors import DomainError
+from app.services.pages import weeks as page_weeks
 from app.services.permissions import Actor
 from app.ui.queue_model import TaskRunner
 from app.ui.widgets import fit_to_screen
@@ -44,6 +45,7 @@ from app.ui.widgets import fit_to_screen
 log = logging.getLogger(__name__)
 
 REFRESH_MS = 60_000
+PAGES = ("страница", "страницы", "страниц")
 #: secondary text: quieter than the figures, still readable (a disabled label's grey is not)
 MUTED_STYLE = "color: #616161;"
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -280,6 +282,8 @@ class DashboardWindow(QWidget):
     refreshed = Signal()
     #: «Показать в очереди»: the main window should open its «Просроченные» tab
     show_overdue_requested = Signal()
+    #: «Публикации по неделям»: the main window should open the weekly grid of the pages
+    show_pages_requested = Signal()
 
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -298,6 +302,22 @@ class DashboardWindow(QWidget):
         self.refresh_button.setToolTip("Пересчитать сейчас (F5); сводка обновляется сама каждую минуту")
         self.refresh_button.setAutoDefault(False)
         self.refresh_button.clicked.connect(self.refresh)
+
+        # Appendix 1, clause 5: the official pages with nothing published yet this week
+        self.pages_label = QLabel()
+        self.pages_label.setObjectName("pagesLabel")
+        self.pages_label.setToolTip("П. 5 Приложения 1: на каждой официальной странице — не менее одной публикации "
+                                    "в неделю (запланированные, но не вышедшие, считаются неопубликованными)")
+        self.pages_button = QPushButton("Публикации по неделям")
+        self.pages_button.setToolTip("Открыть раздел «Страницы» главного окна: сетка публикаций по неделям")
+        self.pages_button.setAutoDefault(False)
+        self.pages_button.clicked.connect(self.show_pages_requested)
+        self.pages_row = QWidget()
+        pages_layout = QHBoxLayout(self.pages_row)
+        pages_layout.setContentsMargins(0, 0, 0, 0)
+        pages_layout.addWidget(self.pages_label, 1)
+        pages_layout.addWidget(self.pages_button)
+        self.pages_row.setVisible(False)
 
         # today
         self.today_box = QGroupBox("Выявлено сегодня")
@@ -399,6 +419,7 @@ class DashboardWindow(QWidget):
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.addLayout(top)
+        layout.addWidget(self.pages_row)
         layout.addLayout(middle)
         layout.addWidget(self.answers_box)
         layout.addWidget(self.trend_box)
@@ -432,16 +453,31 @@ class DashboardWindow(QWidget):
         self._busy = True
         actor, outcomes = self.actor, self._outcomes
 
-        def work() -> tuple[Dashboard, Trend]:
+        def work() -> tuple[Dashboard, Trend, int | None]:
             board = dashboard.summary(actor, outcomes=outcomes)
-            return board, dashboard.trend(actor, board.generated_at, outcomes)
+            return (board, dashboard.trend(actor, board.generated_at, outcomes),
+                    page_weeks.unpublished_this_week(actor, board.generated_at))
 
         self.runner.run(work, self._show_all, self._failed)
 
-    def _show_all(self, result: tuple[Dashboard, Trend]) -> None:
-        board, trend = result
+    def _show_all(self, result: tuple[Dashboard, Trend, int | None]) -> None:
+        board, trend, unpublished = result
+        self._show_pages(unpublished)
         self._show_trend(trend)
         self._show(board)
+
+    def _show_pages(self, unpublished: int | None) -> None:
+        """«На этой неделе без публикации — 2 страницы» (hidden for a user who does not read the pages)."""
+        self.pages_row.setVisible(unpublished is not None)
+        if unpublished is None:
+            return
+        if unpublished:
+            self.pages_label.setText(f"Официальные страницы: на этой неделе без публикации — "
+                                     f"{formatting.plural(unpublished, PAGES)}")
+            self.pages_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        else:
+            self.pages_label.setText("Официальные страницы: на этой неделе публикации есть на всех страницах")
+            self.pages_label.setStyleSheet("color: #2e7d32;")
 
     def _show_trend(self, trend: Trend) -> None:
         self.trend = trend

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.models.enums import NETWORK_LABELS, PRIORITY_LABELS, STATUS_LABELS, Role
 from app.services import catalog, formatting, queue
+from app.services.pages import access as page_access
 from app.services.permissions import Actor
 from app.services.queue import QueueFilter, QueueRow, QueueSort
 from app.services.first_steps import FirstSteps, first_steps
@@ -407,6 +408,7 @@ class MainWindow(QMainWindow):
         self.notifier = Notifier(actor, self.banner, self, sound=prefs["sound"],
                                  use_tray=prefs["tray"] and QSystemTrayIcon.isSystemTrayAvailable())
         self.notifier.open_incident.connect(self.open_incident)
+        self.notifier.open_page.connect(lambda _page_id: self.show_pages("weeks"))
         self.notifier.deadline_reached.connect(self.refresh_quietly)
         self.notifier.incident_event.connect(self._incident_changed)
         self.notifier.shown.connect(lambda notice: self.statusBar().showMessage(notice.message, 15_000))
@@ -467,6 +469,22 @@ class MainWindow(QMainWindow):
         self.reset_columns_action = QAction("Ширина столбцов по умолчанию", self)
         self.reset_columns_action.triggered.connect(self.reset_columns)
 
+        # the two sections of the window: the incidents (Appendix 2) and the official pages (Appendix 1)
+        self.section_group = QActionGroup(self)
+        self.incidents_section_action = QAction("&Инциденты", self, checkable=True)
+        self.incidents_section_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.incidents_section_action.setToolTip("Очередь инцидентов и карточка (Ctrl+Shift+I)")
+        self.incidents_section_action.setChecked(True)
+        self.incidents_section_action.triggered.connect(self.show_incidents)
+        self.pages_section_action = QAction("&Страницы", self, checkable=True)
+        self.pages_section_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.pages_section_action.setToolTip("Официальные страницы администрации и главы: реестр, публикации по "
+                                             "неделям, отметка, модерация (Ctrl+Shift+P)")
+        self.pages_section_action.setVisible(page_access.can_read(self.actor))
+        self.pages_section_action.triggered.connect(lambda _checked=False: self.show_pages())
+        for action in (self.incidents_section_action, self.pages_section_action):
+            self.section_group.addAction(action)
+
         self.placement_group = QActionGroup(self)
         self.placement_actions: dict[str, QAction] = {}
         for code, label in PLACEMENTS.items():
@@ -500,6 +518,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
 
         view_menu = self.menuBar().addMenu("&Вид")
+        view_menu.addAction(self.incidents_section_action)
+        if self.pages_section_action.isVisible():
+            view_menu.addAction(self.pages_section_action)
+        view_menu.addSeparator()
         view_menu.addAction(self.dashboard_action)
         view_menu.addSeparator()
         view_menu.addAction(self.refresh_action)
@@ -541,6 +563,10 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(self.refresh_action)
         self.toolbar.addAction(self.dashboard_action)
         self.toolbar.addAction(self.export_action)
+        if self.pages_section_action.isVisible():  # the two sections, a click (or Ctrl+Shift+I / P) apart
+            self.toolbar.addSeparator()
+            self.toolbar.addAction(self.incidents_section_action)
+            self.toolbar.addAction(self.pages_section_action)
         if self.actor.is_curator:
             new_button = self.toolbar.widgetForAction(self.new_incident_action)
             if new_button is not None:
@@ -637,7 +663,11 @@ class MainWindow(QMainWindow):
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
         central_layout.addWidget(self.banner)
-        central_layout.addWidget(self.splitter, 1)
+        #: the incidents (the queue and the card) or the official pages, made when first shown
+        self.sections = QStackedWidget()
+        self.sections.addWidget(self.splitter)
+        self.pages_section = None
+        central_layout.addWidget(self.sections, 1)
         self.setCentralWidget(central)
 
     @property
@@ -973,6 +1003,7 @@ class MainWindow(QMainWindow):
         index = next((i for i in range(self.tab_bar.count()) if self.tab_bar.tabData(i) == code), -1)
         if index < 0:
             return False
+        self.show_incidents()
         self.tab_bar.setCurrentIndex(index)
         self.raise_()
         self.activateWindow()
@@ -983,7 +1014,10 @@ class MainWindow(QMainWindow):
         self.queue_model.set_filter(self.filter_bar.queue_filter(self.current_preset()))
 
     def refresh(self) -> None:
-        """F5: load the queue again from the first page, and the card."""
+        """F5: load the queue again from the first page, and the card (in «Страницы»: its tab)."""
+        if self.pages_section is not None and self.sections.currentWidget() is self.pages_section:
+            self.pages_section.refresh()
+            return
         self.queue_model.reload()
         self.card_view.reload()
 
@@ -1175,6 +1209,7 @@ class MainWindow(QMainWindow):
 
     def open_incident(self, incident_id: int) -> None:
         """Show the incident's card (a notification was clicked), selecting its row if loaded."""
+        self.show_incidents()
         self._selected_id = incident_id
         row = self.queue_model.row_of(incident_id)
         if row >= 0:
@@ -1241,6 +1276,27 @@ class MainWindow(QMainWindow):
         elif dialog.open_requested is not None:
             self.open_incident(dialog.open_requested)  # «открыть» beside a duplicate link
 
+    def show_incidents(self) -> None:
+        """Вид → Инциденты (Ctrl+Shift+I): the queue and the card."""
+        self.incidents_section_action.setChecked(True)
+        self.sections.setCurrentWidget(self.splitter)
+        self.queue_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_pages(self, tab: str = "") -> None:
+        """Вид → Страницы (Ctrl+Shift+P): the official pages; ``tab`` «weeks» opens the weekly grid."""
+        if not self.pages_section_action.isVisible():
+            return
+        if self.pages_section is None:
+            from app.ui.pages.section import PagesSection
+
+            self.pages_section = PagesSection(self.actor)
+            self.sections.addWidget(self.pages_section)
+        self.pages_section_action.setChecked(True)
+        self.sections.setCurrentWidget(self.pages_section)
+        if tab == "weeks":
+            self.pages_section.show_tab(self.pages_section.weeks_tab)
+        self.pages_section.refresh_current(only_new=True)
+
     def show_dashboard(self) -> None:
         """Вид → Сводка."""
         from app.ui.dashboard import DashboardWindow
@@ -1248,6 +1304,7 @@ class MainWindow(QMainWindow):
         if self._dashboard is None:
             self._dashboard = DashboardWindow(self.actor, self)
             self._dashboard.show_overdue_requested.connect(lambda: self.show_preset("overdue"))
+            self._dashboard.show_pages_requested.connect(lambda: self.show_pages("weeks"))
         else:
             self._dashboard.refresh()
         self._dashboard.show()

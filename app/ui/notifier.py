@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.services import clock as clock_source
 from app.services import events, local_config, notifications
+from app.services.pages import weeks
 from app.services.permissions import Actor
 from app.ui.queue_model import TaskRunner
 
@@ -47,11 +48,15 @@ MIN_CHECK_GAP_MS = 30_000
 #: the same event (kind, incident, text) is not shown again within this many seconds
 EVENT_REPEAT_S = 600
 
-LEVEL_TITLES = {"warning": "Срок подходит к концу", "overdue": "Срок нарушен", "event": "Инциденты"}
+LEVEL_TITLES = {"warning": "Срок подходит к концу", "overdue": "Срок нарушен", "event": "Инциденты",
+                "page": "Официальные страницы: публикация недели"}
+#: the longest the weekly-reminder timer sleeps before it looks again (a calendar may change meanwhile)
+PAGE_CHECK_MAX_MS = 6 * 3600_000
 LEVEL_STYLES = {
     "warning": "background: #fff1c7; color: #4d3500; border: 1px solid #e0b84a;",
     "overdue": "background: #fde0e0; color: #7a0c0c; border: 1px solid #e08a8a;",
     "event": "background: #e4efff; color: #0d3566; border: 1px solid #94b8e8;",
+    "page": "background: #fff1c7; color: #4d3500; border: 1px solid #e0b84a;",
 }
 
 
@@ -88,6 +93,8 @@ class Notice:
     incident_id: int
     level: str
     message: str
+    #: a page's weekly reminder (``level`` «page»): the page, not an incident
+    page_id: int | None = None
 
 
 class NotificationBanner(QFrame):
@@ -97,6 +104,8 @@ class NotificationBanner(QFrame):
     """
 
     open_requested = Signal(int)
+    #: «Открыть» on a page's weekly reminder: the page's id
+    page_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,7 +153,10 @@ class NotificationBanner(QFrame):
         notice = self.current
         if notice is not None:
             self.dismiss()
-            self.open_requested.emit(notice.incident_id)
+            if notice.page_id is not None:
+                self.page_requested.emit(notice.page_id)
+            else:
+                self.open_requested.emit(notice.incident_id)
 
     def mousePressEvent(self, event) -> None:  # noqa: ANN001, N802 - a click anywhere opens it
         if event.button() == Qt.MouseButton.LeftButton and self.current is not None:
@@ -174,6 +186,8 @@ class Notifier(QObject):
     deadline_reached = Signal()
     #: a workflow event about this incident arrived (whether shown or not)
     incident_event = Signal(int)
+    #: the user clicked a page's weekly reminder (the page's id)
+    open_page = Signal(int)
     #: a notice was shown (for the status bar and tests)
     shown = Signal(object)
     _event_arrived = Signal(object)
@@ -187,6 +201,8 @@ class Notifier(QObject):
         self.next_at: datetime | None = None
         self._seen: dict[tuple[str, int, str], float] = {}
         self._tray_incident: int | None = None
+        self._tray_page: int | None = None
+        self.page_check_at: datetime | None = None
         self._unsubscribe = None
         self._checking = False
         self._check_again = False
@@ -196,6 +212,7 @@ class Notifier(QObject):
         self.set_preferences(QSystemTrayIcon.isSystemTrayAvailable() if use_tray is None else use_tray, sound)
         if banner is not None:
             banner.open_requested.connect(self.open_incident)
+            banner.page_requested.connect(self.open_page)
 
         self.deadline_timer = QTimer(self)
         self.deadline_timer.setSingleShot(True)
@@ -206,6 +223,9 @@ class Notifier(QObject):
         self.jump_timer = QTimer(self)
         self.jump_timer.setInterval(JUMP_CHECK_MS)
         self.jump_timer.timeout.connect(self.check_clock_jump)
+        self.page_timer = QTimer(self)
+        self.page_timer.setSingleShot(True)
+        self.page_timer.timeout.connect(self.check_pages)
         self._event_arrived.connect(self._on_event, Qt.ConnectionType.QueuedConnection)
         self._mark_time()
 
@@ -242,7 +262,7 @@ class Notifier(QObject):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        for timer in (self.deadline_timer, self.resync_timer, self.jump_timer):
+        for timer in (self.deadline_timer, self.resync_timer, self.jump_timer, self.page_timer):
             timer.stop()
         if self.tray is not None:
             self.tray.hide()
@@ -261,6 +281,7 @@ class Notifier(QObject):
         self._checking = True
         actor = self.actor
         self.runner.run(lambda: notifications.check(actor), self._checked, self._check_failed)
+        self.check_pages()
 
     def _checked(self, check: notifications.Check) -> None:
         self._checking = False
@@ -308,6 +329,32 @@ class Notifier(QObject):
             return True
         return False
 
+    # --- the weekly reminder of the official pages (Appendix 1, clause 5) ------------------------
+
+    def check_pages(self) -> None:
+        """Ask (off the GUI thread) for this user's weekly page reminders, each shown once, and when
+        to look again: the start of the week's last working day by the production calendar."""
+        actor = self.actor
+
+        def work() -> tuple[list[weeks.PageReminder], datetime | None]:
+            return weeks.reminders_due(actor), weeks.next_reminder_moment()
+
+        self.runner.run(work, self._pages_checked, self._pages_failed)
+
+    def _pages_checked(self, result: tuple[list[weeks.PageReminder], datetime | None]) -> None:
+        reminders, next_at = result
+        for reminder in reminders:
+            self.notify(Notice(0, "page", reminder.message, page_id=reminder.page_id))
+        self.page_check_at = next_at
+        if next_at is None:
+            self.page_timer.stop()
+            return
+        ms = int((next_at - clock_source.now()).total_seconds() * 1000) + THRESHOLD_MARGIN_MS
+        self.page_timer.start(max(MIN_CHECK_GAP_MS, min(ms, PAGE_CHECK_MAX_MS)))
+
+    def _pages_failed(self, exc: BaseException) -> None:
+        log.warning("Напоминания о публикациях не проверены: %s", exc)
+
     # --- workflow events -----------------------------------------------------------------------
 
     def _listener(self, event: events.Event) -> None:
@@ -333,7 +380,8 @@ class Notifier(QObject):
         if self.tray is not None:
             icon = (QSystemTrayIcon.MessageIcon.Warning if notice.level in ("warning", "overdue")
                     else QSystemTrayIcon.MessageIcon.Information)
-            self._tray_incident = notice.incident_id
+            self._tray_incident = notice.incident_id if notice.page_id is None else None
+            self._tray_page = notice.page_id
             self.tray.showMessage(LEVEL_TITLES.get(notice.level, APP_TITLE), notice.message, icon, 15_000)
         elif self.banner is not None:
             self.banner.show_notice(notice)
@@ -342,5 +390,7 @@ class Notifier(QObject):
         self.shown.emit(notice)
 
     def _tray_clicked(self) -> None:
-        if self._tray_incident is not None:
+        if self._tray_page is not None:
+            self.open_page.emit(self._tray_page)
+        elif self._tray_incident is not None:
             self.open_incident.emit(self._tray_incident)

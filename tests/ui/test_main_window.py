@@ -185,7 +185,8 @@ def test_menus(world: World, open_window) -> None:  # noqa: ANN001
         "&Выход"]
     assert win.quit_action.shortcut() == QKeySequence("Ctrl+Q")
     view_menu = win.menuBar().actions()[1].menu()
-    assert view_menu.actions()[0].text() == "&Сводка"
+    assert [a.text() for a in view_menu.actions()[:4] if not a.isSeparator()] == ["&Инциденты", "&Страницы", "&Сводка"]
+    assert win.pages_section_action.shortcut() == QKeySequence("Ctrl+Shift+P")
     assert win.refresh_action.shortcut() == QKeySequence("F5")
     assert win.search_action.shortcut() == QKeySequence("Ctrl+F")
     curator = open_window(world)

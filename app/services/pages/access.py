@@ -61,3 +61,9 @@ def page_for_edit(actor: Actor, page_id: int, what: str) -> OfficialPage:
     if not can_edit(actor, page_id):
         raise PermissionDenied(f"{what}: это могут сделать куратор и люди, назначенные для страницы «{page.name}»")
     return page
+
+
+def edits_some_page(actor: Actor) -> bool:
+    """Whether the actor may change the records of at least one page (the screens turn their buttons on)."""
+    return keeps_registry(actor) or PagePublisher.select().where(PagePublisher.user == actor.user_id).exists() or (
+        OfficialPage.select().where(OfficialPage.responsible == actor.user_id).exists())

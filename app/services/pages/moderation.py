@@ -179,7 +179,7 @@ def journal(actor: Actor, *, page_id: int | None = None, since: datetime | None 
 def blacklist(actor: Actor, *, page_id: int | None = None, with_removed: bool = False) -> list[BlacklistRow]:
     require_read(actor)
     users = dict(User.select(User.id, User.full_name).tuples())
-    query = (BlacklistEntry.select(BlacklistEntry, OfficialPage.name).join(OfficialPage)
+    query = (BlacklistEntry.select(BlacklistEntry, OfficialPage.id, OfficialPage.name).join(OfficialPage)
              .order_by(BlacklistEntry.added_at.desc(), BlacklistEntry.id.desc()))
     if page_id is not None:
         query = query.where(BlacklistEntry.page == page_id)

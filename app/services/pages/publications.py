@@ -190,7 +190,7 @@ def publications(actor: Actor, *, page_id: int | None = None, since: datetime | 
     """The publication log, newest first."""
     require_read(actor)
     users = dict(User.select(User.id, User.full_name).tuples())
-    query = (PagePublication.select(PagePublication, OfficialPage.name).join(OfficialPage)
+    query = (PagePublication.select(PagePublication, OfficialPage.id, OfficialPage.name).join(OfficialPage)
              .order_by(PagePublication.published_at.desc(), PagePublication.id.desc()).limit(limit))
     if page_id is not None:
         query = query.where(PagePublication.page == page_id)
@@ -206,7 +206,7 @@ def plan(actor: Actor, weeks: Sequence[date], *, page_id: int | None = None) -> 
     """The content plan of the given weeks (their Mondays), by week and page."""
     require_read(actor)
     users = dict(User.select(User.id, User.full_name).tuples())
-    query = (ContentPlanItem.select(ContentPlanItem, OfficialPage.name).join(OfficialPage)
+    query = (ContentPlanItem.select(ContentPlanItem, OfficialPage.id, OfficialPage.name).join(OfficialPage)
              .where(ContentPlanItem.week.in_(list(weeks)))
              .order_by(ContentPlanItem.week, OfficialPage.name, ContentPlanItem.id))
     if page_id is not None:

@@ -29,7 +29,7 @@ from app.models.enums import NETWORK_LABELS, PageOwner
 from app.services import clock
 from app.services.calendar_store import current_calendar
 from app.services.notifications import is_working_time, record_shown
-from app.services.pages.access import require_read
+from app.services.pages.access import can_read, require_read
 from app.services.permissions import Actor
 from app.services.worktime import WorkCalendar
 
@@ -200,6 +200,16 @@ def pages_without_publication(monday: date, today: date | None = None) -> list[G
     """Active pages with nothing published in the week of ``monday`` (planned ones included)."""
     week = grid([monday], today=today)
     return [r for r in week.rows if r.cells[0].state in (WeekState.MISSING, WeekState.PLANNED)]
+
+
+def unpublished_this_week(actor: Actor, now: datetime | None = None) -> int | None:
+    """How many active pages have nothing published yet this week, for the dashboard; None when the
+    user does not read the pages."""
+    if not can_read(actor):
+        return None
+    today = _local_day(now or clock.now(), current_calendar())
+    active = {i for (i,) in OfficialPage.select(OfficialPage.id).where(OfficialPage.archived_at.is_null()).tuples()}
+    return sum(r.page_id in active for r in pages_without_publication(week_start(today), today))
 
 
 # --- the reminder on the last working day -------------------------------------------------------
