@@ -150,3 +150,29 @@ def test_the_heads_buttons_are_disabled_with_the_reason(world: World, qtbot: QtB
     section.show_tab(section.subscriptions_tab)
     item = section.subscriptions_tab.table.item(0, 0)
     assert not item.flags() & Qt.ItemFlag.ItemIsUserCheckable and "Только просмотр" in item.toolTip()
+
+
+def test_every_tab_and_dialog_fits_a_1024_by_700_screen(world: World, open_window, qtbot: QtBot) -> None:  # noqa: ANN001, F811
+    three_pages(world)
+    win = open_window(world, size=(1024, 700))
+    win.show_pages()
+    section = win.pages_section
+    for index in range(section.tabs.count()):
+        section.tabs.setCurrentIndex(index)
+        qtbot.wait(10)
+        assert (win.width(), win.height()) == (1024, 700), section.tabs.tabText(index)
+        hint = win.minimumSizeHint()
+        assert hint.width() <= 1024 and hint.height() <= 700, (section.tabs.tabText(index), hint)
+        for button in section.tabs.currentWidget().findChildren(QPushButton):
+            if button.isVisible():
+                top_left = button.mapTo(win, button.rect().topLeft())
+                assert win.rect().contains(top_left) and top_left.x() + button.width() <= 1024, button.text()
+    section.verification_tab.select_pages({section.verification_tab.pages_model.row_at(0).id})
+    dialogs = [section.registry_tab.make_page_dialog(), section.weeks_tab.make_plan_dialog(),
+               section.weeks_tab.make_publication_dialog(), section.moderation_tab.make_removal_dialog(),
+               section.verification_tab.make_organisation_dialog(), section.verification_tab.make_state_dialog(),
+               section.verification_tab.make_application_dialog()]
+    for dialog in dialogs:
+        hint = dialog.minimumSizeHint()  # fit_to_screen opens it at most at the screen's size, never below this
+        assert hint.width() <= 1024 - 16 and hint.height() <= 700 - 60, (dialog.windowTitle(), hint)
+        dialog.deleteLater()
