@@ -68,7 +68,12 @@ def test_demo_then_db_info_shows_counts_of_each_kind(fresh_database_url: str) ->
         assert counts[status] > 0, status
     verify = run("--db", database_url, "audit", "verify")
     assert verify.returncode == 0 and "Журнал цел" in verify.stdout
-    again = run("--db", database_url, "demo")
+    # the database has accounts now: only a signed-in administrator may run demo, and not twice
+    anonymous = run("--db", database_url, "demo")
+    assert anonymous.returncode == 2 and "--user ЛОГИН" in anonymous.stderr
+    curator = run("--db", database_url, "--user", "kurator", "demo", stdin="kurator-demo-1\n")
+    assert curator.returncode == 2 and "только администратор" in curator.stderr
+    again = run("--db", database_url, "--user", "admin", "demo", stdin="admin-demo-1\n")
     assert again.returncode == 2 and "уже есть инциденты" in again.stderr
 
 
@@ -77,8 +82,26 @@ def test_user_add_reads_the_password_from_stdin_and_lists_the_user(tmp_path: Pat
     added = run("--db", url, "user", "add", "--login", "kurator", "--name", "Слепокурова Яна Евгеньевна",
                 "--roles", "curator,admin", "--password-stdin", stdin="kurator-pass-2026\n")
     assert added.returncode == 0, added.stderr
-    listed = run("--db", url, "user", "list")
+    nobody = run("--db", url, "user", "list")
+    assert nobody.returncode == 2 and "--user ЛОГИН" in nobody.stderr
+    listed = run("--db", url, "--user", "kurator", "user", "list", stdin="kurator-pass-2026\n")
     assert "kurator" in listed.stdout and "Куратор" in listed.stdout
+    # a second account only by the signed-in administrator; a password change by its owner
+    refused = run("--db", url, "user", "add", "--login", "zhkh", "--name", "Иваненко О. В.", "--roles", "executor",
+                  "--password-stdin", stdin="zhkh-pass-2026\n")
+    assert refused.returncode == 2 and "--user ЛОГИН" in refused.stderr
+    added = run("--db", url, "--user", "kurator", "user", "add", "--login", "glava", "--name", "Шутылев М. О.",
+                "--roles", "head", "--password-stdin", stdin="kurator-pass-2026\nglava-pass-2026\n")
+    assert added.returncode == 0, added.stderr
+    foreign = run("--db", url, "--user", "glava", "user", "passwd", "kurator", "--password-stdin",
+                  stdin="glava-pass-2026\nhacked-pass-2026\n")
+    assert foreign.returncode == 2 and "только администратор" in foreign.stderr
+    own = run("--db", url, "--user", "glava", "user", "passwd", "glava", "--password-stdin",
+              stdin="glava-pass-2026\nglava-new-2026\n")
+    assert own.returncode == 0, own.stderr
+    again = run("--db", url, "--user", "glava", "user", "passwd", "glava", "--password-stdin",
+                stdin="glava-pass-2026\nglava-newer-2026\n")
+    assert again.returncode == 2 and "Неверный логин или пароль" in again.stderr
     assert "kurator-pass-2026" not in (tmp_path / "users.sqlite3").read_bytes().decode("latin-1")
 
 

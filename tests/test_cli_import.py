@@ -39,6 +39,11 @@ def base(tmp_path: Path) -> tuple[str, Path]:
     return url, home
 
 
+#: the curator signs in for each command: ``--user kurator``, the password as the first line of stdin
+AS_KURATOR = ("--user", "kurator")
+PASSWORD = "kurator-pass-2026\n"
+
+
 def write(path: Path, rows: list[list[str]], encoding: str = "cp1251") -> Path:
     with path.open("w", encoding=encoding, newline="") as fh:
         writer = csv.writer(fh, delimiter=";")
@@ -51,7 +56,7 @@ def test_import_prints_the_summary_and_the_refused_rows(base: tuple[str, Path], 
     url, home = base
     path = write(tmp_path / "выгрузка.csv", ROWS)
     errors = tmp_path / "ошибки.csv"
-    result = run("--db", url, "import", str(path), "--errors", str(errors), home=home)
+    result = run("--db", url, *AS_KURATOR, "import", str(path), "--errors", str(errors), stdin=PASSWORD, home=home)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "Файл «выгрузка.csv»: CSV, Windows-1251, разделитель «;», строк с данными: 5"
@@ -63,7 +68,7 @@ def test_import_prints_the_summary_and_the_refused_rows(base: tuple[str, Path], 
     report = list(csv.reader(io.StringIO(errors.read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))
     assert [r[0] for r in report] == ["Строка файла", "5", "6"]
 
-    again = run("--db", url, "import", str(path), home=home)
+    again = run("--db", url, *AS_KURATOR, "import", str(path), stdin=PASSWORD, home=home)
     assert again.returncode == 0
     assert "Импортировано: 0, дубликатов: 3, отклонено: 2" in again.stdout
     assert "  строка 2 (https://vk.com/wall-123_1): Уже зарегистрирован: инцидент № 1 (та же ссылка)" in again.stdout
@@ -77,10 +82,10 @@ def test_import_prints_the_summary_and_the_refused_rows(base: tuple[str, Path], 
 def test_dry_run_writes_nothing(base: tuple[str, Path], tmp_path: Path) -> None:
     url, home = base
     path = write(tmp_path / "выгрузка.csv", ROWS, encoding="utf-8")
-    result = run("--db", url, "import", str(path), "--dry-run", home=home)
+    result = run("--db", url, *AS_KURATOR, "import", str(path), "--dry-run", stdin=PASSWORD, home=home)
     assert result.returncode == 0, result.stderr
     assert "Проверка без записи — можно импортировать: 3, дубликатов: 0, отклонено: 2" in result.stdout
-    real = run("--db", url, "import", str(path), home=home)
+    real = run("--db", url, *AS_KURATOR, "import", str(path), stdin=PASSWORD, home=home)
     assert "Импортировано: 3," in real.stdout
 
 
@@ -96,7 +101,7 @@ def test_an_unreadable_file_exits_2_with_one_russian_line(base: tuple[str, Path]
     url, home = base
     path = tmp_path / name
     path.write_bytes(content)
-    result = run("--db", url, "import", str(path), home=home)
+    result = run("--db", url, *AS_KURATOR, "import", str(path), stdin=PASSWORD, home=home)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Ошибка: Файл «{name}» не импортирован") and message in lines[0]
@@ -105,15 +110,18 @@ def test_an_unreadable_file_exits_2_with_one_russian_line(base: tuple[str, Path]
 
 def test_missing_file_and_several_curators(base: tuple[str, Path], tmp_path: Path) -> None:
     url, home = base
-    missing = run("--db", url, "import", str(tmp_path / "нет.csv"), home=home)
+    missing = run("--db", url, *AS_KURATOR, "import", str(tmp_path / "нет.csv"), stdin=PASSWORD, home=home)
     assert missing.returncode == 2 and "не найден" in missing.stderr
-    added = run("--db", url, "user", "add", "--login", "kurator2", "--name", "Второй Куратор", "--roles", "curator",
-                "--password-stdin", stdin="second-pass-2026\n", home=home)
+    # only an administrator adds users, signed in with their own password (kurator is one)
+    added = run("--db", url, *AS_KURATOR, "user", "add", "--login", "kurator2", "--name", "Второй Куратор",
+                "--roles", "curator", "--password-stdin", stdin=PASSWORD + "second-pass-2026\n", home=home)
     assert added.returncode == 0, added.stderr
     path = write(tmp_path / "выгрузка.csv", ROWS[:1])
-    ambiguous = run("--db", url, "import", str(path), home=home)
-    assert ambiguous.returncode == 2 and "несколько кураторов (kurator, kurator2)" in ambiguous.stderr
-    chosen = run("--db", url, "import", str(path), "--as", "kurator2", home=home)
+    nobody = run("--db", url, "import", str(path), home=home)
+    assert nobody.returncode == 2 and "укажите, кто выполняет команду, — --user ЛОГИН" in nobody.stderr
+    wrong = run("--db", url, "import", str(path), "--as", "kurator2", stdin="kurator-pass-2026\n", home=home)
+    assert wrong.returncode == 2 and "Неверный логин или пароль" in wrong.stderr
+    chosen = run("--db", url, "import", str(path), "--as", "kurator2", stdin="second-pass-2026\n", home=home)
     assert chosen.returncode == 0 and "Импортировано: 1," in chosen.stdout
 
 
@@ -121,7 +129,7 @@ def test_a_stray_nul_byte_is_repaired_and_the_row_named(base: tuple[str, Path], 
     url, home = base
     path = write(tmp_path / "с нулём.csv", [ROWS[0], ["https://vk.com/wall-123_3", "Ир\x00ина", "Текст", "20.11.2025", ""]],
                  encoding="utf-8")
-    result = run("--db", url, "import", str(path), home=home)
+    result = run("--db", url, *AS_KURATOR, "import", str(path), stdin=PASSWORD, home=home)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "Импортировано: 2, дубликатов: 0, отклонено: 0; с исправлениями: 1" in lines
@@ -132,9 +140,9 @@ def test_a_stray_nul_byte_is_repaired_and_the_row_named(base: tuple[str, Path], 
 
 def test_export_queue_to_xlsx_and_csv(base: tuple[str, Path], tmp_path: Path) -> None:
     url, home = base
-    assert run("--db", url, "import", str(write(tmp_path / "в.csv", ROWS)), home=home).returncode == 0
+    assert run("--db", url, *AS_KURATOR, "import", str(write(tmp_path / "в.csv", ROWS)), stdin=PASSWORD, home=home).returncode == 0
     xlsx = tmp_path / "очередь.xlsx"
-    result = run("--db", url, "export-queue", "--preset", "all", "--out", str(xlsx), home=home)
+    result = run("--db", url, *AS_KURATOR, "export-queue", "--preset", "all", "--out", str(xlsx), stdin=PASSWORD, home=home)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"Очередь «Все» выгружена в {xlsx}: строк — 3"
     ws = load_workbook(xlsx).active
@@ -143,12 +151,12 @@ def test_export_queue_to_xlsx_and_csv(base: tuple[str, Path], tmp_path: Path) ->
     assert all(ws.cell(row, 4).hyperlink.target == ws.cell(row, 4).value for row in range(4, 7))
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
     csv_out = tmp_path / "очередь.csv"
-    assert run("--db", url, "export-queue", "--out", str(csv_out), home=home).returncode == 0
+    assert run("--db", url, *AS_KURATOR, "export-queue", "--out", str(csv_out), stdin=PASSWORD, home=home).returncode == 0
     text = csv_out.read_bytes().decode("utf-8-sig")
     lines = list(csv.reader(text.splitlines(), delimiter=";"))
     assert lines[0] == ["Очередь инцидентов — «Все»"] and lines[1][0].startswith("По состоянию на ")
     assert "'=HYPERLINK" in text and lines[2][:4] == ["№", "Выявлен", "Соцсеть", "Ссылка"]
-    wrong = run("--db", url, "export-queue", "--preset", "mine", "--out", str(csv_out), home=home)
+    wrong = run("--db", url, *AS_KURATOR, "export-queue", "--preset", "mine", "--out", str(csv_out), stdin=PASSWORD, home=home)
     assert wrong.returncode == 2 and "Вкладка очереди «mine» недоступна" in wrong.stderr
-    pdf = run("--db", url, "export-queue", "--out", str(tmp_path / "q.pdf"), home=home)
+    pdf = run("--db", url, *AS_KURATOR, "export-queue", "--out", str(tmp_path / "q.pdf"), stdin=PASSWORD, home=home)
     assert pdf.returncode == 2 and "только в .xlsx или .csv" in pdf.stderr

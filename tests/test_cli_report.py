@@ -13,10 +13,14 @@ from openpyxl import load_workbook
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+#: the head of the settlement signs in for the report (a demo account); the password is on stdin
+AS_HEAD = ("--user", "glava")
+
+
+def run(home: Path, *args: str, stdin: str = "glava-demo-1\n") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "INCIDENTS_DB")}
     env["INCIDENTS_HOME"] = str(home)
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], text=True, capture_output=True,
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], text=True, capture_output=True, input=stdin,
                           env=env, timeout=600, cwd=ROOT)
 
 
@@ -33,7 +37,7 @@ def test_month_report_is_written_and_its_headline_matches_the_workbook(demo, tmp
     home, url = demo
     month = date.today().strftime("%Y-%m")  # the demo's incidents end today
     out = tmp_path / "отчёт.xlsx"
-    result = run(home, "--db", url, "report", "--month", month, "--out", str(out), "--progress")
+    result = run(home, "--db", url, *AS_HEAD, "report", "--month", month, "--out", str(out), "--progress")
     assert result.returncode == 0, result.stderr
     assert out.is_file() and [p.name for p in tmp_path.iterdir()] == ["отчёт.xlsx"]  # no temporary file left
     assert f"записан: {out.resolve()}" in result.stdout
@@ -76,7 +80,7 @@ def test_quarter_by_dates(demo, tmp_path: Path) -> None:  # noqa: ANN001
     after = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)  # the next quarter
     last = date.fromordinal(after.toordinal() - 1)
     out = tmp_path / "quarter.xlsx"
-    result = run(home, "--db", url, "report", "--from", first.isoformat(), "--to", last.strftime("%d.%m.%Y"),
+    result = run(home, "--db", url, *AS_HEAD, "report", "--from", first.isoformat(), "--to", last.strftime("%d.%m.%Y"),
                  "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "квартал" in result.stdout and out.is_file()
@@ -94,7 +98,7 @@ def test_bad_periods_are_one_russian_line_and_exit_2(demo, tmp_path: Path, args:
                                                      message: str) -> None:
     home, url = demo
     out = tmp_path / "r.xlsx"
-    result = run(home, "--db", url, "report", *args, "--out", str(out))
+    result = run(home, "--db", url, *AS_HEAD, "report", *args, "--out", str(out))
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and result.stderr.startswith("Ошибка:") and message in result.stderr
     assert not out.exists()
@@ -102,14 +106,14 @@ def test_bad_periods_are_one_russian_line_and_exit_2(demo, tmp_path: Path, args:
 
 def test_unwritable_target_and_missing_database(demo, tmp_path: Path) -> None:  # noqa: ANN001
     home, url = demo
-    missing_folder = run(home, "--db", url, "report", "--month", "2026-11", "--out", str(tmp_path / "нет" / "r.xlsx"))
+    missing_folder = run(home, "--db", url, *AS_HEAD, "report", "--month", "2026-11", "--out", str(tmp_path / "нет" / "r.xlsx"))
     assert missing_folder.returncode == 2 and "не существует" in missing_folder.stderr
-    not_xlsx = run(home, "--db", url, "report", "--month", "2026-11", "--out", str(tmp_path / "r.csv"))
+    not_xlsx = run(home, "--db", url, *AS_HEAD, "report", "--month", "2026-11", "--out", str(tmp_path / "r.csv"))
     assert not_xlsx.returncode == 2 and ".xlsx" in not_xlsx.stderr
-    proc = run(home, "--db", url, "report", "--month", "2026-11", "--out", "/proc/отчёт.xlsx")
+    proc = run(home, "--db", url, *AS_HEAD, "report", "--month", "2026-11", "--out", "/proc/отчёт.xlsx")
     assert proc.returncode == 2 and proc.stderr.startswith("Ошибка:") and "Traceback" not in proc.stderr
     database = tmp_path / "absent.sqlite3"
-    absent = run(home, "--db", f"sqlite:///{database}", "report", "--month", "2026-11",
+    absent = run(home, "--db", f"sqlite:///{database}", *AS_HEAD, "report", "--month", "2026-11",
                  "--out", str(tmp_path / "r.xlsx"))
     assert absent.returncode == 2 and "не найден" in absent.stderr
     assert not database.exists() and not (tmp_path / "r.xlsx").exists()
@@ -120,3 +124,16 @@ def test_help_is_russian(tmp_path: Path) -> None:
     result = run(tmp_path, "report", "--help")
     assert result.returncode == 0
     assert "--month ГГГГ-ММ" in result.stdout and "включительно" in result.stdout
+
+
+def test_the_report_needs_a_signed_in_reader(demo, tmp_path: Path) -> None:  # noqa: ANN001
+    home, url = demo
+    out = tmp_path / "r.xlsx"
+    nobody = run(home, "--db", url, "report", "--month", "2026-11", "--out", str(out))
+    assert nobody.returncode == 2 and "--user ЛОГИН" in nobody.stderr
+    executor = run(home, "--db", url, "--user", "zhkh", "report", "--month", "2026-11", "--out", str(out),
+                   stdin="zhkh-demo-1\n")
+    assert executor.returncode == 2 and "доступно куратору, главе" in executor.stderr
+    wrong = run(home, "--db", url, *AS_HEAD, "report", "--month", "2026-11", "--out", str(out), stdin="nope\n")
+    assert wrong.returncode == 2 and "Неверный логин или пароль" in wrong.stderr
+    assert not out.exists()

@@ -13,7 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli.common import open_db, out, program_name
+from app.cli.common import administrator_unless_empty, open_db, out, program_name
 from app.services.errors import DomainError
 from app.services.production_calendar import (
     MONTHS_GENITIVE,
@@ -262,8 +262,9 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise DomainError(f"Не удалось прочитать файл «{path}»: {exc.strerror or exc}") from None
     open_db(args)
+    actor = administrator_unless_empty(args, "Импорт производственного календаря")
     stored_before = calendar_store.stored_years()
-    years = calendar_store.import_official_csv(data, None)
+    years = calendar_store.import_official_csv(data, actor.user_id if actor else None)
     out(f"Производственный календарь импортирован из «{path.name}»: "
          f"{', '.join(map(str, years))}")
     for year in years:

@@ -21,6 +21,53 @@ def open_db(args: argparse.Namespace, *, upgrade: bool = True, create: bool = Tr
     return open_database(resolve_database_url(args.db), upgrade=upgrade, create=create)
 
 
+def read_secret(prompt: str, what: str = "Пароль") -> str:
+    """A password: asked on the terminal without echo, or, without a terminal, the next line of the
+    standard input (so a script can pass it without putting it in the command line)."""
+    import getpass
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        from app.services.errors import DomainError
+
+        raise DomainError(f"{what} не задан: введите его в терминале или передайте строкой на стандартный ввод")
+    return line.rstrip("\r\n")
+
+
+def sign_in(args: argparse.Namespace, what: str):  # noqa: ANN201 - an Actor (imported on use)
+    """The person who runs the command, signed in with their own password (``--user ЛОГИН``).
+
+    The password is asked on the terminal or read as the first line of the standard input; a wrong
+    one is refused as in the window, with the same pause after several attempts.
+    """
+    from app.services import users
+    from app.services.errors import DomainError
+    from app.services.permissions import actor_for
+
+    login = getattr(args, "user", None) or getattr(args, "as_login", None)
+    if not login:
+        raise DomainError(f"{what}: укажите, кто выполняет команду, — --user ЛОГИН (пароль будет запрошен; "
+                          "без терминала — первая строка стандартного ввода)")
+    password = read_secret(f"Пароль пользователя {login}: ", f"Пароль пользователя «{login}»")
+    info = users.authenticate(login, password)
+    return actor_for(info.id)
+
+
+def administrator_unless_empty(args: argparse.Namespace, what: str):  # noqa: ANN201 - an Actor or None
+    """The signed-in administrator — or nobody while the database has no users yet (setting it up:
+    the first account, the calendar, the demo data)."""
+    from app.services import users
+    from app.services.permissions import require_admin
+
+    if not users.has_users():
+        return None
+    actor = sign_in(args, what)
+    require_admin(actor, what)
+    return actor
+
+
 def program_name() -> str:
     """The program as its user starts it, for usage lines and hints.
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.cli.common import open_db, out
+from app.cli.common import administrator_unless_empty, open_db, out
 
 
 def role_names(codes: str) -> str:
@@ -23,6 +23,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.services import demo
 
     opened = open_db(args)
+    # demo users have known passwords: into a database with accounts only an administrator adds them
+    administrator_unless_empty(args, "Демонстрационные данные")
     result = demo.fill_demo(seed=args.seed, incidents=args.incidents)
     out(f"Демонстрационные данные записаны в {opened.target.display()}:")
     out(f"  инцидентов: {result.incidents}, отделов и учреждений: {result.units}, "

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from app.cli.common import open_db, out
+from app.cli.common import open_db, out, sign_in
 from app.services.errors import DomainError
 
 
@@ -21,8 +21,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise DomainError(f"Файл «{path}» не найден" if not path.exists() else f"«{path}» — это не файл")
     if args.errors and Path(args.errors).suffix.lower() not in (".csv", ".xlsx"):
         raise DomainError("Отчёт об ошибках (--errors) можно сохранить только в .csv или .xlsx")
+    from app.services.permissions import require_curator
+
     open_db(args)
-    actor = importer.headless_actor(args.as_login, curator=True)
+    actor = sign_in(args, "Импорт инцидентов")
+    require_curator(actor, "Импорт инцидентов")
     result = importer.import_file(actor, path, dry_run=args.dry_run)
     rows = len(result.rows) + result.unprocessed
     out(f"Файл «{result.file_name}»: {result.source.describe()}, строк с данными: {rows}")
@@ -49,13 +52,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export_queue(args: argparse.Namespace) -> int:
     """Save every row of a queue tab to .xlsx or .csv."""
-    from app.services import export, importer, queue
+    from app.services import export, queue
 
     target = Path(args.out)
     if target.suffix.lower() not in export.FORMATS:
         raise DomainError(f"Файл «{target.name}»: выгрузить очередь можно только в .xlsx или .csv")
     open_db(args)
-    actor = importer.headless_actor(args.as_login, curator=False)
+    actor = sign_in(args, "Выгрузка очереди")
     presets = queue.presets_for(actor)
     if args.preset not in {code for code, _ in presets}:
         offered = ", ".join(f"{code} ({label})" for code, label in presets)
@@ -81,8 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     imp.add_argument("file", metavar="ФАЙЛ", help="таблица .csv или .xlsx")
     imp.add_argument("--as", dest="as_login", metavar="ЛОГИН",
-                     help="куратор, от имени которого регистрируются инциденты "
-                     "(по умолчанию — единственный куратор базы)")
+                     help="то же, что --user: куратор, который импортирует (вход по его паролю)")
     imp.add_argument("--errors", metavar="ОТЧЁТ",
                      help="сохранить отклонённые строки с причинами в .csv или .xlsx")
     imp.add_argument("--dry-run", action="store_true",
@@ -103,5 +105,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--search", metavar="ТЕКСТ", help="поиск по тексту и автору, как в окне программы")
     exp.add_argument("--out", required=True, metavar="ФАЙЛ", help="файл .xlsx или .csv")
     exp.add_argument("--as", dest="as_login", metavar="ЛОГИН",
-                     help="пользователь, чья очередь выгружается (по умолчанию — единственный куратор)")
+                     help="то же, что --user: пользователь, чья очередь выгружается (вход по его паролю)")
     exp.set_defaults(func=cmd_export_queue)

@@ -17,7 +17,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from app.cli.common import open_db, out
+from app.cli.common import open_db, out, sign_in
 from app.services.errors import DomainError
 
 __all__ = ["cmd_report", "parse_day", "register"]
@@ -81,6 +81,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     start, end = _period(args)
     path = _target(args.out)
     open_db(args, create=False)
+    from app.services.permissions import require_reads_everything
+
+    require_reads_everything(sign_in(args, "Отчёт"), "Отчёт")
 
     def progress(percent: int, stage: str) -> None:
         if args.progress:

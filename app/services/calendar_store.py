@@ -127,7 +127,7 @@ def _save_year(cal: YearCalendar) -> None:
     ).execute()
 
 
-def import_official_csv(data: bytes, actor: User | None) -> list[int]:
+def import_official_csv(data: bytes, actor: User | int | None) -> list[int]:
     """Import the official open-data CSV: every year in it or, on any error, none."""
     try:
         calendars = parse_official_csv_bytes(data, source="imported")

@@ -54,11 +54,11 @@ from pathlib import Path
 from typing import Any
 
 from app.models import Incident, User
-from app.models.enums import NETWORK_LABELS, IncidentKind, Network, Priority, Role
+from app.models.enums import NETWORK_LABELS, IncidentKind, Network, Priority
 from app.services import audit, cell_text, clock, local_config, validation, workflow
 from app.services.calendar_store import current_calendar
 from app.services.errors import DomainError, NotFound, ValidationError
-from app.services.permissions import Actor, actor_for, require_curator
+from app.services.permissions import Actor, require_curator
 
 log = logging.getLogger(__name__)
 
@@ -1233,26 +1233,3 @@ def write_error_report(result: ImportResult, path: str | Path) -> int:
     widths = [12, 60] + [24] * width
     return write_table(path, headers, rows, widths=widths, sheet_title="Отклонённые строки")
 
-
-# --- the acting user of headless commands ------------------------------------------------------
-
-def headless_actor(login: str | None, *, curator: bool = True) -> Actor:
-    """The user a command-line import or export acts as: ``login``, else the only curator."""
-    if login:
-        user = User.get_or_none(User.login == login)
-        if user is None or not user.is_active:
-            raise NotFound(f"Пользователь «{login}» не найден или отключён")
-        actor = actor_for(user.id)
-        if curator:
-            require_curator(actor, "Импорт инцидентов")
-        return actor
-    curators = [u for u in User.select().where(User.is_active == True).order_by(User.login)  # noqa: E712
-                if Role.CURATOR.value in u.role_set]
-    if not curators:
-        raise NotFound("В базе нет ни одного активного куратора: создайте его командой "
-                       "«./run user add … --roles curator»")
-    if len(curators) > 1:
-        logins = ", ".join(u.login for u in curators)
-        raise ValidationError(f"В базе несколько кураторов ({logins}): укажите, от чьего имени "
-                              "выполнить команду, параметром --as ЛОГИН")
-    return actor_for(curators[0].id)

@@ -680,12 +680,3 @@ def test_error_report_refuses_other_formats(world: World, tmp_path: Path) -> Non
     result = importer.import_file(world.actor("kurator"), write_csv(tmp_path / "x.csv", _report_rows()))
     with pytest.raises(ValidationError, match="только в .xlsx или .csv"):
         importer.write_error_report(result, tmp_path / "ошибки.pdf")
-
-
-def test_headless_actor_is_the_only_curator(world: World) -> None:
-    assert importer.headless_actor(None).user_id == world.ids["kurator"]
-    assert importer.headless_actor("glava", curator=False).user_id == world.ids["glava"]
-    with pytest.raises(PermissionDenied):
-        importer.headless_actor("glava")
-    with pytest.raises(Exception, match="не найден"):
-        importer.headless_actor("nobody")
