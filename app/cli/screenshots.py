@@ -183,7 +183,71 @@ def _shoot(shooter: _Shooter, actor, user, db_display: str) -> None:  # noqa: AN
     _admin_shots(shooter, actor)
     _settings_shot(shooter, actor)
     _action_shots(shooter, window, incident_view)
+    _pages_shots(shooter, window)
     window.close()
+
+
+def _pages_shots(shooter: _Shooter, window) -> None:  # noqa: ANN001
+    """The «Страницы» section (Appendix 1): the registry, the weekly grid with the content plan, the
+    8-FZ checklist, the description, the special mark, moderation and subscriptions — wide and at
+    1024 × 700 — and its dialogs."""
+    if not window.pages_section_action.isVisible():
+        shooter.skip("pages", "у пользователя нет раздела «Страницы»")
+        return
+    app = shooter.app
+    window.show_incidents()
+    window.resize(1600, 900)
+    window.show_pages()
+    section = window.pages_section
+    names = ("registry", "weeks", "law", "description", "verification", "moderation", "subscriptions")
+    for size in ((1600, 900), (1024, 700)):
+        window.resize(*size)
+        for index, name in enumerate(names):
+            section.tabs.setCurrentIndex(index)
+            if name == "weeks":  # wide: the last 13 weeks with their gaps; narrow: the month
+                section.weeks_tab.span_combo.setCurrentIndex(1 if size[0] > 1024 else 0)
+            _settle(app)
+            if name == "law":
+                section.law_tab.view.selectRow(1)
+            if name == "description":
+                rows = section.description_tab.model.rows()
+                section.description_tab.view.selectRow(next((n for n, r in enumerate(rows) if r.differs), 0))
+            if name == "moderation" and section.moderation_tab.blacklist_model.rowCount():
+                section.moderation_tab.blacklist_view.selectRow(0)
+            shooter.save(window, f"pages-{name}-{size[0]}")
+    window.resize(1600, 900)
+    dialogs = [("page-dialog", lambda: section.registry_tab.make_page_dialog(section.registry_tab.model.row_at(0).id)),
+               ("plan-dialog", section.weeks_tab.make_plan_dialog),
+               ("removal-dialog", section.moderation_tab.make_removal_dialog),
+               ("organisation-dialog", section.verification_tab.make_organisation_dialog)]
+    for name, make in dialogs:
+        dialog = make()
+        if name == "removal-dialog":
+            dialog.author_edit.setText("Ставки Онлайн")
+            dialog.text_edit.setPlainText("Заработок от 5000 в день! Переходи по ссылке https://ставки.example")
+        shooter.save(dialog, f"pages-{name}")
+        dialog.close()
+    _publication_shot(shooter, section)
+    section.verification_tab.select_pages({r.id for r in section.verification_tab.pages_model.rows()[:2]})
+    dialog = section.verification_tab.make_application_dialog()
+    if dialog is not None:
+        shooter.save(dialog, "pages-application")
+        dialog.close()
+    window.show_incidents()
+
+
+def _publication_shot(shooter: _Shooter, section) -> None:  # noqa: ANN001
+    """«Записать публикацию» after the checks found a press release: the question «Записать всё равно?»."""
+    section.tabs.setCurrentWidget(section.weeks_tab)
+    dialog = section.weeks_tab.make_publication_dialog()
+    dialog.title_edit.setText("О проведении заседания")
+    dialog.text_edit.setPlainText(
+        "В соответствии с постановлением администрации от 12.03.2025 № 154, постановлением от 01.02.2025 № 80 "
+        "и решением Совета от 20.01.2025 № 12 состоялось заседание комиссии, в ходе которого были рассмотрены "
+        "вопросы осуществления мероприятий по благоустройству.")
+    dialog.save()
+    shooter.save(dialog, "pages-publication-findings")
+    dialog.close()
 
 
 def _report_shots(shooter: _Shooter, window) -> None:  # noqa: ANN001

@@ -12,14 +12,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from app.models import Incident, ModerationEntry, OfficialPage, PagePublication, User, db
+from app.models import (
+    ContentPlanItem, Incident, LawInfoCheck, ModerationEntry, OfficialPage, PagePublication, PageSubscription, User,
+    VerificationEvent, db,
+)
 from app.models.enums import (
     AbsenceKind, AnswerKind, IncidentKind, ModerationAction, ModerationReason, Network, NoAnswerReason, PageOwner,
     Priority, ReturnReason, Role, UnitKind, VerificationState,
 )
-from app.services import absences, catalog, clock, users, workflow
+from app.services import absences, catalog, clock, settings, users, workflow
 from app.services.calendar_store import current_calendar
 from app.services.errors import ValidationError
+from app.services.pages import law_info, moderation, registry, weeks
 from app.services.permissions import Actor, actor_for
 
 UNITS = [
@@ -104,13 +108,66 @@ DEMO_USERS = [
     ("sport", "sport-demo-1", "Кузьменко Артём Олегович", [Role.EXECUTOR], 11),
 ]
 
+#: how VK names the head's community inside its posts' links («wall-218811_5»)
+HEAD_VK_ID = "-218811"
+#: network, name, link, owner, identifier in the network, unit (short name), the people who publish
 PAGES = [
-    (Network.VK, "Администрация Кореновского городского поселения", "https://vk.com/korenovsk_adm", PageOwner.ADMINISTRATION),
-    (Network.OK, "Администрация Кореновского городского поселения", "https://ok.ru/group/korenovskadm", PageOwner.ADMINISTRATION),
-    (Network.TELEGRAM, "Кореновск официальный", "https://t.me/korenovsk_official", PageOwner.ADMINISTRATION),
-    (Network.VK, "Глава Кореновского городского поселения", "https://vk.com/glava_korenovsk", PageOwner.HEAD),
-    (Network.TELEGRAM, "Глава Кореновска", "https://t.me/glava_korenovsk", PageOwner.HEAD),
+    (Network.VK, "Администрация Кореновского городского поселения", "https://vk.com/korenovsk_adm",
+     PageOwner.ADMINISTRATION, "-190455", "ОКО", ("kurator", "otvetstv")),
+    (Network.OK, "Администрация Кореновского городского поселения", "https://ok.ru/group/korenovskadm",
+     PageOwner.ADMINISTRATION, "", "ОКО", ("otvetstv",)),
+    (Network.TELEGRAM, "Кореновск официальный", "https://t.me/korenovsk_official", PageOwner.ADMINISTRATION, "",
+     "Центр культуры", ("kultura", "otvetstv")),
+    (Network.VK, "Глава Кореновского городского поселения", "https://vk.com/glava_korenovsk", PageOwner.HEAD,
+     HEAD_VK_ID, "ОКО", ("kurator",)),
+    (Network.TELEGRAM, "Глава Кореновска", "https://t.me/glava_korenovsk", PageOwner.HEAD, "", "ОКО", ("kurator",)),
 ]
+PHONES = ["+7 (86142) 4-00-01", "+7 (86142) 4-00-02", "+7 (86142) 4-00-03"]
+HANDED_BY = "Петренко Иван Иванович, начальник общего отдела"
+ORGANISATION = settings.Organisation(
+    full_name=settings.DEFAULT_ORGANISATION_NAME,
+    address="353180, Краснодарский край, г. Кореновск, ул. Красная, 41",
+    phone="+7 (86142) 4-00-00", email="adm@korenovsk-gp.ru", head_name="Шутылев Михаил Олегович",
+    head_phone="+7 (86142) 4-00-10", head_email="glava@korenovsk-gp.ru")
+APPROVED_DESCRIPTION = ("Официальная страница администрации Кореновского городского поселения Кореновского района. "
+                        "Новости города, ответы на вопросы жителей, объявления и анонсы. Приём граждан по "
+                        "понедельникам с 9:00 до 12:00, ул. Красная, 41. Телефон приёмной +7 (86142) 4-00-00.")
+DIFFERING_DESCRIPTION = ("Официальная страница Кореновского городского поселения. Новости города, ответы на вопросы "
+                         "жителей, афиша событий и анонсы. Приём граждан по понедельникам с 9:00 до 12:00, "
+                         "ул. Красная, 41.")
+#: title, text, formats
+PUBLICATIONS = [
+    ("Итоги недели", "Рассказываем, что сделали за неделю: отремонтировали 12 ям на ул. Мира, "
+     "установили 8 новых фонарей в пос. Мирный и покосили траву у школ.", "text,photo"),
+    ("Ремонт дорог продолжается", "Бригады работают на ул. Ленина. Объезд по ул. Фрунзе, спасибо за терпение!",
+     "text,photo,video"),
+    ("Приём граждан", "В понедельник глава проведёт приём граждан. Записаться можно по телефону 4-00-00.", "text"),
+    ("Праздник в парке", "В субботу в парке концерт и ярмарка. Приходите всей семьёй!", "text,photo"),
+    ("Благоустройство сквера", "Какие скамейки поставить в сквере на ул. Красной? Голосуйте в опросе.", "text,poll"),
+    ("График вывоза мусора", "Новый график вывоза мусора по улицам — на картинке.", "infographic"),
+    ("Прямой эфир с главой", "Глава ответил на вопросы о ремонте дорог и освещении.", "stream,video"),
+]
+#: author, profile, removed text, reason (clause 14)
+REMOVED_COMMENTS = [
+    ("Ставки Онлайн", "https://vk.com/id505050", "Заработок от 5000 в день! Переходи по ссылке https://ставки.example",
+     ModerationReason.SPAM),
+    ("Игорь Литвиненко", "https://vk.com/id310210", "Да вы там все *** и ***, ничего не делаете", ModerationReason.OBSCENE),
+    ("Аноним", "", "Сколько можно терпеть этих бездарей и дармоедов в администрации", ModerationReason.INSULT),
+    ("Кредит Быстро", "https://ok.ru/profile/58200011", "Кредит без справок, пиши в личку", ModerationReason.SPAM),
+    ("Олег К.", "https://t.me/olegk_krd", "Призываю всех завтра перекрыть трассу и сжечь шины у администрации",
+     ModerationReason.LAW),
+    ("Марина Гончаренко", "https://vk.com/id44120", "Глава — ***, так и напишите", ModerationReason.OBSCENE),
+    ("Промокоды Кубани", "https://vk.com/id909090", "Скидки 90% по промокоду, подпишись на канал @promo_kuban",
+     ModerationReason.SPAM),
+    ("Пётр Сидорович", "", "Тупые чиновники, только и умеете отписываться", ModerationReason.INSULT),
+    ("Сергей П.", "https://ok.ru/profile/58211178", "Продам справки о прививках недорого, пишите", ModerationReason.LAW),
+]
+#: author, profile, reason, page index — the first one also writes to the administration (a demo incident)
+BLACKLISTED = [
+    ("Ставки Онлайн", "https://vk.com/id505050", ModerationReason.SPAM.value, 0),
+    ("Кредит Быстро", "https://ok.ru/profile/58200011", ModerationReason.SPAM.value, 1),
+]
+S = VerificationState
 
 
 @dataclass
@@ -122,9 +179,14 @@ class DemoResult:
 
 def _link(network: Network, rnd: random.Random, n: int) -> str:
     if network is Network.VK:
-        return f"https://vk.com/wall-{rnd.randint(10_000_000, 99_999_999)}_{n}"
+        community = rnd.randint(10_000_000, 99_999_999)
+        if n % 13 == 5:  # written on the head's VK page (clause 16: the queue marks it ★)
+            return f"https://vk.com/wall{HEAD_VK_ID}_{n}"
+        return f"https://vk.com/wall-{community}_{n}"
     if network is Network.OK:
         return f"https://ok.ru/group/{rnd.randint(50_000_000_000_000, 59_999_999_999_999)}/topic/{n}"
+    if n % 13 == 9:
+        return f"https://t.me/glava_korenovsk/{n}"
     return f"https://t.me/korenovsk_chat/{n}"
 
 
@@ -200,37 +262,158 @@ def fill_demo(seed: int = 2026, incidents: int = 320, now: datetime | None = Non
                 absences.add_absence(curator, user_id=people["arhitektura"].id, deputy_id=people["imuschestvo"].id,
                                      kind=AbsenceKind.SICK, starts_on=now.date() - timedelta(days=2),
                                      ends_on=now.date() + timedelta(days=5), comment="Больничный")
-            _pages(rnd, now, people.get("admin") or curator_user)
-            for n in range(incidents):
+            _pages(now, curator, people)
+            for n in range(incidents - 1):  # the last one: a blacklisted author's (below)
                 story = _Story(rnd, now, curator, executors)
-                recent = n >= incidents - 24  # the last ones are live: their clocks run now
+                recent = n >= incidents - 25  # the last ones are live: their clocks run now
                 _incident(story, n, recent, topics, locations, units)
                 result.incidents += 1
+            story = None
+            _blacklisted_incident(curator, now)
+            result.incidents += 1
     finally:
         clock.now = real_now
     return result
 
 
-def _pages(rnd: random.Random, now: datetime, author: User) -> None:
-    for network, name, url, owner in PAGES:
-        page = OfficialPage.create(network=network, name=name, url=url, owner=owner,
-                                   phone="+7 (86142) 4-00-00", responsible=author,
-                                   verification=rnd.choice([VerificationState.VERIFIED] * 3 + [VerificationState.REQUESTED]),
-                                   verification_changed_at=now - timedelta(days=rnd.randint(30, 300)),
-                                   subscribed_to_head=owner is PageOwner.ADMINISTRATION)
-        for week in range(13):
-            for _ in range(rnd.choice([0, 1, 1, 2, 3])):
-                at = now - timedelta(weeks=week, days=rnd.randint(0, 6), hours=rnd.randint(0, 8))
-                PagePublication.create(page=page, published_at=at, title=rnd.choice(
-                    ["Итоги недели", "Ремонт дорог продолжается", "Приём граждан", "Праздник в парке",
-                     "Благоустройство сквера", "График вывоза мусора"]),
-                    url=f"{url}/{rnd.randint(1000, 9999)}", format=rnd.choice(["text", "photo", "video", "poll"]),
-                    author=author)
-        for _ in range(rnd.randint(1, 6)):
-            ModerationEntry.create(page=page, at=now - timedelta(days=rnd.randint(0, 80)),
-                                   action=ModerationAction.DELETED,
-                                   reason=rnd.choice(list(ModerationReason)),
-                                   author=rnd.choice(AUTHORS), excerpt="(комментарий удалён)", moderator=author)
+def _pages(now: datetime, curator: Actor, people: dict[str, User]) -> None:
+    """The official pages module with something real on every screen (Appendix 1): pages with their
+    people and access records, 13 weeks of publications with a couple of gaps, this week's and next
+    week's plan, 8-FZ checks (some aged, one out of date), the one description (one page differs),
+    the special mark's history (one page applied for), moderation and a black list, subscriptions
+    with one missing."""
+    rnd = random.Random(1401)
+    cal = current_calendar()
+    today = now.astimezone(cal.tz).date()
+    monday = weeks.week_start(today)
+    ids = {login: user.id for login, user in people.items()}
+    settings.store_organisation(ORGANISATION, curator)
+    settings.store_page_settings(settings.PageSettings(APPROVED_DESCRIPTION, 90), curator,
+                                 "Единое описание страниц (п. 9 Приложения 1)")
+    pages: list[int] = []
+    for n, (network, name, url, owner, network_id, unit, logins) in enumerate(PAGES):
+        page_id = registry.create_page(curator, registry.PageInput(
+            network=network.value, owner=owner.value, name=name, url=url, phone=PHONES[n % len(PHONES)],
+            unit_id=_unit_id(unit), network_id=network_id, responsible_id=curator.user_id,
+            access_handed_on=today - timedelta(days=400 - 30 * n), access_handed_by=HANDED_BY,
+            access_received_by_id=curator.user_id, publisher_ids=[ids[x] for x in logins if x in ids]))
+        OfficialPage.update(created_at=now - timedelta(days=420 - 20 * n),
+                            description=APPROVED_DESCRIPTION if n != 2 else DIFFERING_DESCRIPTION,
+                            description_checked_on=today - timedelta(days=10 + n)).where(
+            OfficialPage.id == page_id).execute()
+        pages.append(page_id)
+    _archived_page(now, curator)
+    _publications(rnd, now, monday, pages, ids)
+    _plan(monday, pages, ids, curator)
+    _law_checks(rnd, now, pages, curator)
+    _verification(now, pages, curator)
+    _moderation(rnd, now, pages, curator)
+    admin_pages = [p for p, spec in zip(pages, PAGES) if spec[3] is PageOwner.ADMINISTRATION]
+    head_pages = [p for p, spec in zip(pages, PAGES) if spec[3] is PageOwner.HEAD]
+    for a in admin_pages:
+        for h in head_pages:
+            if (a, h) != (admin_pages[1], head_pages[-1]):  # clause 15: one subscription is missing
+                PageSubscription.create(page=a, head_page=h, subscribed=True, checked_at=now - timedelta(days=14),
+                                        checked_by=curator.user_id)
+
+
+def _unit_id(short_name: str) -> int | None:
+    return next((u.id for u in catalog.list_units() if u.short_name == short_name), None)
+
+
+def _archived_page(now: datetime, curator: Actor) -> None:
+    page_id = registry.create_page(curator, registry.PageInput(
+        network=Network.OK.value, owner=PageOwner.HEAD.value, name="Глава Кореновска (прежняя страница)",
+        url="https://ok.ru/glava.korenovsk.old", phone=PHONES[0]))
+    OfficialPage.update(created_at=now - timedelta(days=900), archived_at=now - timedelta(days=200), is_active=False,
+                        archive_reason="Страница заменена новой, доступ к старой утрачен при смене телефона").where(
+        OfficialPage.id == page_id).execute()
+
+
+def _publications(rnd: random.Random, now: datetime, monday, pages: list[int], ids: dict[str, int]) -> None:  # noqa: ANN001
+    """Thirteen weeks back; the OK page skipped two weeks, the administration's Telegram this week
+    (red), the OK page and the head's Telegram only planned this week (amber)."""
+    tz = current_calendar().tz
+    authors = [ids.get("kurator"), ids.get("otvetstv"), ids.get("kultura")]
+    gaps = {(1, 4), (1, 9), (4, 6)}
+    quiet_now = {1, 2, 4}
+    for n, page_id in enumerate(pages):
+        for back in range(13):
+            if (n, back) in gaps or (back == 0 and n in quiet_now):
+                continue
+            week = monday - timedelta(weeks=back)
+            for k in range(rnd.choice([1, 1, 2, 3])):
+                day = week + timedelta(days=rnd.randint(0, 4))
+                at = datetime.combine(day, datetime.min.time(), tzinfo=tz) + timedelta(hours=rnd.randint(9, 17),
+                                                                                        minutes=rnd.choice([0, 15, 30]))
+                if at > now:
+                    at = max(datetime.combine(week, datetime.min.time(), tzinfo=tz) + timedelta(hours=9),
+                             now - timedelta(minutes=30 + k))
+                    if at > now:
+                        continue
+                title, text, formats = rnd.choice(PUBLICATIONS)
+                PagePublication.create(page=page_id, published_at=at, title=title, text=text, formats=formats,
+                                       format=formats.split(",")[0], url=f"{PAGES[n][2]}/{rnd.randint(1000, 99999)}",
+                                       author=rnd.choice(authors), created_at=at, created_by=ids.get("kurator"))
+
+
+def _plan(monday, pages: list[int], ids: dict[str, int], curator: Actor) -> None:  # noqa: ANN001
+    items = [(1, monday, "Итоги недели: что сделано на улицах города", "text,photo", "otvetstv"),
+             (4, monday, "Глава ответил на вопросы жителей — прямой эфир", "stream", "kurator"),
+             (0, monday + timedelta(days=7), "Опрос: какую площадку благоустроить первой", "text,poll", "otvetstv"),
+             (3, monday + timedelta(days=7), "Рабочая поездка главы по микрорайонам", "text,photo,video", "kurator"),
+             (2, monday + timedelta(days=7), "Афиша выходных в городском центре культуры", "text,infographic",
+              "kultura")]
+    for n, week, title, formats, login in items:
+        ContentPlanItem.create(page=pages[n], week=week, title=title, formats=formats, preparer=ids.get(login),
+                               created_by=curator.user_id)
+
+
+def _law_checks(rnd: random.Random, now: datetime, pages: list[int], curator: Actor) -> None:
+    for n, page_id in enumerate(pages):
+        for k, code in enumerate(law_info.ITEMS):
+            if n == 4 and k == 10:
+                continue  # never checked
+            aged = (n + k) % 7 == 0
+            days = rnd.randint(120, 160) if aged else rnd.randint(3, 60)
+            stale = n == 1 and code == "phones"
+            LawInfoCheck.create(page=page_id, item=code, checked_at=now - timedelta(days=days, hours=rnd.randint(0, 6)),
+                                checked_by=curator.user_id, current=not stale,
+                                note="На странице старый номер приёмной" if stale else "")
+
+
+def _verification(now: datetime, pages: list[int], curator: Actor) -> None:
+    today = now.date()
+    histories = [[(S.ESIA, 200), (S.VERIFIED, 185)], [(S.REQUESTED, 12)], [(S.ESIA, 160), (S.VERIFIED, 150)],
+                 [(S.ESIA, 240), (S.VERIFIED, 230)], [(S.REQUESTED, 90), (S.VERIFIED, 70)]]
+    notes = {S.ESIA: "Заявка подана через личный кабинет администрации в ЕСИА",
+             S.REQUESTED: "Заявка оператору ЕСИА направлена письмом (п. 12)", S.VERIFIED: "Отметка появилась на странице"}
+    for page_id, history in zip(pages, histories):
+        for state, days in history:
+            VerificationEvent.create(page=page_id, state=state, effective_on=today - timedelta(days=days),
+                                     at=now - timedelta(days=days - 1), by=curator.user_id, note=notes[state])
+        state, days = history[-1]
+        OfficialPage.update(verification=state, verification_changed_at=now - timedelta(days=days - 1)).where(
+            OfficialPage.id == page_id).execute()
+
+
+def _moderation(rnd: random.Random, now: datetime, pages: list[int], curator: Actor) -> None:
+    for k, (author, link, text, reason) in enumerate(REMOVED_COMMENTS):
+        n = k % len(pages)
+        at = now - timedelta(days=rnd.randint(1, 80), hours=rnd.randint(0, 8))
+        ModerationEntry.create(page=pages[n], at=at, action=ModerationAction.DELETED, reason=reason, author=author,
+                               author_link=link, link=f"{PAGES[n][2]}?w=wall_{rnd.randint(100, 999)}_r{k}",
+                               excerpt=text, moderator=curator.user_id)
+    for author, link, reason, n in BLACKLISTED:
+        moderation.add_to_blacklist(curator, pages[n], author, link, reason)
+
+
+def _blacklisted_incident(curator: Actor, now: datetime) -> None:
+    """A new message from an author on a page's black list: the queue and the card show ⛔."""
+    author, link, _reason, _n = BLACKLISTED[0]
+    workflow.register_incident(curator, link="https://vk.com/wall-218811_7731", author=author, author_link=link,
+                               text="Почему на ул. Красной до сих пор не убрали листву? Третью неделю лежит.",
+                               detected_at=now - timedelta(minutes=40))
 
 
 def _incident(s: _Story, n: int, recent: bool, topics, locations, units) -> None:  # noqa: ANN001, C901, PLR0912, PLR0915

@@ -2,7 +2,7 @@
 least one page, how many pages have nothing published this week, and rows that name their page."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -58,3 +58,35 @@ def test_plan_publication_and_black_list_rows_name_their_page(world: World) -> N
     assert [r.page_id for r in publications.plan(k, [date(2026, 11, 23)])] == [vk]
     assert [r.page_id for r in publications.publications(k)] == [vk]
     assert [r.page_id for r in moderation.blacklist(k)] == [vk]
+
+
+def test_the_demo_fills_every_screen_of_the_pages_module(db, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from app.models import Incident
+    from app.models.enums import VerificationState
+    from app.services import demo
+    from app.services.pages import description, law_info, subscriptions
+    from app.services.pages.weeks import WeekState
+    from app.services.permissions import actor_for
+    from app.services.users import list_users
+
+    now = datetime(2026, 11, 26, 15, 0, tzinfo=MSK)  # Thursday
+    monkeypatch.setattr("app.services.clock.now", lambda: now)
+    demo.fill_demo(incidents=12, now=now)
+    k = actor_for(next(u.id for u in list_users() if u.login == "kurator"), now.date())
+    pages = registry.list_pages(k)
+    assert len(pages) == 5 and len(registry.list_pages(k, archived=True)) == 6
+    assert all(p.unit_name and p.publisher_names and p.access_handed_on for p in pages)
+    grid = weeks.grid_for(k, [weeks.week_start(now.date()) - timedelta(weeks=n) for n in range(12, -1, -1)])
+    states = {c.state for r in grid.rows for c in r.cells}
+    assert {WeekState.PUBLISHED, WeekState.MISSING, WeekState.PLANNED} <= states
+    assert weeks.unpublished_this_week(k, now) == 3
+    monday = weeks.week_start(now.date())
+    assert len(publications.plan(k, [monday, monday + timedelta(days=7)])) == 5
+    assert any(s.flagged for p in pages for s in law_info.checklist(k, p.id))
+    assert [s.differs for s in description.states(k)].count(True) == 1
+    assert sorted(p.verification for p in pages).count(VerificationState.REQUESTED) == 1
+    assert len(moderation.journal(k)) >= 9 and len(moderation.blacklist(k)) == 2
+    assert len(subscriptions.matrix(k).missing()) == 1
+    ids = [i for (i,) in Incident.select(Incident.id).tuples()]
+    assert moderation.blacklisted_incidents(ids)  # a blacklisted author wrote to the administration
+    assert Incident.select().where(Incident.page.is_null(False)).exists()  # the head's pages

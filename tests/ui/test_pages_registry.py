@@ -2,6 +2,9 @@
 (Appendix 1, clauses 1–3), and what the head of the settlement (a reader) sees."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
@@ -16,6 +19,11 @@ from tests.ui.pages_world import ADM_VK, add_page, shown, three_pages, world  # 
 from tests.ui.windows import open_window, window_settings  # noqa: F401 - fixtures
 
 
+@pytest.fixture(autouse=True)
+def settings_dir(window_settings: Path) -> Path:  # noqa: F811 - the window's settings in the test's home
+    return window_settings
+
+
 def cells(tab: RegistryTab, column: int) -> list[str]:
     return [tab.model.data(tab.model.index(r, column)) for r in range(tab.model.rowCount())]
 
@@ -25,7 +33,8 @@ def click(qtbot: QtBot, button: QPushButton) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def test_the_curator_switches_to_pages_with_the_keyboard_and_back(world: World, open_window, qtbot: QtBot) -> None:  # noqa: ANN001, F811
+def test_the_curator_switches_to_pages_with_the_keyboard_and_back(world: World, open_window,  # noqa: ANN001, F811
+                                                                   qtbot: QtBot) -> None:
     three_pages(world)
     win = open_window(world)
     assert win.pages_section_action.isVisible()
@@ -152,7 +161,8 @@ def test_the_heads_buttons_are_disabled_with_the_reason(world: World, qtbot: QtB
     assert not item.flags() & Qt.ItemFlag.ItemIsUserCheckable and "Только просмотр" in item.toolTip()
 
 
-def test_every_tab_and_dialog_fits_a_1024_by_700_screen(world: World, open_window, qtbot: QtBot) -> None:  # noqa: ANN001, F811
+def test_every_tab_and_dialog_fits_a_1024_by_700_screen(world: World, open_window,  # noqa: ANN001, F811
+                                                       qtbot: QtBot) -> None:
     three_pages(world)
     win = open_window(world, size=(1024, 700))
     win.show_pages()

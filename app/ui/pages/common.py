@@ -9,18 +9,23 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from babel.dates import format_date
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QDateTime, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QMessageBox,
     QPlainTextEdit,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -157,6 +162,17 @@ def allow(widget: QWidget, allowed: bool, why: str, tip: str = "") -> None:
     widget.setToolTip(tip if allowed else why)
 
 
+def split(orientation: Qt.Orientation, first: QWidget, second: QWidget, shares: tuple[int, int]) -> QSplitter:
+    """Two panes the user may resize, sharing the room ``shares`` to start with; neither vanishes."""
+    splitter = QSplitter(orientation)
+    splitter.addWidget(first)
+    splitter.addWidget(second)
+    splitter.setChildrenCollapsible(False)
+    splitter.setStretchFactor(0, shares[0])
+    splitter.setStretchFactor(1, shares[1])
+    return splitter
+
+
 def hint(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
@@ -251,44 +267,95 @@ class PageChooser(QComboBox):
             self.setCurrentIndex(index)
 
 
-class ReasonDialog(QDialog):
+class FormDialog(QDialog):
+    """A dialog of the section: its fields, an inline Russian error that goes as the user corrects
+    the input, and «ok_text» / «Отмена»; ``save`` does the service call (usually through ``attempt``)."""
+
+    def __init__(self, parent: QWidget | None, title: str, ok_text: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.error_label = make_error_label()
+        self.buttons = ok_cancel(ok_text)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+    @property
+    def ok_button(self) -> QAbstractButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def lay_out(self, *parts: QLayout | QWidget) -> QVBoxLayout:
+        """The parts from the top, then the error line and the buttons."""
+        layout = QVBoxLayout(self)
+        for part in parts:
+            if isinstance(part, QLayout):
+                layout.addLayout(part, 1 if isinstance(part, QFormLayout) else 0)
+            else:
+                layout.addWidget(part)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        clear_on_edit(self.error_label, self)
+        return layout
+
+    def save(self) -> None:
+        raise NotImplementedError
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(True)
+
+    def attempt(self, action: Callable[[], object]) -> bool:
+        """Run the service call; close on success, say what is wrong otherwise (the input stays)."""
+        try:
+            action()
+        except DomainError as error:
+            self.show_error(str(error))
+            return False
+        self.accept()
+        return True
+
+
+def form_layout(*rows: tuple[str, QWidget | QLayout]) -> QFormLayout:
+    """A form whose fields take the dialog's width."""
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    for label, field in rows:
+        form.addRow(label, field)
+    return form
+
+
+def date_edit(day: date) -> QDateEdit:
+    edit = QDateEdit(QDate(day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd.MM.yyyy")
+    return edit
+
+
+def moment_edit() -> QDateTimeEdit:
+    """Now, as the administration's clock shows it; the user may change it."""
+    edit = QDateTimeEdit(QDateTime(local_now()))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd.MM.yyyy HH:mm")
+    return edit
+
+
+class ReasonDialog(FormDialog):
     """Asks for a short text (why a page goes to the archive, why a plan item is cancelled…);
     ``action`` is called with it and a domain error stays in the dialog."""
 
     def __init__(self, parent: QWidget | None, title: str, prompt: str, action: Callable[[str], object],
                  ok_text: str = "Сохранить") -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
+        super().__init__(parent, title, ok_text)
         self.action = action
         self.prompt_label = QLabel(prompt)
         self.prompt_label.setWordWrap(True)
         self.text_edit = QPlainTextEdit()
         self.text_edit.setTabChangesFocus(True)
         self.text_edit.setMaximumHeight(self.fontMetrics().height() * 6)
-        self.error_label = make_error_label()
-        self.buttons = ok_cancel(ok_text)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.prompt_label)
-        layout.addWidget(self.text_edit)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        clear_on_edit(self.error_label, self)
+        self.lay_out(self.prompt_label, self.text_edit)
         self.resize(480, self.sizeHint().height())
 
-    @property
-    def ok_button(self) -> QAbstractButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-
     def save(self) -> None:
-        try:
-            self.action(self.text_edit.toPlainText())
-        except DomainError as error:
-            self.error_label.setText(str(error))
-            self.error_label.setVisible(True)
-            return
-        self.accept()
+        self.attempt(lambda: self.action(self.text_edit.toPlainText()))
 
 
 def ok_cancel(ok_text: str) -> QDialogButtonBox:

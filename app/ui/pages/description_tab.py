@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from app.services.pages.description import DescriptionState, DiffPart
 from app.services.permissions import Actor
 from app.ui.pages.common import (
     CURATOR_TIP, GREEN, READ_ONLY_TIP, RED, Col, RowsModel, allow, attempt, hint, make_table, page_labels, selected_rows,
+    split,
 )
 
 MISSING_STYLE = "color: #b00020; text-decoration: line-through; background: #fde0e0;"
@@ -98,12 +98,7 @@ class DescriptionTab(QWidget):
         page_layout.addWidget(self.diff_view, 1)
         page_layout.addWidget(hint("Красным зачёркнуто — слов утверждённого описания нет на странице; "
                                    "зелёным — на странице лишние слова."))
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.view)
-        splitter.addWidget(page_pane)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
+        splitter = split(Qt.Orientation.Horizontal, self.view, page_pane, (2, 3))
         layout = QVBoxLayout(self)
         layout.addWidget(approved_box)
         layout.addWidget(splitter, 1)

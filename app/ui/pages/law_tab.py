@@ -11,7 +11,8 @@ from app.services.pages import access, law_info
 from app.services.pages.law_info import ItemState
 from app.services.permissions import Actor
 from app.ui.pages.common import (
-    CURATOR_TIP, GREEN, MOMENT_CHARS, READ_ONLY_TIP, RED, Col, PageChooser, ReasonDialog, RowsModel, allow, attempt, fit_columns,
+    CURATOR_TIP, GREEN, MOMENT_CHARS, READ_ONLY_TIP, RED, Col, PageChooser, ReasonDialog, RowsModel, allow, attempt,
+    fit_columns,
     hint, make_table, moment_text, selected_rows,
 )
 

@@ -3,34 +3,29 @@
 чёрный список», and the black list with «Исключить из списка»."""
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
-    QDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from app.models.enums import MODERATION_REASON_LABELS
-from app.services.errors import DomainError
 from app.services.pages import access, moderation
 from app.services.pages.moderation import BlacklistRow, JournalRow
 from app.services.permissions import Actor
 from app.ui.pages.common import (
-    MOMENT_CHARS, READ_ONLY_TIP, Col, PageChooser, RowsModel, allow, attempt, fit_columns, hint, local_now, make_table,
-    moment_text, ok_cancel, selected_rows,
+    MOMENT_CHARS, READ_ONLY_TIP, Col, FormDialog, PageChooser, RowsModel, allow, attempt, fit_columns, form_layout, hint,
+    make_table, moment_edit, moment_text, selected_rows, split,
 )
-from app.ui.widgets import clear_on_edit, fit_to_screen, make_error_label
+from app.ui.widgets import fit_to_screen
 
 JOURNAL_COLUMNS: list[Col[JournalRow]] = [
     Col("Когда", lambda r: moment_text(r.at)),
@@ -52,20 +47,17 @@ BLACKLIST_COLUMNS: list[Col[BlacklistRow]] = [
 ]
 
 
-class RemovalDialog(QDialog):
+class RemovalDialog(FormDialog):
     """«Удалить комментарий»: records a removed comment; the reason follows the detectors until chosen by hand."""
 
     def __init__(self, actor: Actor, page_id: int | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "Удалённый комментарий", "Записать")
         self.actor = actor
         self.saved_id: int | None = None
         self.reason_by_hand = False
-        self.setWindowTitle("Удалённый комментарий")
         self.page_combo = PageChooser(actor)
         self.page_combo.select(page_id)
-        self.when_edit = QDateTimeEdit(QDateTime(local_now()))
-        self.when_edit.setCalendarPopup(True)
-        self.when_edit.setDisplayFormat("dd.MM.yyyy HH:mm")
+        self.when_edit = moment_edit()
         self.author_edit = QLineEdit()
         self.author_edit.setPlaceholderText("Имя автора в соцсети")
         self.author_link_edit = QLineEdit()
@@ -84,26 +76,11 @@ class RemovalDialog(QDialog):
         self.suggestion_label = hint("")
         self.suggestion_label.setObjectName("suggestionLabel")
         self.blacklist_check = QCheckBox("внести автора в чёрный список страницы")
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Страница:", self.page_combo)
-        form.addRow("Когда удалён:", self.when_edit)
-        form.addRow("Автор:", self.author_edit)
-        form.addRow("Профиль автора:", self.author_link_edit)
-        form.addRow("Ссылка на комментарий:", self.link_edit)
-        form.addRow("Текст:", self.text_edit)
-        form.addRow("Причина (п. 14):", self.reason_combo)
-        form.addRow("", self.suggestion_label)
-        form.addRow("", self.blacklist_check)
-        self.error_label = make_error_label()
-        self.buttons = ok_cancel("Записать")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        clear_on_edit(self.error_label, self)
+        self.lay_out(form_layout(
+            ("Страница:", self.page_combo), ("Когда удалён:", self.when_edit), ("Автор:", self.author_edit),
+            ("Профиль автора:", self.author_link_edit), ("Ссылка на комментарий:", self.link_edit),
+            ("Текст:", self.text_edit), ("Причина (п. 14):", self.reason_combo), ("", self.suggestion_label),
+            ("", self.blacklist_check)))
         fit_to_screen(self, 600, 560)
 
     def _chosen_by_hand(self, _index: int) -> None:
@@ -121,20 +98,18 @@ class RemovalDialog(QDialog):
 
     def save(self) -> None:
         page_id = self.page_combo.page_id()
-        reason = self.reason_combo.currentData()
-        try:
-            if page_id is None:
-                raise DomainError("Выберите страницу")
+        if page_id is None:
+            self.show_error("Выберите страницу")
+            return
+
+        def record() -> None:
             self.saved_id = moderation.record_removal(
                 self.actor, page_id, author=self.author_edit.text(), text=self.text_edit.toPlainText(),
-                reason=reason or "", author_link=self.author_link_edit.text().strip(),
+                reason=self.reason_combo.currentData() or "", author_link=self.author_link_edit.text().strip(),
                 link=self.link_edit.text().strip(), at=self.when_edit.dateTime().toPython(),
                 blacklist=self.blacklist_check.isChecked())
-        except DomainError as error:
-            self.error_label.setText(str(error))
-            self.error_label.setVisible(True)
-            return
-        self.accept()
+
+        self.attempt(record)
 
 
 class ModerationTab(QWidget):
@@ -171,16 +146,12 @@ class ModerationTab(QWidget):
         blacklist_box = QGroupBox("Чёрный список")
         blacklist_layout = QVBoxLayout(blacklist_box)
         blacklist_row = QHBoxLayout()
-        blacklist_row.addWidget(hint("Новые сообщения этих авторов помечаются в очереди инцидентов и в карточке инцидента."), 1)
+        blacklist_row.addWidget(hint("Новые сообщения этих авторов помечаются в очереди инцидентов и в карточке "
+                                     "инцидента."), 1)
         blacklist_row.addWidget(self.unlist_button)
         blacklist_layout.addLayout(blacklist_row)
         blacklist_layout.addWidget(self.blacklist_view)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(journal_box)
-        splitter.addWidget(blacklist_box)
-        splitter.setChildrenCollapsible(False)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter = split(Qt.Orientation.Vertical, journal_box, blacklist_box, (3, 2))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)

@@ -13,16 +13,11 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QFormLayout,
     QHBoxLayout,
-    QDialogButtonBox,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,8 +27,8 @@ from app.services.errors import ConflictError, DomainError
 from app.services.pages import registry
 from app.services.pages.registry import PageInput
 from app.services.permissions import Actor
-from app.ui.pages.common import hint, ok_cancel, today
-from app.ui.widgets import clear_on_edit, fit_to_screen, make_error_label
+from app.ui.pages.common import FormDialog, date_edit, form_layout, hint, today
+from app.ui.widgets import fit_to_screen
 
 NO_PASSWORDS = ("Логины и пароли программа не хранит и не спрашивает: в реестре только отметка о том, "
                 "когда, кем и кому передан доступ к странице (п. 2 Приложения 1).")
@@ -53,16 +48,15 @@ def _choose(combo: QComboBox, data: object) -> None:
     combo.setCurrentIndex(max(index, 0))
 
 
-class PageDialog(QDialog):
+class PageDialog(FormDialog):
     """Adds a page (``page_id`` None) or edits one; ``saved_id`` is the page after a save."""
 
     def __init__(self, actor: Actor, page_id: int | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "Страница реестра" if page_id else "Новая страница", "Сохранить")
         self.actor = actor
         self.page_id = page_id
         self.version = 0
         self.saved_id: int | None = None
-        self.setWindowTitle("Страница реестра" if page_id else "Новая страница")
         people = [(u.full_name, u.id) for u in sorted(users.list_users(), key=lambda u: u.full_name) if u.is_active]
 
         self.network_combo = _combo([(label, n.value) for n, label in NETWORK_LABELS.items()])
@@ -89,9 +83,7 @@ class PageDialog(QDialog):
             self.people_list.addItem(item)
         self.people_list.setMaximumHeight(self.fontMetrics().height() * 7)
         self.handed_check = QCheckBox("передан")
-        self.handed_date = QDateEdit(QDate(today()))
-        self.handed_date.setCalendarPopup(True)
-        self.handed_date.setDisplayFormat("dd.MM.yyyy")
+        self.handed_date = date_edit(today())
         self.handed_date.setEnabled(False)
         self.handed_check.toggled.connect(self.handed_date.setEnabled)
         handed_row = QHBoxLayout()
@@ -102,51 +94,26 @@ class PageDialog(QDialog):
         self.handed_by_edit.setPlaceholderText("ФИО и должность того, кто передал доступ")
         self.received_combo = _combo(people, "— не указано —")
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Соцсеть:", self.network_combo)
-        form.addRow("Владелец:", self.owner_combo)
-        form.addRow("Название:", self.name_edit)
-        form.addRow("Ссылка:", self.url_edit)
-        form.addRow("Служебный телефон:", self.phone_edit)
-        form.addRow("Отдел, который ведёт:", self.unit_combo)
-        form.addRow("Идентификатор в соцсети:", self.network_id_edit)
-        form.addRow("Ответственный:", self.responsible_combo)
-        form.addRow("Кто публикует:", self.people_list)
-        form.addRow("Доступ:", handed_row)
-        form.addRow("Кто передал доступ:", self.handed_by_edit)
-        form.addRow("Кому передан доступ:", self.received_combo)
+        form = form_layout(
+            ("Соцсеть:", self.network_combo), ("Владелец:", self.owner_combo), ("Название:", self.name_edit),
+            ("Ссылка:", self.url_edit), ("Служебный телефон:", self.phone_edit),
+            ("Отдел, который ведёт:", self.unit_combo), ("Идентификатор в соцсети:", self.network_id_edit),
+            ("Ответственный:", self.responsible_combo), ("Кто публикует:", self.people_list),
+            ("Доступ:", handed_row), ("Кто передал доступ:", self.handed_by_edit),
+            ("Кому передан доступ:", self.received_combo))
 
         self.no_passwords_label = hint(NO_PASSWORDS)
         self.no_passwords_label.setObjectName("noPasswordsNote")
         self.no_passwords_label.setStyleSheet("color: #35596f; font-weight: bold;")
-        self.error_label = make_error_label()
         self.reload_button = QPushButton("Загрузить сохранённую версию")
         self.reload_button.setToolTip("Заполнить форму страницей, как её сохранили на другом компьютере")
         self.reload_button.setAutoDefault(False)
         self.reload_button.setVisible(False)
         self.reload_button.clicked.connect(self.load)
-        self.buttons = ok_cancel("Сохранить")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.reload_button)
-        bottom.addStretch(1)
-        bottom.addWidget(self.buttons)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.no_passwords_label)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addLayout(bottom)
+        self.lay_out(self.no_passwords_label, form, self.reload_button)
         if page_id is not None:
             self.load()
-        clear_on_edit(self.error_label, self)
         fit_to_screen(self, 640, 640)
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def load(self) -> None:
         """Fill the form with the page as saved (its current version)."""
@@ -155,7 +122,7 @@ class PageDialog(QDialog):
         try:
             data, self.version = registry.page_input(self.page_id)
         except DomainError as error:
-            self._error(str(error))
+            self.show_error(str(error))
             return
         _choose(self.network_combo, data.network)
         _choose(self.owner_combo, data.owner)
@@ -204,15 +171,11 @@ class PageDialog(QDialog):
                 self.version = registry.update_page(self.actor, self.page_id, self.version, self.form_input())
                 self.saved_id = self.page_id
         except ConflictError as error:
-            self._error(f"{error}. Введённое вами осталось в окне.")
+            self.show_error(f"{error}. Введённое вами осталось в окне.")
             self.reload_button.setVisible(True)
             return
         except DomainError as error:
-            self._error(str(error))
+            self.show_error(str(error))
             return
         self.accept()
-
-    def _error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(True)
 

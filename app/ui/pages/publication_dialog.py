@@ -10,23 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import QDate, QDateTime
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QGridLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.models.enums import PUBLICATION_FORMAT_LABELS, PublicationFormat
 from app.services import users
@@ -34,8 +18,8 @@ from app.services.errors import DomainError
 from app.services.pages import publications, weeks
 from app.services.pages.publications import PlanRow, PublicationFindings, PublicationInput
 from app.services.permissions import Actor
-from app.ui.pages.common import PageChooser, hint, local_now, ok_cancel, today
-from app.ui.widgets import clear_on_edit, fit_to_screen, make_error_label
+from app.ui.pages.common import FormDialog, PageChooser, date_edit, form_layout, hint, moment_edit, today
+from app.ui.widgets import fit_to_screen
 
 FINDINGS_STYLE = "color: #7a0c0c; background: #fde0e0; border: 1px solid #e08a8a; padding: 6px;"
 
@@ -68,23 +52,20 @@ def _codes_of(label: str) -> list[str]:
     return [names[part.strip().lower()] for part in label.split(",") if part.strip().lower() in names]
 
 
-class PublicationDialog(QDialog):
+class PublicationDialog(FormDialog):
     """Records a publication made on a page (or the one a plan item planned)."""
 
     def __init__(self, actor: Actor, page_id: int | None = None, plan_item: PlanRow | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "Отметить опубликованной" if plan_item else "Записать публикацию", "Записать")
         self.actor = actor
         self.plan_item = plan_item
         self.saved_id: int | None = None
         self.findings: tuple = ()
-        self.setWindowTitle("Отметить опубликованной" if plan_item else "Записать публикацию")
         self.page_combo = PageChooser(actor)
         self.page_combo.select(plan_item.page_id if plan_item else page_id)
         self.page_combo.setEnabled(plan_item is None)
-        self.when_edit = QDateTimeEdit(QDateTime(local_now()))
-        self.when_edit.setCalendarPopup(True)
-        self.when_edit.setDisplayFormat("dd.MM.yyyy HH:mm")
+        self.when_edit = moment_edit()
         self.title_edit = QLineEdit(plan_item.title if plan_item else "")
         self.title_edit.setPlaceholderText("О чём публикация")
         self.text_edit = QPlainTextEdit(plan_item.text if plan_item else "")
@@ -94,38 +75,20 @@ class PublicationDialog(QDialog):
         self.formats = FormatsBox(_codes_of(plan_item.formats) if plan_item else (PublicationFormat.TEXT,))
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText("https://… (ссылка на запись в соцсети)")
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Страница:", self.page_combo)
-        form.addRow("Когда опубликовано:", self.when_edit)
-        form.addRow("Заголовок:", self.title_edit)
-        form.addRow("Текст:", self.text_edit)
-        form.addRow("Форматы:", self.formats)
-        form.addRow("Ссылка:", self.url_edit)
+        form = form_layout(("Страница:", self.page_combo), ("Когда опубликовано:", self.when_edit),
+                           ("Заголовок:", self.title_edit), ("Текст:", self.text_edit), ("Форматы:", self.formats),
+                           ("Ссылка:", self.url_edit))
         self.findings_label = QLabel()
         self.findings_label.setObjectName("findingsLabel")
         self.findings_label.setWordWrap(True)
         self.findings_label.setStyleSheet(FINDINGS_STYLE)
         self.findings_label.setVisible(False)
-        self.error_label = make_error_label()
-        self.buttons = ok_cancel("Записать")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        if plan_item:
-            layout.addWidget(hint(f"В плане на неделю {weeks.week_label(plan_item.week)}"
-                                  + (f", готовит {plan_item.preparer_name}" if plan_item.preparer_name else "")))
-        layout.addLayout(form, 1)
-        layout.addWidget(self.findings_label)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        planned = hint(f"В плане на неделю {weeks.week_label(plan_item.week)}"
+                       + (f", готовит {plan_item.preparer_name}" if plan_item.preparer_name else "")) \
+            if plan_item else None
+        self.lay_out(*([planned] if planned else []), form, self.findings_label)
         self.text_edit.textChanged.connect(self._text_changed)
-        clear_on_edit(self.error_label, self)
         fit_to_screen(self, 640, 600)
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     @property
     def asking(self) -> bool:
@@ -141,7 +104,7 @@ class PublicationDialog(QDialog):
     def save(self) -> None:
         page_id = self.page_combo.page_id()
         if page_id is None:
-            self._error("Выберите страницу")
+            self.show_error("Выберите страницу")
             return
         data = PublicationInput(published_at=self.when_edit.dateTime().toPython(), title=self.title_edit.text(),
                                 text=self.text_edit.toPlainText(), formats=self.formats.codes(),
@@ -160,30 +123,22 @@ class PublicationDialog(QDialog):
             self.ok_button.setText("Записать всё равно")
             return
         except DomainError as error:
-            self._error(str(error))
+            self.show_error(str(error))
             return
         self.accept()
 
-    def _error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(True)
 
-
-class PlanDialog(QDialog):
+class PlanDialog(FormDialog):
     """Plans a publication for a week of a page, and who prepares it."""
 
     def __init__(self, actor: Actor, page_id: int | None = None, week: date | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "Запланировать публикацию", "Запланировать")
         self.actor = actor
         self.saved_id: int | None = None
-        self.setWindowTitle("Запланировать публикацию")
         self.page_combo = PageChooser(actor)
         self.page_combo.select(page_id)
-        first = max(week or today(), today())
-        self.week_edit = QDateEdit(QDate(first))
-        self.week_edit.setCalendarPopup(True)
-        self.week_edit.setDisplayFormat("dd.MM.yyyy")
+        self.week_edit = date_edit(max(week or today(), today()))
         self.week_label = hint("")
         self.week_edit.dateChanged.connect(self._show_week)
         self.title_edit = QLineEdit()
@@ -198,25 +153,11 @@ class PlanDialog(QDialog):
         for user in sorted(users.list_users(), key=lambda u: u.full_name):
             if user.is_active:
                 self.preparer_combo.addItem(user.full_name, user.id)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Страница:", self.page_combo)
-        form.addRow("Неделя (любой её день):", self.week_edit)
-        form.addRow("", self.week_label)
-        form.addRow("Что публикуем:", self.title_edit)
-        form.addRow("Черновик:", self.text_edit)
-        form.addRow("Форматы:", self.formats)
-        form.addRow("Кто готовит:", self.preparer_combo)
-        self.error_label = make_error_label()
-        self.buttons = ok_cancel("Запланировать")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.lay_out(form_layout(
+            ("Страница:", self.page_combo), ("Неделя (любой её день):", self.week_edit), ("", self.week_label),
+            ("Что публикуем:", self.title_edit), ("Черновик:", self.text_edit), ("Форматы:", self.formats),
+            ("Кто готовит:", self.preparer_combo)))
         self._show_week()
-        clear_on_edit(self.error_label, self)
         fit_to_screen(self, 600, 480)
 
     def _show_week(self) -> None:
@@ -225,15 +166,14 @@ class PlanDialog(QDialog):
 
     def save(self) -> None:
         page_id = self.page_combo.page_id()
-        try:
-            if page_id is None:
-                raise DomainError("Выберите страницу")
+        if page_id is None:
+            self.show_error("Выберите страницу")
+            return
+
+        def plan() -> None:
             self.saved_id = publications.plan_publication(
                 self.actor, page_id, self.week_edit.date().toPython(), self.title_edit.text(),
                 text=self.text_edit.toPlainText(), formats=self.formats.codes(),
                 preparer_id=self.preparer_combo.currentData())
-        except DomainError as error:
-            self.error_label.setText(str(error))
-            self.error_label.setVisible(True)
-            return
-        self.accept()
+
+        self.attempt(plan)

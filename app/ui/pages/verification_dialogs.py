@@ -6,14 +6,12 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,54 +29,35 @@ from app.services.pages.registry import PageRow
 from app.services.pages.verification import Application, MarksWillBeRemoved
 from app.services.permissions import Actor
 from app.ui.pages.application_document import application_html, write_pdf
-from app.ui.pages.common import hint, ok_cancel, today
-from app.ui.widgets import ERROR_STYLE, clear_on_edit, fit_to_screen, make_error_label
+from app.ui.pages.common import FormDialog, date_edit, form_layout, hint, today
+from app.ui.widgets import ERROR_STYLE, fit_to_screen, make_error_label
 
 CONFIRM_STYLE = "color: #7a0c0c; background: #fde0e0; border: 1px solid #e08a8a; padding: 6px;"
 
 
-class StateDialog(QDialog):
+class StateDialog(FormDialog):
     """Records the page's mark moving to one of the states its current one may go to."""
 
     def __init__(self, actor: Actor, page: PageRow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "Специальная отметка страницы", "Записать")
         self.actor = actor
         self.page = page
-        self.setWindowTitle("Специальная отметка страницы")
         self.state_combo = QComboBox()
         for state in sorted(verification.TRANSITIONS.get(page.verification, ())):
             self.state_combo.addItem(VERIFICATION_STATE_LABELS[state], state)
-        self.date_edit = QDateEdit(QDate(today()))
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("dd.MM.yyyy")
+        self.date_edit = date_edit(today())
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("например, номер заявки или ответ соцсети")
-        form = QFormLayout()
-        form.addRow("Страница:", QLabel(f"{page.name} ({page.network_label})"))
-        form.addRow("Сейчас:", QLabel(VERIFICATION_STATE_LABELS.get(page.verification, page.verification)))
-        form.addRow("Новое состояние:", self.state_combo)
-        form.addRow("С какого дня:", self.date_edit)
-        form.addRow("Примечание:", self.note_edit)
-        self.error_label = make_error_label()
-        self.buttons = ok_cancel("Записать")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        clear_on_edit(self.error_label, self)
+        self.lay_out(form_layout(
+            ("Страница:", QLabel(f"{page.name} ({page.network_label})")),
+            ("Сейчас:", QLabel(VERIFICATION_STATE_LABELS.get(page.verification, page.verification))),
+            ("Новое состояние:", self.state_combo), ("С какого дня:", self.date_edit),
+            ("Примечание:", self.note_edit)))
         self.resize(520, self.sizeHint().height())
 
     def save(self) -> None:
-        try:
-            verification.set_state(self.actor, self.page.id, self.state_combo.currentData(),
-                                    self.date_edit.date().toPython(), self.note_edit.text())
-        except DomainError as error:
-            self.error_label.setText(str(error))
-            self.error_label.setVisible(True)
-            return
-        self.accept()
+        self.attempt(lambda: verification.set_state(self.actor, self.page.id, self.state_combo.currentData(),
+                                                    self.date_edit.date().toPython(), self.note_edit.text()))
 
 
 def default_application_path(app: Application) -> Path:
@@ -163,19 +142,17 @@ class ApplicationDialog(QDialog):
         self.error_label.setVisible(True)
 
 
-class OrganisationDialog(QDialog):
+class OrganisationDialog(FormDialog):
     """«Сведения об администрации» for the clause-12 application; a new name asks before the marks go."""
 
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "Сведения об администрации", "Сохранить")
         self.actor = actor
         self.confirming = False
         self.moved: list[int] = []
-        self.setWindowTitle("Сведения об администрации")
         current = settings.organisation()
         self.edits: dict[str, QLineEdit] = {}
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = form_layout()
         for field in fields(current):
             edit = QLineEdit(str(getattr(current, field.name)))
             edit.textEdited.connect(self._edited)
@@ -186,23 +163,9 @@ class OrganisationDialog(QDialog):
         self.confirm_label.setWordWrap(True)
         self.confirm_label.setStyleSheet(CONFIRM_STYLE)
         self.confirm_label.setVisible(False)
-        self.error_label = make_error_label()
-        self.buttons = ok_cancel("Сохранить")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(hint("Эти сведения входят в заявку оператору ЕСИА (п. 12 Приложения 1). После изменения "
-                              "наименования соцсети удаляют специальную отметку (п. 13)."))
-        layout.addLayout(form)
-        layout.addWidget(self.confirm_label)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        clear_on_edit(self.error_label, self)
+        self.lay_out(hint("Эти сведения входят в заявку оператору ЕСИА (п. 12 Приложения 1). После изменения "
+                          "наименования соцсети удаляют специальную отметку (п. 13)."), form, self.confirm_label)
         fit_to_screen(self, 640, self.sizeHint().height())
-
-    @property
-    def ok_button(self) -> QPushButton:
-        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def details(self) -> settings.Organisation:
         return settings.Organisation(**{name: edit.text() for name, edit in self.edits.items()})
@@ -223,7 +186,6 @@ class OrganisationDialog(QDialog):
             self.ok_button.setText("Сохранить и снять отметки")
             return
         except DomainError as error:
-            self.error_label.setText(str(error))
-            self.error_label.setVisible(True)
+            self.show_error(str(error))
             return
         self.accept()

@@ -4,7 +4,7 @@ the chosen pages (printable, saved to PDF) and the administration's details it i
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.models.enums import VERIFICATION_STATE_LABELS, VerificationState
 from app.services.errors import DomainError
@@ -14,7 +14,7 @@ from app.services.pages.verification import HistoryRow
 from app.services.permissions import Actor
 from app.ui.pages.common import (
     AMBER, GREEN, GREY, MOMENT_CHARS, READ_ONLY_TIP, REGISTRY_TIP, RED, Col, RowsModel, allow, day_text, fit_columns, hint,
-    make_table, moment_text, selected_rows, show_error,
+    make_table, moment_text, selected_rows, show_error, split,
 )
 from app.ui.pages.verification_dialogs import ApplicationDialog, OrganisationDialog, StateDialog
 
@@ -74,12 +74,7 @@ class VerificationTab(QWidget):
         history_layout.setContentsMargins(0, 0, 0, 0)
         history_layout.addWidget(self.history_title)
         history_layout.addWidget(self.history_view, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.pages_view)
-        splitter.addWidget(history_pane)
-        splitter.setChildrenCollapsible(False)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter = split(Qt.Orientation.Vertical, self.pages_view, history_pane, (1, 1))
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(splitter, 1)

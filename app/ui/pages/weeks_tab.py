@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -28,7 +27,7 @@ from app.services.pages.weeks import WEEK_STATE_LABELS, GridRow, WeekCell, WeekG
 from app.services.permissions import Actor
 from app.ui.pages.common import (
     AMBER, GREEN, GREY, READ_ONLY_TIP, RED, RED_TEXT, Col, ModelIndex, ReasonDialog, RowsModel, allow, fit_columns, hint,
-    make_table, month_title, page_label, page_labels, selected_rows, today,
+    make_table, month_title, page_label, page_labels, selected_rows, split, today,
 )
 from app.ui.pages.publication_dialog import PlanDialog, PublicationDialog
 
@@ -205,7 +204,7 @@ class WeeksTab(QWidget):
         self.labels: dict[int, str] = {}
         self.plan_model: RowsModel[PlanRow] = RowsModel(plan_columns(self.labels), self)
         self.plan_view = make_table(self.plan_model, stretch=2)
-        fit_columns(self.plan_view, (12, 40, 0, 20, 26, 14))
+        fit_columns(self.plan_view, (12, 32, 0, 17, 22, 13))
         self.plan_view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.plan_button = QPushButton("Запланировать…")
         self.done_button = QPushButton("Отметить опубликованной…")
@@ -233,12 +232,7 @@ class WeeksTab(QWidget):
         grid_layout.addLayout(top)
         grid_layout.addLayout(legend)
         grid_layout.addWidget(self.grid_view, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(grid_pane)
-        self.splitter.addWidget(self.plan_box)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter = split(Qt.Orientation.Vertical, grid_pane, self.plan_box, (3, 2))
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self._update_buttons()
