@@ -377,3 +377,20 @@ def test_the_queue_marks_and_filters_the_heads_pages_and_blacklisted_authors(wor
     assert (card.page_name, card.on_head_page, card.blacklisted) == ("Глава в Telegram", True, "")
     assert incident_view.load_card(k, spam.id).blacklisted.startswith("Автор в чёрном списке")
     assert head
+
+
+def test_the_reports_pages_sheet_judges_weeks_as_the_screen_does(world: World) -> None:
+    from app.services import report
+
+    w = world
+    w.clock.set(datetime(2026, 11, 18, 10, 0, tzinfo=MSK))  # the page is registered on Wednesday 18.11
+    page_id = add_page(w)
+    moderation.record_removal(w.actor("zhkh"), page_id, author="Спамер", text="Купи", reason="spam", blacklist=True)
+    w.clock.set(datetime(2026, 12, 1, 10, 0, tzinfo=MSK))
+    data = report.collect(date(2026, 11, 1), date(2026, 11, 30), datetime(2026, 12, 1, 10, 0, tzinfo=MSK))
+    (row,) = data.pages
+    grid = weeks.grid([monday for monday, _ in data.weeks], today=date(2026, 12, 1))
+    assert row.absent == tuple(c.state is WeekState.ABSENT for c in grid.rows[0].cells)
+    assert row.absent == (True, True, True, False, False, False)  # the weeks before 16.11 were not the page's
+    assert row.weeks_without == 2  # 16.11–22.11 and 23.11–29.11; 30.11–06.12 is not over
+    assert row.moderation["spam"] == 1 and row.blacklisted_in_period == 1  # the black list is not a second removal

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.models import BlacklistEntry, ModerationEntry, OfficialPage, PagePublication, StoredClocks
+from app.models import BlacklistEntry, ModerationEntry, OfficialPage, PagePublication, PageSubscription, StoredClocks
 from app.models.enums import (
     CLAUSE21_REASONS, AnswerKind, IncidentKind, ModerationAction, ModerationReason, NoAnswerReason, PageOwner,
     Priority, ReturnReason, VerificationState,
@@ -329,9 +329,10 @@ def _pages() -> None:
     admin = OfficialPage.create(network="vk", name="Администрация Кореновского городского поселения",
                                 url="https://vk.com/korenovsk_adm", owner=PageOwner.ADMINISTRATION,
                                 verification=VerificationState.VERIFIED, verification_changed_at=at(3, 2, 10),
-                                subscribed_to_head=True)
+                                created_at=at(1, 15, 10))
     head = OfficialPage.create(network="telegram", name="Глава Кореновска", url="https://t.me/glava_korenovsk",
-                               owner=PageOwner.HEAD, verification=VerificationState.REQUESTED)
+                               owner=PageOwner.HEAD, verification=VerificationState.REQUESTED, created_at=at(1, 15, 10))
+    PageSubscription.create(page=admin, head_page=head, subscribed=True, checked_at=at(3, 2, 10))  # clause 15
     for page, days in ((admin, [(10, 28), (11, 3), (11, 17), (11, 24)]), (head, [(11, 2), (11, 20)])):
         for month, day in days:
             PagePublication.create(page=page, published_at=at(month, day, 12), title="Итоги недели")
@@ -802,7 +803,8 @@ def test_official_pages_weekly_rule_verification_and_moderation(built) -> None: 
     assert head["Специальная отметка (пп. 11–13)"] == "Заявка оператору ЕСИА (п. 12)"
     assert admin["Подписана на страницы главы (п. 15)"] == "да"
     removed = ("Удалено: спам", "Удалено: оскорбления", "Удалено: нарушение закона")
-    assert tuple(admin[k] for k in removed) == (2, 1, 0)
+    assert tuple(admin[k] for k in removed) == (2, 0, 0)  # putting an author on the black list removes nothing
+    assert head["Подписана на страницы главы (п. 15)"] == "—"
     assert (admin["В чёрный список за период"], admin["Чёрный список, всего (п. 14)"]) == (1, 2)
     empty_week = ws.cell(row=5, column=header.index("09.11 – 15.11") + 1)
     assert empty_week.value == 0 and empty_week.fill.fgColor.rgb.endswith("F8CBAD")

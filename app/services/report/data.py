@@ -11,8 +11,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from app.models.enums import (
-    CLAUSE21_REASONS, ModerationReason, Network, NoAnswerReason, PageOwner, Priority, ReturnReason,
-    VerificationState,
+    CLAUSE21_REASONS, MODERATION_REASON_LABELS, PAGE_OWNER_LABELS, VERIFICATION_STATE_LABELS, ModerationReason,
+    Network, NoAnswerReason, Priority, ReturnReason,
 )
 from app.services.deadlines import ClockState
 from app.services.report.periods import as_of_words, period_phrase
@@ -27,19 +27,8 @@ TEXT_CUT = "…"                         # ends a message the register shows onl
 IN_TIME_SHARE_LABEL = "Доля ответов в срок (п. 9, 17)"
 IN_TIME_SHARE_BASE = "размещённых ответов (в срок и с нарушением срока)"
 
-VERIFICATION_LABELS = {
-    VerificationState.NONE: "Отметки нет",
-    VerificationState.REQUESTED: "Заявка оператору ЕСИА (п. 12)",
-    VerificationState.VERIFIED: "Отметка присвоена (п. 11)",
-    VerificationState.REMOVED: "Отметка удалена (п. 13)",
-}
-MODERATION_REASON_LABELS = {
-    ModerationReason.LAW: "Нарушение законодательства",
-    ModerationReason.SPAM: "Спам-рассылка",
-    ModerationReason.INSULT: "Оскорбления",
-    ModerationReason.OBSCENE: "Нецензурные выражения",
-}
-PAGE_OWNER_LABELS = {PageOwner.ADMINISTRATION: "Администрация", PageOwner.HEAD: "Глава"}
+# one wording with the pages module's screens (app/models/enums.py)
+VERIFICATION_LABELS = VERIFICATION_STATE_LABELS
 
 #: every clock of the regulation in the order of the chain: code, clause, title, who acts. A clock
 #: counts in the row of its code and clause: the clause-13 request and the final draft of the
@@ -288,6 +277,8 @@ class PageRow:
     moderation: dict[str, int]         # ModerationReason code → count in the period
     blacklisted_in_period: int
     blacklist_size: int
+    #: weeks the page was not in the registry (added later or archived before): not judged
+    absent: tuple[bool, ...] = ()
 
 
 #: the columns of the register, in order (a row is a tuple in this order): first the ones that

@@ -21,7 +21,7 @@ from app.models import (
 from app.models.enums import (
     ANSWERING_KINDS, INCIDENT_KIND_LABELS, NETWORK_LABELS, NO_ANSWER_REASON_LABELS, OPEN_STATUSES, PRIORITY_LABELS,
     STATUS_LABELS, AnswerKind, AssignmentState, IncidentKind, IncidentStatus, ModerationAction, ModerationReason,
-    NoAnswerReason, Priority, ReturnReason,
+    NoAnswerReason, PageOwner, Priority, ReturnReason,
 )
 from app.services import clock as clock_source
 from app.services import clock_store, settings
@@ -594,46 +594,51 @@ def _weeks(start: date, end: date) -> list[tuple[date, date]]:
 
 def _page_rows(start: date, end: date, cal: WorkCalendar, now: datetime
                ) -> tuple[list[tuple[date, date]], list[bool], list[PageRow]]:
-    """Clause 5 week by week (whole Monday–Sunday weeks touching the period), clauses 11–14."""
+    """Clause 5 week by week (whole Monday–Sunday weeks touching the period), clauses 11–15.
+
+    The weeks are judged by the pages module's own rule (:func:`app.services.pages.weeks.grid`), so
+    the sheet and the «Страницы» screen agree: a week the page was not in the registry is not a gap.
+    """
+    from app.services.pages import subscriptions, weeks as page_weeks
+
     tz = cal.tz
     weeks = _weeks(start, end)
     today = now.astimezone(tz).date()
     judged = [sunday < today for _, sunday in weeks]
-    w_first, _ = bounds(weeks[0][0], weeks[-1][1], cal)
-    _, w_after = bounds(weeks[0][0], weeks[-1][1], cal)
     first, after = bounds(start, end, cal)
-    week_count: dict[int, list[int]] = defaultdict(lambda: [0] * len(weeks))
-    in_period: Counter[int] = Counter()
-    for page_id, published in (PagePublication.select(PagePublication.page, PagePublication.published_at)
-                               .where((PagePublication.published_at >= w_first)
-                                      & (PagePublication.published_at < w_after)).tuples()):
-        local_day = published.astimezone(tz).date()
-        index = (local_day - weeks[0][0]).days // 7
-        if 0 <= index < len(weeks):
-            week_count[page_id][index] += 1
-        if first <= published < after:
-            in_period[page_id] += 1
+    grid = {row.page_id: row for row in page_weeks.grid([monday for monday, _ in weeks], today=today,
+                                                        with_archived=True).rows}
+    in_period: Counter[int] = Counter(
+        page_id for (page_id,) in PagePublication.select(PagePublication.page)
+        .where((PagePublication.published_at >= first) & (PagePublication.published_at < after)).tuples())
     moderation: dict[int, Counter[str]] = defaultdict(Counter)
     blacklisted: Counter[int] = Counter()
     for page_id, action, reason in (ModerationEntry.select(ModerationEntry.page, ModerationEntry.action,
                                                            ModerationEntry.reason)
                                     .where((ModerationEntry.at >= first) & (ModerationEntry.at < after)).tuples()):
-        moderation[page_id][reason] += 1
         if action == ModerationAction.BLACKLISTED:
             blacklisted[page_id] += 1
+        else:
+            moderation[page_id][reason] += 1
     blacklist_size: Counter[int] = Counter()
-    for page_id, added in BlacklistEntry.select(BlacklistEntry.page, BlacklistEntry.added_at).tuples():
-        if added < after:
+    for page_id, added, removed in BlacklistEntry.select(BlacklistEntry.page, BlacklistEntry.added_at,
+                                                         BlacklistEntry.removed_at).tuples():
+        if added < after and (removed is None or removed >= after):
             blacklist_size[page_id] += 1
+    matrix = subscriptions.matrix_of_pages()
+    missing = {page_id for page_id, _head in matrix.missing()}
     pages = []
     for p in OfficialPage.select().order_by(OfficialPage.owner, OfficialPage.network, OfficialPage.name):
-        if not p.is_active and not in_period[p.id]:
-            continue
+        row = grid.get(p.id)
+        if row is None or all(c.state is page_weeks.WeekState.ABSENT for c in row.cells) and not in_period[p.id]:
+            continue  # archived before the period, or added after it
+        absent = tuple(c.state is page_weeks.WeekState.ABSENT for c in row.cells)
+        weekly = tuple(c.published for c in row.cells)
         pages.append(PageRow(
             p.id, NETWORK_LABELS.get(p.network, p.network), p.name, p.url, PAGE_OWNER_LABELS.get(p.owner, p.owner),
             VERIFICATION_LABELS.get(p.verification, p.verification), local(p.verification_changed_at, tz),
-            bool(p.subscribed_to_head), tuple(week_count[p.id]),
-            sum(1 for n, ok in zip(week_count[p.id], judged, strict=True) if ok and n == 0), in_period[p.id],
-            {r.value: moderation[p.id][r.value] for r in ModerationReason}, blacklisted[p.id],
-            blacklist_size[p.id]))
+            p.owner == PageOwner.ADMINISTRATION and p.archived_at is None and p.id not in missing,
+            weekly, sum(1 for n, ok, gone in zip(weekly, judged, absent, strict=True) if ok and n == 0 and not gone),
+            in_period[p.id], {r.value: moderation[p.id][r.value] for r in ModerationReason}, blacklisted[p.id],
+            blacklist_size[p.id], absent))
     return weeks, judged, pages

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.models.enums import ModerationReason
+from app.models.enums import PAGE_OWNER_LABELS, ModerationReason, PageOwner
 from app.services.report.data import PageRow, ReportData, local, report_zone
 from app.services.report.sheets.layout import Paper, Sheet, fit, header_height
 from app.services.report.styles import BAD_FILL, GOOD_FILL, WRAP
@@ -37,8 +37,9 @@ def write(wb: Any, data: ReportData) -> None:
         return s.text(p.name, line_breaks=False, border=True, align=WRAP)
 
     weeks_body = [[name(p), s.cell(p.network, border=True), s.cell(p.owner, border=True)]
-                  + [s.cell(n, border=True, fill=BAD_FILL if n == 0 and judged else None)
-                     for n, judged in zip(p.weekly, d.weeks_judged, strict=True)]
+                  + [s.cell("—" if gone else n, border=True, fill=BAD_FILL if n == 0 and judged and not gone else None)
+                     for n, judged, gone in zip(p.weekly, d.weeks_judged, p.absent or [False] * len(p.weekly),
+                                                strict=True)]
                   + [s.cell(p.in_period, border=True),
                      s.cell(p.weeks_without, border=True, fill=BAD_FILL if p.weeks_without else GOOD_FILL)]
                   for p in d.pages]
@@ -48,7 +49,8 @@ def write(wb: Any, data: ReportData) -> None:
     rules = [*RULES[:-1], *("" for _ in gap), RULES[-1]]
     rules_body = [[name(p), s.cell(p.verification, border=True, align=WRAP),
                    s.dt(p.verification_changed, border=True),
-                   s.cell("да" if p.subscribed_to_head else "нет", border=True)]
+                   s.cell("—" if p.owner == PAGE_OWNER_LABELS[PageOwner.HEAD] else
+                          "да" if p.subscribed_to_head else "нет", border=True)]
                   + [s.cell(p.moderation.get(r.value, 0), border=True) for r in ModerationReason]
                   + [s.cell(p.blacklisted_in_period, border=True), s.cell(p.blacklist_size, border=True), *gap,
                      s.link(p.url, border=True)]
