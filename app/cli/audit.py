@@ -9,7 +9,7 @@ from app.cli.common import open_db, out
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from app.services.audit import verify_chain
 
-    open_db(args)
+    open_db(args, upgrade=False, create=False, read_only=True)
     report = verify_chain()
     if report.ok:
         out(f"Журнал цел: проверено событий — {report.checked}")

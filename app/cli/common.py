@@ -13,12 +13,14 @@ def out(text: str = "") -> None:
     print(text, flush=True)
 
 
-def open_db(args: argparse.Namespace, *, upgrade: bool = True, create: bool = True):  # noqa: ANN201
-    """Open the database chosen by ``--db`` (or ``INCIDENTS_DB``, the saved setting, the default file)."""
+def open_db(args: argparse.Namespace, *, upgrade: bool = True, create: bool = True,  # noqa: ANN201
+            read_only: bool = False):
+    """Open the database chosen by ``--db`` (or ``INCIDENTS_DB``, the saved setting, the default file);
+    ``read_only``: a command that only reads also works on a copy it may not write."""
     from app.services.database import open_database
     from app.services.local_config import resolve_database_url
 
-    return open_database(resolve_database_url(args.db), upgrade=upgrade, create=create)
+    return open_database(resolve_database_url(args.db), upgrade=upgrade, create=create, read_only=read_only)
 
 
 def read_secret(prompt: str, what: str = "Пароль") -> str:

@@ -19,7 +19,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 def cmd_db_info(args: argparse.Namespace) -> int:
     from app.services.dbinfo import summarize
 
-    opened = open_db(args, upgrade=False, create=False)
+    opened = open_db(args, upgrade=False, create=False, read_only=True)
     summary = summarize()
     out(f"База данных: {opened.target.display()}")
     out(f"Версия схемы: {summary.schema_version}")

@@ -21,7 +21,7 @@ def cmd_pages_status(args: argparse.Namespace) -> int:
             raise ValidationError(str(error)) from None
     else:
         monday = None
-    open_db(args)
+    open_db(args, create=False, read_only=True)
     cal = current_calendar()
     today = clock.now().astimezone(cal.tz).date()
     monday = monday or weeks.week_start(today)

@@ -80,7 +80,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     start, end = _period(args)
     path = _target(args.out)
-    open_db(args, create=False)
+    open_db(args, create=False, read_only=True)
     from app.services.permissions import require_reads_everything
 
     require_reads_everything(sign_in(args, "Отчёт"), "Отчёт")

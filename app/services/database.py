@@ -95,6 +95,31 @@ def _hide_password(url: str) -> str:
     return url
 
 
+def read_only_file(path: Path) -> bool:
+    """An existing SQLite file this program may read but not write (a copy on a read-only share)."""
+    return path.is_file() and os.access(path, os.R_OK) and not (
+        os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def _open_read_only(path: Path) -> SqliteDatabase:
+    """A read-only connection: ``mode=ro``, or — where SQLite cannot make its shared-memory file
+    beside a WAL database in a read-only folder — ``immutable=1`` (nothing writes to such a copy)."""
+    from urllib.parse import quote
+
+    location = quote(str(path))
+    for flags in ("mode=ro", "immutable=1"):
+        database = SqliteDatabase(f"file:{location}?{flags}", uri=True, pragmas={"foreign_keys": 1},
+                                  timeout=BUSY_TIMEOUT_S)
+        try:
+            database.connect()
+            database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+            return database
+        except Exception:  # noqa: BLE001 - try the next way, then report the file as unreadable
+            if not database.is_closed():
+                database.close()
+    raise DatabaseUnavailable(f"Не удаётся открыть для чтения файл базы данных «{path}»")
+
+
 def check_sqlite_file(path: Path, create: bool) -> None:
     if path.exists():
         if path.is_dir():
@@ -144,12 +169,16 @@ class OpenedDatabase:
     upgraded: list[int]
 
 
-def open_database(url: str, *, create: bool = True, upgrade: bool = True) -> OpenedDatabase:
+def open_database(url: str, *, create: bool = True, upgrade: bool = True, read_only: bool = False) -> OpenedDatabase:
     """Validate, connect, bind the model proxy and bring the schema up to date.
 
-    With ``upgrade=False`` an out-of-date schema is reported instead of upgraded.
+    With ``upgrade=False`` an out-of-date schema is reported instead of upgraded. With
+    ``read_only`` (commands that only read: ``db info``, ``audit verify``, ``report``) an SQLite
+    file this user may not write is opened for reading, as long as its schema is current.
     """
     target = parse_url(url)
+    if read_only and target.backend == "sqlite" and target.path is not None and read_only_file(target.path):
+        return _open_read_only_copy(target)
     if target.backend == "sqlite":
         assert target.path is not None
         check_sqlite_file(target.path, create)
@@ -197,6 +226,39 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True) -> Ope
             raise DatabaseUnavailable(f"База данных {target.display()} доступна только для чтения") from None
         raise
     return OpenedDatabase(target, database, migrations.SCHEMA_VERSION, applied)
+
+
+def _open_read_only_copy(target: DatabaseTarget) -> OpenedDatabase:
+    assert target.path is not None
+    check_sqlite_magic(target.path)
+    database = _open_read_only(target.path)
+    db.initialize(database)
+    try:
+        found = migrations.current_version(database)
+    except migrations.NotOurDatabase:
+        database.close()
+        raise DatabaseUnavailable(
+            f"База данных {target.display()} содержит чужие таблицы: это не база программы «Инциденты»") from None
+    if found != migrations.SCHEMA_VERSION:
+        database.close()
+        newer = found > migrations.SCHEMA_VERSION
+        raise DatabaseUnavailable(
+            f"Файл «{target.path}» доступен только для чтения, а его схема "
+            + (f"новее этой программы ({found} > {migrations.SCHEMA_VERSION}): обновите программу" if newer else
+               f"устарела (версия {found}, нужна {migrations.SCHEMA_VERSION}): обновить её можно только в копии, "
+               "доступной для записи"))
+    return OpenedDatabase(target, database, found, [])
+
+
+def check_sqlite_magic(path: Path) -> None:
+    """The file is an SQLite database (the first bytes say so)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise DatabaseUnavailable(f"Не удаётся прочитать файл базы данных «{path}»: {exc.strerror}") from None
+    if head and head != SQLITE_MAGIC:
+        raise DatabaseUnavailable(f"Файл «{path}» не является базой данных SQLite")
 
 
 def _after_upgrade(found: int, applied: list[int]) -> None:

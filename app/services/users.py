@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
-from peewee import JOIN
+from peewee import JOIN, SqliteDatabase
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.models import Unit, User, db
@@ -159,6 +159,8 @@ def _reserve_attempt(user_id: int) -> tuple[int, datetime | None]:
     the account pauses; an attempt during the pause is refused without checking the password.
     """
     now = clock.now()
+    if _read_only():
+        return 0, None  # a read-only copy: nothing can be changed in it, and nothing can be counted
     with db.atomic():
         reserved = (User.update(failed_logins=User.failed_logins + 1)
                     .where((User.id == user_id) & (User.locked_until.is_null() | (User.locked_until <= now)))
@@ -185,6 +187,13 @@ def _pause(user_id: int, now: datetime) -> datetime:
         log.warning("Вход пользователя № %s приостановлен после неверных паролей", user_id)
         return until
     return User.select(User.locked_until).where(User.id == user_id).scalar() or until
+
+
+def _read_only() -> bool:
+    """The open database is a read-only SQLite copy (``db info``, ``audit verify``, ``report`` on it)."""
+    database = db.obj
+    return isinstance(database, SqliteDatabase) and "mode=ro" in str(database.database) or \
+        "immutable=1" in str(getattr(database, "database", ""))
 
 
 def _paused_message(until: datetime) -> str:
@@ -226,6 +235,11 @@ def authenticate(login: str, password: str) -> UserInfo:
             with db.atomic():
                 _pause(user_id, clock.now())
         raise AuthenticationError("Неверный логин или пароль") from None
+    if _read_only():
+        user = User.get_or_none((User.id == user_id) & User.is_active)
+        if user is None:
+            raise AuthenticationError("Неверный логин или пароль")
+        return _info(user)
     with db.atomic():
         # the attempt succeeded: forget the count; a switched-off account (meanwhile) is refused
         User.update(failed_logins=0, locked_until=None).where(User.id == user_id).execute()
