@@ -322,6 +322,8 @@ def queue_title(actor: Actor, queue_filter: QueueFilter) -> str:
         since = f" с {f.detected_from:%d.%m.%Y}" if f.detected_from else ""
         until = f" по {f.detected_to:%d.%m.%Y}" if f.detected_to else ""
         parts.append("выявлены" + since + until)
+    if f.head_pages:
+        parts.append("на страницах главы (п. 16 Приложения 1)")
     if f.search.strip():
         parts.append(f"поиск: «{f.search.strip()}»")
     return "; ".join(parts)

@@ -46,7 +46,7 @@ from app.services.incident_view import ACTIONS, AnswerView, IncidentCard, load_c
 from app.services.permissions import Actor
 from app.ui.dialog_base import request_note
 from app.ui.queue_model import (
-    LEVEL_COLORS, MET, MISSED, NONE, Remaining, TaskRunner, remaining_for, time_left_text,
+    BLACKLIST_MARK, LEVEL_COLORS, MET, MISSED, NONE, Remaining, TaskRunner, remaining_for, time_left_text,
 )
 
 log = logging.getLogger(__name__)
@@ -945,7 +945,7 @@ def pages_note_lines(card: IncidentCard) -> list[str]:
         lines.append(f"★ Сообщение на странице главы «{card.page_name}» — ответ от страницы администрации "
                      "(п. 16 Приложения 1)")
     if card.blacklisted:
-        lines.append(f"⛔ {card.blacklisted} (п. 14 Приложения 1)")
+        lines.append(f"{BLACKLIST_MARK} {card.blacklisted} (п. 14 Приложения 1)")
     return lines
 
 

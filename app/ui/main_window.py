@@ -136,7 +136,8 @@ def _select_data(combo: QComboBox, value: Any) -> None:
 
 
 class FilterBar(QWidget):
-    """The filters above the queue: status, network, topic group, unit, priority, period, search."""
+    """The filters above the queue: status, network, topic group, unit, priority, the head's pages,
+    period, search."""
 
     #: the filter changed (the search after a short pause in typing)
     changed = Signal()
@@ -166,6 +167,12 @@ class FilterBar(QWidget):
             self.unit_combo.setItemData(n, unit.name, Qt.ItemDataRole.ToolTipRole)
         self.priority_combo = _combo("Любая важность", [(label, p.value) for p, label in PRIORITY_LABELS.items()],
                                      "Важность (п. 17)")
+        self.head_pages_check = QCheckBox("На страницах главы")
+        self.head_pages_check.setToolTip("Только сообщения, написанные на официальных страницах главы поселения: "
+                                         "на них отвечают от страниц администрации (п. 16 Приложения 1). "
+                                         "В очереди они отмечены ★ в столбце «Соцсеть»")
+        self.head_pages_check.toggled.connect(lambda _on: self.changed.emit())
+        # the window puts it beside the tabs, where a narrow (780 px) window still has room for it
         self.period_check = QCheckBox("Выявлены с")
         self.period_check.setToolTip("Показать только инциденты, выявленные в эти дни")
         today = QDate.currentDate()
@@ -235,6 +242,7 @@ class FilterBar(QWidget):
             detected_from=self.date_from.date().toPython() if period else None,
             detected_to=self.date_to.date().toPython() if period else None,
             search=self.search_edit.text().strip(),
+            head_pages=self.head_pages_check.isChecked(),
         )
 
     def is_active(self) -> bool:
@@ -248,7 +256,7 @@ class FilterBar(QWidget):
             "group": self.group_combo.currentData(), "unit": self.unit_combo.currentData(),
             "priority": self.priority_combo.currentData(), "period": self.period_check.isChecked(),
             "from": self.date_from.date().toPython().isoformat(), "to": self.date_to.date().toPython().isoformat(),
-            "search": self.search_edit.text(),
+            "search": self.search_edit.text(), "head_pages": self.head_pages_check.isChecked(),
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -266,6 +274,7 @@ class FilterBar(QWidget):
                 except (KeyError, TypeError, ValueError):
                     pass
             self.period_check.setChecked(bool(state.get("period")))
+            self.head_pages_check.setChecked(state.get("head_pages") is True)
             self.search_edit.setText(str(state.get("search") or ""))
         finally:
             self.blockSignals(False)
@@ -279,6 +288,7 @@ class FilterBar(QWidget):
                           self.priority_combo):
                 combo.setCurrentIndex(0)
             self.period_check.setChecked(False)
+            self.head_pages_check.setChecked(False)
             self.search_edit.clear()
         finally:
             self.blockSignals(False)
@@ -592,6 +602,8 @@ class MainWindow(QMainWindow):
         self.count_label.setToolTip("Сколько инцидентов на этой вкладке с выбранными фильтрами")
         tabs_row = QHBoxLayout()
         tabs_row.addWidget(self.tab_bar)
+        tabs_row.addSpacing(12)
+        tabs_row.addWidget(self.filter_bar.head_pages_check)
         tabs_row.addStretch(1)
         tabs_row.addWidget(self.count_label)
 

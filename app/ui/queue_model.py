@@ -211,8 +211,9 @@ SORT_KEYS: dict[Column, str] = {
 PRIORITY_SHORT = {Priority.NORMAL: "обычный", Priority.HIGH: "повышенный"}
 #: a message written on one of the head's pages (Appendix 1, clause 16)
 HEAD_PAGE_MARK = "★"
-#: an author on a page's black list (Appendix 1, clause 14)
-BLACKLIST_MARK = "⛔"
+#: an author on a page's black list (Appendix 1, clause 14); «⊘» is in DejaVu Sans and in Windows'
+#: Segoe UI Symbol alike (the «no entry» emoji is not in DejaVu, the one Cyrillic font of a bare Linux)
+BLACKLIST_MARK = "⊘"
 BLACKLIST_COLOR = "#9a1b1b"
 #: the networks as the narrow «Соцсеть» column names them — all in Cyrillic, as the clerks say them
 NETWORK_SHORT = {Network.VK: "ВК", Network.OK: "ОК", Network.TELEGRAM: "ТГ"}
