@@ -1,5 +1,5 @@
 """Peewee models and migrations. No Qt here."""
-from app.models.audit import AuditEvent
+from app.models.audit import AuditEvent, RowChange
 from app.models.base import BaseModel, UtcDateTimeField, db, utcnow
 from app.models.catalog import AnswerTemplate, Location, Topic, TopicGroup
 from app.models.incidents import (
@@ -13,7 +13,7 @@ from app.models.incidents import (
     Publication,
     StoredClocks,
 )
-from app.models.org import Absence, Unit, User
+from app.models.org import Absence, Unit, User, UserPassword
 from app.models.pages import (
     BlacklistEntry,
     ContentPlanItem,
@@ -30,11 +30,11 @@ from app.models.worktime import CalendarDay, CalendarYear, WorkPeriod
 
 #: every table, in creation order (parents before children)
 ALL_MODELS = [
-    Unit, User, Absence,
+    Unit, User, UserPassword, Absence,
     TopicGroup, Topic, Location, AnswerTemplate,
     OfficialPage,
     Incident, Assignment, Answer, Attachment, ApprovalDecision, Publication, AuthorReply, Comment,
-    StoredClocks, AuditEvent,
+    StoredClocks, AuditEvent, RowChange,
     CalendarYear, CalendarDay, WorkPeriod,
     PagePublisher, PagePublication, ContentPlanItem, LawInfoCheck, VerificationEvent, PageSubscription,
     ModerationEntry, BlacklistEntry,

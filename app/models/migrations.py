@@ -15,9 +15,10 @@ from peewee import SQL, CharField, Database, IntegerField, PostgresqlDatabase, S
 
 from app.models.base import BaseModel, UtcDateTimeField, db, utcnow
 from app.models.schema8 import pages_module
+from app.models.schema9 import server_rules
 from app.models.incidents import LINK_KEY_LENGTH
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 #: how many incidents step 7 reads and updates at a time
 LINK_KEY_BATCH = 1000
 
@@ -248,6 +249,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     6: _clarification_requests,
     7: _link_keys,
     8: pages_module,
+    9: server_rules,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

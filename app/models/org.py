@@ -22,7 +22,7 @@ class User(BaseModel):
     login = CharField(max_length=64, unique=True)
     full_name = CharField(max_length=255)
     position = CharField(max_length=255, default="")
-    password_hash = CharField(max_length=255)
+    password_hash = CharField(max_length=255, default="")  # moved to ``UserPassword`` (schema 9)
     roles = CharField(max_length=128)
     unit = ForeignKeyField(Unit, null=True, backref="users", on_delete="SET NULL")
     email = CharField(max_length=255, default="")
@@ -30,10 +30,21 @@ class User(BaseModel):
     failed_logins = IntegerField(default=0)
     locked_until = UtcDateTimeField(null=True)
     created_at = UtcDateTimeField(default=utcnow)
+    #: the person's own PostgreSQL role in the shared mode (``app.services.server.names``); None on SQLite
+    db_role = CharField(max_length=63, null=True, unique=True)
 
     @property
     def role_set(self) -> frozenset[str]:
         return frozenset(r for r in self.roles.split(",") if r)
+
+
+class UserPassword(BaseModel):
+    """The program's own check of a person's password (Argon2), kept apart from ``user``: on the
+    shared server only the owner reads it — every person reads ``user``. In the shared mode the
+    server's role holds the password that signs a person in; this copy serves the owner's sessions."""
+
+    user = ForeignKeyField(User, primary_key=True, backref="+", on_delete="CASCADE")
+    password_hash = CharField(max_length=255)
 
 
 class Absence(BaseModel):

@@ -28,6 +28,7 @@ from app.models.migrations import SCHEMA_VERSION, SchemaInfo
 from app.services import absences, audit, calendar_store, catalog, settings, users, validation
 from app.services.errors import DatabaseUnavailable, NotFound, ValidationError
 from app.services.permissions import Actor, require_admin
+from app.services.server import people
 from app.services.production_calendar import YearCalendar
 from app.services.worktime import WorkSchedule
 
@@ -268,6 +269,7 @@ def update_user(actor: Actor, user_id: int, *, full_name: str, position: str,
         user.unit = unit_id
         user.is_active = is_active
         user.save()
+        people.sync(user)  # the shared mode: the role's groups; switched off — NOLOGIN, sessions ended
         after = {"full_name": full_name, "position": position, "roles": new_roles,
                  "unit": unit_id, "active": is_active}
         changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}

@@ -15,6 +15,7 @@ from peewee import PostgresqlDatabase
 
 from app.models import AuditEvent, Incident, User, db
 from app.services import clock
+from app.services.server.policy import AUDIT_LOCK_KEY
 
 
 def _digest(event: AuditEvent) -> str:
@@ -36,6 +37,8 @@ def _digest(event: AuditEvent) -> str:
         "within_limit": event.within_limit,
         "prev": event.prev_hash,
     }
+    if event.db_role:  # the shared server's session role (older events and SQLite have none)
+        fields["role"] = event.db_role
     canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -74,9 +77,12 @@ def record(
 def _append(action, actor, acting_for, incident, entity, entity_id, from_state, to_state,  # noqa: ANN001, ANN202, PLR0913
             comment, payload, working_minutes, limit_minutes, within_limit, at):
     database = db.obj
+    role = ""
     if isinstance(database, PostgresqlDatabase):
-        # serialise appends across connections so that two events never share one parent
-        database.execute_sql("LOCK TABLE audit_event IN SHARE ROW EXCLUSIVE MODE")
+        # serialise appends across connections so that two events never share one parent (the
+        # server's trigger takes the same lock and checks the parent and the session's role)
+        role = database.execute_sql("SELECT current_user FROM pg_advisory_xact_lock(%s)",
+                                    (AUDIT_LOCK_KEY,)).fetchone()[0]
     last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
     event = AuditEvent(
         at=(at or clock.now()).astimezone(timezone.utc).replace(microsecond=0),
@@ -94,6 +100,7 @@ def _append(action, actor, acting_for, incident, entity, entity_id, from_state, 
         limit_minutes=limit_minutes,
         within_limit=within_limit,
         prev_hash=last.hash if last else "",
+        db_role=role,
     )
     event.hash = _digest(event)
     event.save(force_insert=True)

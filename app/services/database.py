@@ -210,6 +210,8 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True, read_o
                 log.info("Схема базы данных обновлена: шаги %s", applied)
             if applied and found > 0:
                 _after_upgrade(found, applied)
+        if upgrade and isinstance(database, PostgresqlDatabase):
+            _server_rules(database)
     except migrations.NotOurDatabase:
         database.close()
         raise DatabaseUnavailable(
@@ -271,6 +273,24 @@ def _after_upgrade(found: int, applied: list[int]) -> None:
     audit.record("db.upgrade", actor=None, entity="schema", comment=f"Схема базы данных обновлена: {found} → {applied[-1]}",
                  payload={"from": found, "to": applied[-1], "steps": applied, "program": __version__,
                           "next_due_changed": changed})
+
+
+def _server_rules(database: PostgresqlDatabase) -> None:
+    """The owner's session puts the server's rules in place (``app.services.server.policy``) when they
+    are missing or older than this program's; a person's session leaves them as they are."""
+    from app.services.server import people, policy
+
+    installed = policy.installed_version(database)
+    if installed >= policy.POLICY_VERSION:
+        return
+    if not policy.may_apply(database):
+        log.warning("Правила сервера не применены: роль %s не владелец базы или не может создавать роли",
+                    database.connect_params.get("user"))
+        return
+    with database.atomic():
+        policy.apply(database)
+        if installed == 0:
+            people.sync_all()
 
 
 def connection_message(target: DatabaseTarget, exc: Exception) -> str:

@@ -10,10 +10,11 @@ from argon2 import PasswordHasher
 from peewee import JOIN, SqliteDatabase
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from app.models import Unit, User, db
+from app.models import Unit, User, UserPassword, db
 from app.models.enums import ROLE_LABELS, Role
 from app.services import audit, clock, validation
 from app.services.errors import AuthenticationError, NotFound, ValidationError
+from app.services.server import people
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +107,11 @@ def create_user(
             login=login,
             full_name=full_name,
             position=position,
-            password_hash=_hasher.hash(password),
             roles=",".join(sorted({r.value for r in roles})),
             unit=unit_id,
         )
+        UserPassword.create(user=user, password_hash=_hasher.hash(password))
+        people.sync(user, password=password)  # the shared mode: the person's own server role
         audit.record("user.create", actor=actor or user, entity="user", entity_id=user.id,
                      payload={"login": login, "roles": user.roles})
     log.info("Создан пользователь %s", login)
@@ -128,10 +130,16 @@ def set_password(login: str, password: str, *, actor: User | None = None) -> Non
         if user is None:
             raise NotFound(f"Пользователь «{login}» не найден")
         # only the password and the counters: a change of the same user made meanwhile stays
-        User.update(password_hash=_hasher.hash(password), failed_logins=0, locked_until=None).where(
-            User.id == user.id).execute()
+        _store_hash(user.id, _hasher.hash(password))
+        User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+        people.sync(user, password=password)
         audit.record("user.password", actor=actor or user, entity="user", entity_id=user.id)
     log.info("Пароль пользователя %s изменён", login)
+
+
+def _store_hash(user_id: int, password_hash: str) -> None:
+    if not UserPassword.update(password_hash=password_hash).where(UserPassword.user == user_id).execute():
+        UserPassword.insert(user=user_id, password_hash=password_hash).execute()
 
 
 _dummy_hashes: dict[int, str] = {}
@@ -216,7 +224,8 @@ def authenticate(login: str, password: str) -> UserInfo:
         log.warning("Неудачный вход: недопустимые символы в логине или пароле")
         _spend_like_a_check("")
         raise AuthenticationError("Неверный логин или пароль") from None
-    found = (User.select(User.id, User.password_hash, User.is_active)
+    found = (User.select(User.id, UserPassword.password_hash, User.is_active)
+             .join(UserPassword, on=(UserPassword.user == User.id))
              .where(User.login == login.strip()).tuples().first())
     if found is None or not found[2]:
         log.warning("Неудачный вход: неизвестный или отключённый логин %r", login)
@@ -244,11 +253,12 @@ def authenticate(login: str, password: str) -> UserInfo:
         # the attempt succeeded: forget the count; a switched-off account (meanwhile) is refused
         User.update(failed_logins=0, locked_until=None).where(User.id == user_id).execute()
         user = User.get_or_none((User.id == user_id) & User.is_active)
-        if user is None or user.password_hash != stored_hash:
+        current = UserPassword.select(UserPassword.password_hash).where(UserPassword.user == user_id).scalar()
+        if user is None or current != stored_hash:
             raise AuthenticationError("Неверный логин или пароль")
         if _hasher.check_needs_rehash(stored_hash):
-            (User.update(password_hash=_hasher.hash(password))
-             .where((User.id == user_id) & (User.password_hash == stored_hash)).execute())
+            (UserPassword.update(password_hash=_hasher.hash(password))
+             .where((UserPassword.user == user_id) & (UserPassword.password_hash == stored_hash)).execute())
     return _info(user)
 
 

@@ -54,4 +54,16 @@ def drop_pg_database(url: str) -> None:
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_roles_of(cur, name)
     conn.close()
+
+
+def drop_roles_of(cur, name: str) -> None:  # noqa: ANN001 - a psycopg2 cursor
+    """Roles are cluster-wide: the roles of a dropped database (its people first, then its groups)."""
+    from app.services.server import names
+
+    prefix = names.role_prefix(name).replace("_", "\\_")
+    cur.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE %s ORDER BY rolname LIKE %s DESC",
+                (prefix + "%", prefix + "u\\_%"))
+    for (role,) in cur.fetchall():
+        cur.execute(f'DROP ROLE IF EXISTS "{role}"')

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.models import (
-    Absence, AnswerTemplate, AuditEvent, CalendarDay, Incident, Location, Topic, TopicGroup, Unit, User,
+    Absence, AnswerTemplate, AuditEvent, CalendarDay, Incident, Location, Topic, TopicGroup, Unit, User, UserPassword,
 )
 from app.models.enums import AbsenceKind, CalendarDayKind, NoAnswerReason, Priority, ReturnReason, Role
 from app.services import absences, admin, catalog, importer, templates, users, workflow
@@ -39,6 +39,7 @@ def _everything(incident_id: int | None) -> tuple:
     counts = tuple(m.select().count() for m in (AuditEvent, User, Unit, Topic, TopicGroup, Location, Absence,
                                                 AnswerTemplate, CalendarDay, Incident))
     users_seen = [(u.full_name, u.position, u.password_hash) for u in User.select().order_by(User.id)]
+    users_seen += [(p.user_id, p.password_hash) for p in UserPassword.select().order_by(UserPassword.user)]
     return snapshot(incident_id) if incident_id else None, counts, users_seen
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.models import AuditEvent, User
+from app.models import AuditEvent, User, UserPassword
 from app.models.enums import Role
 from app.services import catalog, users
 from app.services.errors import AuthenticationError, ValidationError
@@ -11,8 +11,10 @@ from app.services.errors import AuthenticationError, ValidationError
 
 def test_password_is_stored_only_as_an_argon2_hash(db) -> None:  # noqa: ANN001
     users.create_user("admin", "Администратор Системы", "korenovsk-2026", [Role.ADMIN])
-    stored = User.get(User.login == "admin").password_hash
+    user = User.get(User.login == "admin")
+    stored = UserPassword.get(UserPassword.user == user.id).password_hash
     assert stored.startswith("$argon2")
+    assert user.password_hash == ""  # the table every person reads holds no password check
     assert "korenovsk-2026" not in stored
     assert AuditEvent.select().where(AuditEvent.action == "user.create").count() == 1
 
@@ -105,7 +107,7 @@ def test_parallel_guessing_gets_no_more_tries_than_the_limit(db, monkeypatch) ->
     from app.models import db as proxy
 
     users.create_user("kurator", "Куратор", "kurator-pass", [Role.CURATOR])
-    real_hash = User.get(User.login == "kurator").password_hash
+    real_hash = UserPassword.get(UserPassword.user == User.get(User.login == "kurator").id).password_hash
     counting = CountingHasher(users._hasher)
     monkeypatch.setattr(users, "_hasher", counting)
     errors: list[str] = []
@@ -146,7 +148,7 @@ def test_a_failed_sign_in_keeps_the_administrators_concurrent_change(db, monkeyp
         users.authenticate("kurator", "wrong-pass")
     after = User.get(User.login == "kurator")
     assert not after.is_active  # the deactivation stays
-    assert counting.real.verify(after.password_hash, "new-password-2026")  # and so does the new password
+    assert counting.real.verify(UserPassword.get(UserPassword.user == after.id).password_hash, "new-password-2026")  # and so does the new password
     # the right (old) password, also meanwhile replaced, does not let a switched-off user in
     monkeypatch.setattr(users, "_hasher", counting.real)
     User.update(is_active=True).where(User.login == "kurator").execute()

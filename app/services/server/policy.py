@@ -1,0 +1,282 @@
+"""The rules the PostgreSQL server keeps in the shared mode: groups, grants, row-level security, the
+append-only trail and the server's own record of changes.
+
+``apply`` is run by the database's owner (``db upgrade`` or the administrator's setup); it is
+idempotent and versioned (``server_policy``). What each group may do follows the regulation:
+
+* every person (``member``): connect, read the reference data, append to the audit trail in their
+  own name, keep the program's caches (stored clocks, shown notifications);
+* executor: see and change the incidents routed to their unit (and to the units they stand in for
+  today, clause 8) — row-level security on the incident and everything that hangs on it;
+* curator: register, route, approve and close every incident; keep the official pages;
+* responsible official: decide on drafts the curator prepared (clause 8, 14);
+* head: read;
+* administrator: people, units, the reference lists, settings and the production calendar.
+
+The audit trail: nobody but the owner may UPDATE or DELETE it; an event carries the session's role
+(the server refuses another one) and the server transaction; a row change of an incident,
+assignment, answer or user is written to ``row_change`` by a trigger whoever makes it, so a change
+with no event in its transaction is found by ``audit verify``.
+"""
+from __future__ import annotations
+
+import logging
+
+from peewee import PostgresqlDatabase
+
+from app.models.enums import Role
+from app.services.server import names
+
+log = logging.getLogger(__name__)
+
+POLICY_VERSION = 1
+#: the key of the transaction-level advisory lock that serialises appends to the chain
+AUDIT_LOCK_KEY = 74_120_515
+
+#: tables every person reads
+READ_TABLES = (
+    "schema_info", "unit", '"user"', "absence", "topic_group", "topic", "location", "answer_template",
+    "official_page", "incident", "assignment", "answer", "attachment", "approval_decision", "publication",
+    "author_reply", "comment", "stored_clocks", "audit_event", "calendar_year", "calendar_day", "work_period",
+    "page_publisher", "page_publication", "content_plan_item", "law_info_check", "verification_event",
+    "page_subscription", "moderation_entry", "blacklist_entry", "setting", "notification_log", "server_policy",
+)
+#: the incident and what hangs on it: row-level security by the executor's units
+INCIDENT_TABLES = ("incident", "assignment", "answer", "publication", "author_reply", "comment")
+ANSWER_TABLES = ("attachment", "approval_decision")
+PAGE_RECORD_TABLES = ("page_publication", "content_plan_item", "law_info_check", "moderation_entry",
+                      "blacklist_entry", "verification_event", "page_subscription")
+WRITES: dict[str, dict[str, str]] = {
+    "member": {"audit_event": "INSERT", "row_change": "INSERT",
+               "stored_clocks": "INSERT, UPDATE, DELETE", "notification_log": "INSERT, UPDATE, DELETE",
+               **{t: "INSERT, UPDATE, DELETE" for t in PAGE_RECORD_TABLES}},
+    Role.EXECUTOR.value: {"incident": "UPDATE", "assignment": "INSERT, UPDATE", "answer": "INSERT, UPDATE, DELETE",
+                          "attachment": "INSERT, UPDATE, DELETE", "publication": "INSERT",
+                          "author_reply": "INSERT", "comment": "INSERT"},
+    Role.CURATOR.value: {**{t: "INSERT, UPDATE, DELETE" for t in INCIDENT_TABLES + ANSWER_TABLES},
+                         "absence": "INSERT, UPDATE, DELETE", "official_page": "INSERT, UPDATE",
+                         "page_publisher": "INSERT, UPDATE, DELETE"},
+    Role.RESPONSIBLE.value: {"incident": "UPDATE", "assignment": "UPDATE", "answer": "UPDATE",
+                             "approval_decision": "INSERT", "comment": "INSERT"},
+    Role.HEAD.value: {},
+    Role.ADMIN.value: {**{t: "INSERT, UPDATE, DELETE" for t in (
+        "unit", '"user"', "absence", "topic_group", "topic", "location", "answer_template", "setting",
+        "calendar_year", "calendar_day", "work_period", "page_publisher")}, "official_page": "INSERT, UPDATE"},
+}
+#: columns whose change is the program's own bookkeeping, not a change of the record
+IGNORED_COLUMNS = {"incident": ("next_due_at", "next_due_code"), "user": ("failed_logins", "locked_until"),
+                   "assignment": (), "answer": ()}
+
+
+def is_postgres(database: object) -> bool:
+    return isinstance(database, PostgresqlDatabase)
+
+
+def installed_version(database: PostgresqlDatabase) -> int:
+    """The version of the rules applied to this database (0: none — a database of an older program)."""
+    row = database.execute_sql("SELECT to_regclass('server_policy') IS NOT NULL").fetchone()
+    if not row or not row[0]:
+        return 0
+    found = database.execute_sql("SELECT max(version) FROM server_policy").fetchone()
+    return int(found[0] or 0)
+
+
+def may_apply(database: PostgresqlDatabase) -> bool:
+    """The session's role owns the tables and may create roles (the owner, or a superuser)."""
+    row = database.execute_sql(
+        "SELECT r.rolsuper OR (r.rolcreaterole AND pg_has_role(current_user, t.tableowner, 'USAGE')) "
+        "FROM pg_roles r, pg_tables t WHERE r.rolname = current_user AND t.schemaname = current_schema() "
+        "AND t.tablename = 'incident'").fetchone()
+    return bool(row and row[0])
+
+
+def apply(database: PostgresqlDatabase) -> None:
+    """Create the groups and put every rule in place (idempotent; inside the caller's transaction)."""
+    name = database.database
+    for statement in _statements(name):
+        database.execute_sql(statement.replace("%", "%%"))  # psycopg2 formats every statement
+    log.info("Правила сервера PostgreSQL применены к базе %s (версия %s)", name, POLICY_VERSION)
+
+
+def _q(identifier: str) -> str:
+    return identifier if identifier.startswith('"') else '"' + identifier.replace('"', '""') + '"'
+
+
+def _statements(database_name: str) -> list[str]:
+    groups = {key: names.member_group(database_name) if key == "member" else names.group_role(database_name, key)
+              for key in WRITES}
+    member = groups["member"]
+    readers = [groups[r.value] for r in (Role.CURATOR, Role.RESPONSIBLE, Role.HEAD, Role.ADMIN)]
+    prefix = names.role_prefix(database_name)
+    sql: list[str] = [
+        "CREATE TABLE IF NOT EXISTS server_policy (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL "
+        "DEFAULT now(), applied_by TEXT NOT NULL DEFAULT current_user)",
+    ]
+    for group in groups.values():
+        sql.append(f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{group}') THEN "
+                   f"CREATE ROLE {_q(group)} NOLOGIN; END IF; END $$")
+    # the database: only the people of this database connect; nobody else reads or writes
+    sql += [
+        f"REVOKE ALL ON DATABASE {_q(database_name)} FROM PUBLIC",
+        f"GRANT CONNECT, TEMPORARY ON DATABASE {_q(database_name)} TO {_q(member)}",
+        "REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        f"GRANT USAGE ON SCHEMA public TO {_q(member)}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {_q(member)}",
+    ]
+    for table in READ_TABLES:
+        sql.append(f"GRANT SELECT ON {table} TO {_q(member)}")
+    sql.append(f"GRANT SELECT ON row_change TO {', '.join(_q(g) for g in readers)}")
+    for key, tables in WRITES.items():
+        for table, privileges in tables.items():
+            sql.append(f"GRANT {privileges} ON {table} TO {_q(groups[key])}")
+    sql += _functions(database_name, groups, prefix)
+    sql += _row_security(groups)
+    sql += _trail(prefix)
+    sql.append(f"INSERT INTO server_policy (version) VALUES ({POLICY_VERSION})")
+    return sql
+
+
+def _functions(database_name: str, groups: dict[str, str], prefix: str) -> list[str]:
+    all_groups = ", ".join(f"'{g}'" for g in groups.values())
+    admin = groups[Role.ADMIN.value]
+    person_pattern = prefix.replace("_", "\\_") + "u\\_%"
+    return [
+        # the units whose incidents the session's person works on today: their own and those of the
+        # colleagues they stand in for (clause 8) — the program's ``Actor.unit_ids``, on the server
+        "CREATE OR REPLACE FUNCTION inc_my_units() RETURNS integer[] LANGUAGE sql STABLE "
+        "SET search_path = public, pg_temp AS $$ "
+        "SELECT coalesce(array_agg(DISTINCT unit_id), '{}') FROM ("
+        " SELECT u.unit_id FROM \"user\" u WHERE u.db_role = current_user AND u.is_active AND u.unit_id IS NOT NULL"
+        " UNION SELECT away.unit_id FROM absence ab JOIN \"user\" me ON me.id = ab.deputy_id"
+        " JOIN \"user\" away ON away.id = ab.user_id WHERE me.db_role = current_user AND me.is_active"
+        " AND away.unit_id IS NOT NULL AND ab.starts_on <= (now() AT TIME ZONE 'Europe/Moscow')::date"
+        " AND ab.ends_on >= (now() AT TIME ZONE 'Europe/Moscow')::date) units $$",
+        # the incidents routed to those units (the owner's view of the assignments: no recursion of rules)
+        "CREATE OR REPLACE FUNCTION inc_incidents_of(units integer[]) RETURNS SETOF integer LANGUAGE sql STABLE "
+        "SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
+        "SELECT DISTINCT incident_id FROM assignment WHERE unit_id = ANY(units) $$",
+        "CREATE OR REPLACE FUNCTION inc_my_pages() RETURNS SETOF integer LANGUAGE sql STABLE "
+        "SET search_path = public, pg_temp AS $$ "
+        "SELECT p.page_id FROM page_publisher p JOIN \"user\" u ON u.id = p.user_id WHERE u.db_role = current_user "
+        "UNION SELECT o.id FROM official_page o JOIN \"user\" u ON u.id = o.responsible_id "
+        "WHERE u.db_role = current_user $$",
+        # a person's role: created, given a password (a SCRAM verifier made by the client), put in
+        # exactly the groups of their regulation roles, switched on or off (sessions ended)
+        "CREATE OR REPLACE FUNCTION inc_person_sync(p_role text, p_verifier text, p_groups text[], p_active boolean) "
+        "RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
+        "DECLARE g text; allowed boolean; BEGIN "
+        " SELECT r.rolsuper OR pg_has_role(session_user, t.tableowner, 'USAGE') "
+        f"  OR pg_has_role(session_user, '{admin}', 'MEMBER') INTO allowed "
+        "  FROM pg_roles r, pg_tables t WHERE r.rolname = session_user AND t.schemaname = 'public' "
+        "  AND t.tablename = 'incident';"
+        " IF NOT coalesce(allowed, false) THEN RAISE EXCEPTION "
+        "  'inc: only an administrator manages the people of this database' USING ERRCODE = '42501'; END IF;"
+        f" IF p_role NOT LIKE '{person_pattern}' THEN RAISE EXCEPTION "
+        "  'inc: % is not a person of this database', p_role USING ERRCODE = '42501'; END IF;"
+        " IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_role) THEN "
+        "  EXECUTE format('CREATE ROLE %I NOLOGIN', p_role); END IF;"
+        " IF p_verifier IS NOT NULL THEN EXECUTE format('ALTER ROLE %I PASSWORD %L', p_role, p_verifier); END IF;"
+        f" FOREACH g IN ARRAY ARRAY[{all_groups}] LOOP"
+        f"  IF g = '{groups['member']}' OR g = ANY(p_groups) THEN EXECUTE format('GRANT %I TO %I', g, p_role);"
+        "   ELSIF EXISTS (SELECT 1 FROM pg_auth_members m JOIN pg_roles gr ON gr.oid = m.roleid"
+        "    JOIN pg_roles pr ON pr.oid = m.member WHERE gr.rolname = g AND pr.rolname = p_role) THEN"
+        "    EXECUTE format('REVOKE %I FROM %I', g, p_role); END IF;"
+        " END LOOP;"
+        " IF p_active THEN EXECUTE format('ALTER ROLE %I LOGIN', p_role);"
+        " ELSE EXECUTE format('ALTER ROLE %I NOLOGIN', p_role);"
+        "  BEGIN PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = p_role;"
+        "  EXCEPTION WHEN insufficient_privilege THEN"
+        "   RAISE WARNING 'inc: sessions of % not ended (the owner needs pg_signal_backend)', p_role; END;"
+        " END IF; END $$",
+        "REVOKE ALL ON FUNCTION inc_person_sync(text, text, text[], boolean) FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION inc_person_sync(text, text, text[], boolean) TO {_q(admin)}",
+        f"GRANT EXECUTE ON FUNCTION inc_my_units(), inc_incidents_of(integer[]), inc_my_pages() "
+        f"TO {_q(groups['member'])}",
+    ]
+
+
+def _policy(table: str, name: str, command: str, groups: list[str], using: str, check: bool = True) -> list[str]:
+    to = ", ".join(_q(g) for g in groups)
+    text = f"CREATE POLICY {name} ON {table} FOR {command} TO {to} USING ({using})"
+    if check and command in ("ALL", "UPDATE"):
+        text += f" WITH CHECK ({using})"
+    return [f"DROP POLICY IF EXISTS {name} ON {table}", text]
+
+
+def _row_security(groups: dict[str, str]) -> list[str]:
+    curator, executor = groups[Role.CURATOR.value], groups[Role.EXECUTOR.value]
+    responsible = groups[Role.RESPONSIBLE.value]
+    readers = [groups[r.value] for r in (Role.CURATOR, Role.RESPONSIBLE, Role.HEAD, Role.ADMIN)]
+    mine = "inc_incidents_of(inc_my_units())"
+    sql: list[str] = []
+    for table in INCIDENT_TABLES + ANSWER_TABLES:
+        sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        own = f"id IN (SELECT {mine})" if table == "incident" else (
+            f"incident_id IN (SELECT {mine})" if table in INCIDENT_TABLES else "answer_id IN (SELECT id FROM answer)")
+        sql += _policy(table, "inc_read_all", "SELECT", readers, "true")
+        sql += _policy(table, "inc_curator", "ALL", [curator], "true")
+        sql += _policy(table, "inc_responsible", "UPDATE", [responsible], "true")
+        if table == "approval_decision":
+            sql += _policy(table, "inc_responsible_decides", "INSERT", [responsible], "true", check=False)
+            sql[-1] = sql[-1].replace("USING (true)", "WITH CHECK (true)")
+        sql += _policy(table, "inc_executor", "ALL", [executor], own)
+    for table in PAGE_RECORD_TABLES:
+        sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        sql += _policy(table, "inc_read_all", "SELECT", [groups["member"]], "true")
+        sql += _policy(table, "inc_registry", "ALL", [curator, groups[Role.ADMIN.value]], "true")
+        sql += _policy(table, "inc_page_people", "ALL", [groups["member"]], "page_id IN (SELECT inc_my_pages())")
+    return sql
+
+
+def _trail(prefix: str) -> list[str]:
+    person_pattern = prefix.replace("_", "\\_") + "u\\_%"
+    sql = [
+        # an event is appended in the name of its own session, after the newest one, one at a time
+        "CREATE OR REPLACE FUNCTION inc_audit_append() RETURNS trigger LANGUAGE plpgsql "
+        "SET search_path = public, pg_temp AS $$ DECLARE last_hash text; me integer; BEGIN "
+        f" PERFORM pg_advisory_xact_lock({AUDIT_LOCK_KEY});"
+        " IF NEW.db_role IS DISTINCT FROM current_user::text THEN RAISE EXCEPTION "
+        "  'inc: an event is appended only in the name of its own session (% is not %)', NEW.db_role, current_user "
+        "  USING ERRCODE = '42501'; END IF;"
+        f" IF current_user::text LIKE '{person_pattern}' AND NEW.actor_id IS NOT NULL THEN"
+        "  SELECT id INTO me FROM \"user\" WHERE db_role = current_user AND is_active;"
+        "  IF me IS NULL OR NEW.actor_id <> me THEN RAISE EXCEPTION "
+        "   'inc: the actor of an event is the signed-in person' USING ERRCODE = '42501'; END IF;"
+        " END IF;"
+        " SELECT hash INTO last_hash FROM audit_event ORDER BY id DESC LIMIT 1;"
+        " IF coalesce(last_hash, '') <> NEW.prev_hash THEN RAISE EXCEPTION "
+        "  'inc: the event does not follow the newest one of the chain' USING ERRCODE = '40001'; END IF;"
+        " NEW.txid := txid_current(); RETURN NEW; END $$",
+        "DROP TRIGGER IF EXISTS inc_audit_append ON audit_event",
+        "CREATE TRIGGER inc_audit_append BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION inc_audit_append()",
+        # the server's record of a change: who (the session's role) and in which transaction
+        "CREATE OR REPLACE FUNCTION inc_row_change_stamp() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        " NEW.db_role := current_user; NEW.txid := txid_current(); NEW.at := now() AT TIME ZONE 'UTC'; "
+        " RETURN NEW; END $$",
+        "DROP TRIGGER IF EXISTS inc_row_change_stamp ON row_change",
+        "CREATE TRIGGER inc_row_change_stamp BEFORE INSERT ON row_change FOR EACH ROW "
+        "EXECUTE FUNCTION inc_row_change_stamp()",
+        "CREATE OR REPLACE FUNCTION inc_row_change() RETURNS trigger LANGUAGE plpgsql "
+        "SET search_path = public, pg_temp AS $$ "
+        "DECLARE before jsonb; after jsonb; diff jsonb; row_id integer; BEGIN "
+        " IF TG_OP = 'INSERT' THEN before := '{}'; after := to_jsonb(NEW); row_id := NEW.id;"
+        " ELSIF TG_OP = 'DELETE' THEN before := to_jsonb(OLD); after := '{}'; row_id := OLD.id;"
+        " ELSE before := to_jsonb(OLD); after := to_jsonb(NEW); row_id := NEW.id; END IF;"
+        " SELECT coalesce(jsonb_object_agg(e.key, CASE WHEN e.key = 'password_hash' THEN to_jsonb('***'::text)"
+        "   WHEN jsonb_typeof(e.value) = 'string' AND length(e.value #>> '{}') > 120"
+        "   THEN to_jsonb(left(e.value #>> '{}', 120) || '…') ELSE e.value END), '{}') INTO diff"
+        "  FROM jsonb_each(CASE WHEN TG_OP = 'DELETE' THEN before ELSE after END) e"
+        "  WHERE NOT (e.key = ANY(TG_ARGV)) AND (TG_OP <> 'UPDATE' OR e.value IS DISTINCT FROM before -> e.key);"
+        " IF TG_OP = 'UPDATE' AND diff = '{}'::jsonb THEN RETURN NULL; END IF;"
+        " INSERT INTO row_change (db_role, txid, table_name, row_id, operation, changed)"
+        "  VALUES (current_user, txid_current(), TG_TABLE_NAME, row_id, TG_OP, diff::text);"
+        " RETURN NULL; END $$",
+    ]
+    for table, ignored in IGNORED_COLUMNS.items():
+        quoted = _q(table)
+        args = ", ".join(f"'{c}'" for c in ignored)
+        sql += [f"DROP TRIGGER IF EXISTS inc_row_change ON {quoted}",
+                f"CREATE TRIGGER inc_row_change AFTER INSERT OR UPDATE OR DELETE ON {quoted} FOR EACH ROW "
+                f"EXECUTE FUNCTION inc_row_change({args})"]
+    return sql
