@@ -100,6 +100,40 @@ def test_editing_the_text_after_the_findings_asks_again(world: World, qtbot: QtB
     assert not dialog.asking and dialog.ok_button.text() == "Записать" and not dialog.findings_label.isVisible()
 
 
+
+def test_the_publication_log_lists_what_came_out_and_narrows_to_a_chosen_cell(world: World, qtbot: QtBot) -> None:
+    """Clauses 5 and 8: beside the plan, «Вышедшие публикации» — date, page, title, formats, link, author."""
+    w = world
+    vk, ok, _head = three_pages(w)
+    w.clock.set(datetime(2026, 12, 2, 10, 0, tzinfo=MSK))
+    publish(w, vk, datetime(2026, 12, 1, 11, 0, tzinfo=MSK), "Ёлка на площади")
+    publish(w, ok, datetime(2026, 11, 24, 15, 30, tzinfo=MSK), "Итоги ноября")
+    tab = shown(qtbot, WeeksTab(w.actor("kurator")))
+    tab.refresh()
+    tabs = tab.lower_tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["План публикаций на недели месяца",
+                                                              "Вышедшие публикации"]
+    qtbot.mouseClick(tabs.tabBar(), Qt.MouseButton.LeftButton, pos=tabs.tabBar().tabRect(1).center())
+    assert tab.log_view.isVisible()
+    log = tab.log_model
+    assert [log.data(log.index(r, 2)) for r in range(log.rowCount())] == ["Ёлка на площади"]  # December's weeks
+    assert [log.data(log.index(0, c)) for c in (0, 3, 5)] == ["01.12.2026 11:00", "Текст, фото",
+                                                              "Слепокурова Яна Евгеньевна"]
+    assert tab.log_label.text().startswith("Все страницы, 30.11.2026 — 03.01.2027 — публикаций: 1")
+    tab.shift_month(-1)  # November: both weeks, the crossing one too
+    assert {log.data(log.index(r, 2)) for r in range(log.rowCount())} == {"Ёлка на площади", "Итоги ноября"}
+    rows = {tab.grid_model.page_row(r).page_id: r for r in range(tab.grid_model.rowCount())}
+    column = 1 + list(tab.grid_model.grid.weeks).index(date(2026, 11, 23))
+    cell = tab.grid_view.visualRect(tab.grid_model.index(rows[ok], column)).center()
+    qtbot.mouseClick(tab.grid_view.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert [log.data(log.index(r, 2)) for r in range(log.rowCount())] == ["Итоги ноября"]
+    assert "неделя 23 ноября — 29 ноября 2026 — публикаций: 1" in tab.log_label.text()
+    cell = tab.grid_view.visualRect(tab.grid_model.index(rows[vk], column)).center()
+    qtbot.mouseClick(tab.grid_view.viewport(), Qt.MouseButton.LeftButton, pos=cell)
+    assert log.rowCount() == 0 and tab.log_label.text().endswith("публикаций нет. Клетка таблицы — одна страница "
+                                                                 "за одну неделю, название страницы — все её недели.")
+
+
 def test_plan_then_mark_published_then_cancel(world: World, qtbot: QtBot) -> None:
     w = world
     vk, ok, _head = three_pages(w)

@@ -2,32 +2,33 @@
 (a week that crosses the month's end belongs to both months), green published, amber planned but
 not yet published, red a week with nothing, grey a week the page was not in the registry — and
 the content plan of those weeks with «Запланировать…», «Отметить опубликованной…», «Отменить…»
-and «Записать публикацию…»."""
+and «Записать публикацию…», and beside the plan the log of what came out (date, title, formats,
+link, author) — of the weeks shown, or of the page and week of the chosen cell."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.services.pages import access, publications, weeks
-from app.services.pages.publications import PlanRow
+from app.services.pages.publications import PlanRow, PublicationRow
 from app.services.pages.weeks import WEEK_STATE_LABELS, GridRow, WeekCell, WeekGrid, WeekState
 from app.services.permissions import Actor
 from app.ui.pages.common import (
-    AMBER, GREEN, GREY, READ_ONLY_TIP, RED, RED_TEXT, Col, ModelIndex, ReasonDialog, RowsModel, allow, fit_columns, hint,
-    make_table, month_title, page_label, page_labels, selected_rows, split, today,
+    AMBER, GREEN, GREY, MOMENT_CHARS, READ_ONLY_TIP, RED, RED_TEXT, Col, ModelIndex, ReasonDialog, RowsModel, allow, fit_columns, hint,
+    make_table, moment_text, month_title, page_label, page_labels, selected_rows, split, today, tz,
 )
 from app.ui.pages.publication_dialog import PlanDialog, PublicationDialog
 
@@ -146,6 +147,18 @@ def plan_columns(labels: dict[int, str]) -> list[Col[PlanRow]]:
     ]
 
 
+def log_columns(labels: dict[int, str]) -> list[Col[PublicationRow]]:
+    """The columns of the publication log (clause 5, 8): what came out, where, in which formats, by whom."""
+    return [
+        Col("Вышла", lambda r: moment_text(r.published_at)),
+        Col("Страница", lambda r: labels.get(r.page_id, r.page_name)),
+        Col("Публикация", lambda r: r.title, tip=lambda r: r.title + (f"\n\n{r.text}" if r.text else "")),
+        Col("Форматы", lambda r: r.formats),
+        Col("Ссылка", lambda r: r.url),
+        Col("Автор", lambda r: r.author_name),
+    ]
+
+
 class WeeksTab(QWidget):
     """The month's grid on top, the plan of its weeks below."""
 
@@ -221,10 +234,28 @@ class WeeksTab(QWidget):
             plan_buttons.addWidget(button)
         plan_buttons.addStretch(1)
         plan_buttons.addWidget(self.record_button)
-        self.plan_box = QGroupBox("План публикаций на недели месяца")
+        self.plan_box = QWidget()
         plan_layout = QVBoxLayout(self.plan_box)
         plan_layout.addLayout(plan_buttons)
         plan_layout.addWidget(self.plan_view, 1)
+
+        # the publication log: what came out in the weeks shown (or in the chosen cell's week)
+        self.log_model: RowsModel[PublicationRow] = RowsModel(log_columns(self.labels), self)
+        self.log_view = make_table(self.log_model, stretch=2)
+        fit_columns(self.log_view, (MOMENT_CHARS, 32, 0, 17, 30, 22))
+        self.log_label = QLabel()
+        self.log_label.setWordWrap(True)
+        self.log_box = QWidget()
+        log_layout = QVBoxLayout(self.log_box)
+        log_layout.addWidget(self.log_label)
+        log_layout.addWidget(self.log_view, 1)
+        self.grid_view.selectionModel().selectionChanged.connect(lambda *_a: self._refresh_log())
+
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.addTab(self.plan_box, "План публикаций")
+        self.lower_tabs.addTab(self.log_box, "Вышедшие публикации")
+        self.lower_tabs.setTabToolTip(1, "Журнал публикаций: дата, заголовок, форматы, ссылка, автор (п. 5, 8). "
+                                         "Выберите клетку таблицы — останутся публикации этой страницы за эту неделю")
 
         grid_pane = QWidget()
         grid_layout = QVBoxLayout(grid_pane)
@@ -232,7 +263,7 @@ class WeeksTab(QWidget):
         grid_layout.addLayout(top)
         grid_layout.addLayout(legend)
         grid_layout.addWidget(self.grid_view, 1)
-        self.splitter = split(Qt.Orientation.Vertical, grid_pane, self.plan_box, (3, 2))
+        self.splitter = split(Qt.Orientation.Vertical, grid_pane, self.lower_tabs, (3, 2))
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self._update_buttons()
@@ -267,8 +298,8 @@ class WeeksTab(QWidget):
                                  if self.quarter else month_title(self.year, self.month))
         for button in (self.prev_button, self.next_button, self.today_button):
             button.setVisible(not self.quarter)
-        self.plan_box.setTitle("План публикаций на текущую и следующую неделю" if self.quarter
-                               else "План публикаций на недели месяца")
+        self.lower_tabs.setTabText(0, "План публикаций на текущую и следующую неделю" if self.quarter
+                                   else "План публикаций на недели месяца")
         self.grid_model.set_grid(grid)
         self._fit_grid()
         current = weeks.week_start(grid.today)
@@ -279,7 +310,27 @@ class WeeksTab(QWidget):
         gaps = sum(r.gaps for r in grid.rows)
         self.summary_label.setText(f"Недель без публикаций: {gaps}" if gaps else "Пропусков нет")
         self.summary_label.setStyleSheet(f"color: {RED_TEXT}; font-weight: bold;" if gaps else "color: #1b5e20;")
+        self._refresh_log()
         self._update_buttons()
+
+    def _refresh_log(self) -> None:
+        """The publication log of the weeks shown, or of the chosen cell's page (and week)."""
+        shown = self.grid_model.grid.weeks
+        if not shown:
+            self.log_model.set_rows([])
+            return
+        page_id, week = self.chosen_cell()
+        first, last = (week, week) if week is not None else (shown[0], shown[-1])
+        since = datetime.combine(first, time(0), tz())
+        until = datetime.combine(last + timedelta(days=7), time(0), tz())
+        rows = publications.publications(self.actor, page_id=page_id, since=since, until=until)
+        self.log_model.set_rows(rows)
+        where = f"Страница «{self.labels.get(page_id, '')}», " if page_id is not None else "Все страницы, "
+        span = f"неделя {weeks.week_label(week)}" if week is not None else \
+            f"{first:%d.%m.%Y} — {last + timedelta(days=6):%d.%m.%Y}"
+        count = f"публикаций: {len(rows)}" if rows else "публикаций нет"
+        self.log_label.setText(f"{where}{span} — {count}. Клетка таблицы — одна страница за одну неделю, "
+                               "название страницы — все её недели.")
 
     def _fit_grid(self) -> None:
         metrics = self.grid_view.fontMetrics()
