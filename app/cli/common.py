@@ -17,10 +17,28 @@ def open_db(args: argparse.Namespace, *, upgrade: bool = True, create: bool = Tr
             read_only: bool = False):
     """Open the database chosen by ``--db`` (or ``INCIDENTS_DB``, the saved setting, the default file);
     ``read_only``: a command that only reads also works on a copy it may not write."""
-    from app.services.database import open_database
+    from app.services.database import open_as_person, open_database, personal
     from app.services.local_config import resolve_database_url
 
-    return open_database(resolve_database_url(args.db), upgrade=upgrade, create=create, read_only=read_only)
+    url = resolve_database_url(args.db)
+    if personal(url):
+        # the shared server: the person signs in as their own role before anything is read
+        login = _login(args, "Общая база PostgreSQL")
+        password = read_secret(f"Пароль пользователя {login}: ", f"Пароль пользователя «{login}»")
+        opened, user_id = open_as_person(url, login, password)
+        args.signed_in_user_id = user_id
+        return opened
+    return open_database(url, upgrade=upgrade, create=create, read_only=read_only)
+
+
+def _login(args: argparse.Namespace, what: str) -> str:
+    from app.services.errors import DomainError
+
+    login = getattr(args, "user", None) or getattr(args, "as_login", None)
+    if not login:
+        raise DomainError(f"{what}: укажите, кто выполняет команду, — --user ЛОГИН (пароль будет запрошен; "
+                          "без терминала — первая строка стандартного ввода)")
+    return str(login)
 
 
 def read_secret(prompt: str, what: str = "Пароль") -> str:
@@ -42,16 +60,15 @@ def sign_in(args: argparse.Namespace, what: str):  # noqa: ANN201 - an Actor (im
     """The person who runs the command, signed in with their own password (``--user ЛОГИН``).
 
     The password is asked on the terminal or read as the first line of the standard input; a wrong
-    one is refused as in the window, with the same pause after several attempts.
+    one is refused as in the window, with the same pause after several attempts. On a shared server
+    opened without a user in its address the person has already signed in as their own role.
     """
     from app.services import users
-    from app.services.errors import DomainError
     from app.services.permissions import actor_for
 
-    login = getattr(args, "user", None) or getattr(args, "as_login", None)
-    if not login:
-        raise DomainError(f"{what}: укажите, кто выполняет команду, — --user ЛОГИН (пароль будет запрошен; "
-                          "без терминала — первая строка стандартного ввода)")
+    if getattr(args, "signed_in_user_id", None):  # signed in to the shared server as their own role
+        return actor_for(args.signed_in_user_id)
+    login = _login(args, what)
     password = read_secret(f"Пароль пользователя {login}: ", f"Пароль пользователя «{login}»")
     info = users.authenticate(login, password)
     return actor_for(info.id)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from peewee import PostgresqlDatabase
+from peewee import PostgresqlDatabase, fn
 
-from app.models import AuditEvent, Incident, User, db
+from app.models import AuditEvent, Incident, RowChange, User, db
 from app.services import clock
 from app.services.server.policy import AUDIT_LOCK_KEY
 
@@ -137,3 +137,28 @@ def verify_chain(batch: int = 5000) -> ChainReport:
             prev = event.hash
             checked += 1
             last_id = event.id
+
+
+@dataclass(frozen=True)
+class OutsideChange:
+    """A change of an incident, assignment, answer or user row that the server recorded in a
+    transaction with no event of the trail: made outside the program (plain SQL, another tool)."""
+
+    id: int
+    at: datetime
+    db_role: str
+    table_name: str
+    row_id: int | None
+    operation: str
+    changed: str  # JSON: column → new value
+
+
+def outside_changes(limit: int = 1000) -> list[OutsideChange]:
+    """The server's records of changes without an event in their transaction (shared mode only;
+    the single-PC file has no server to keep such a record)."""
+    database = db.obj
+    if not isinstance(database, PostgresqlDatabase):
+        return []
+    event = AuditEvent.select(AuditEvent.id).where(AuditEvent.txid == RowChange.txid)
+    query = (RowChange.select().where(~fn.EXISTS(event)).order_by(RowChange.id).limit(limit))
+    return [OutsideChange(r.id, r.at, r.db_role, r.table_name, r.row_id, r.operation, r.changed) for r in query]

@@ -230,6 +230,55 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True, read_o
     return OpenedDatabase(target, database, migrations.SCHEMA_VERSION, applied)
 
 
+def personal(url: str) -> bool:
+    """A shared server's address with no user in it: each person signs in as their own role."""
+    target = parse_url(url)
+    return target.backend == "postgresql" and not target.user
+
+
+def open_as_person(url: str, login: str, password: str) -> tuple[OpenedDatabase, int]:
+    """Sign in to the shared server as the person's own role; returns the database and the user id.
+
+    The server checks the password (SCRAM) and, for a switched-off person, refuses the role itself
+    (NOLOGIN): the answer is the same «Неверный логин или пароль» for a wrong password, an unknown
+    login and a switched-off account, so that nobody learns which logins exist. Nothing is changed in
+    the database: a person's session neither upgrades the schema nor touches the server's rules.
+    """
+    from dataclasses import replace
+
+    from app.services.errors import AuthenticationError
+    from app.services.server import names, policy
+
+    target = parse_url(url)
+    role = names.person_role(target.name, login)
+    person = replace(target, user=role, password=password)
+    database = make_database(person)
+    try:
+        database.connect()
+    except Exception as exc:  # noqa: BLE001 - psycopg2 and peewee raise their own kinds
+        text = str(exc)
+        refused = ("password authentication failed", "not permitted to log in", "no password supplied",
+                   f'role "{role}" does not exist')
+        if any(sign in text for sign in refused):
+            log.warning("Неудачный вход в общую базу: %s", login)
+            raise AuthenticationError("Неверный логин или пароль") from None
+        raise DatabaseUnavailable(connection_message(person, exc)) from None
+    db.initialize(database)
+    try:
+        found = migrations.current_version(database)
+        if found != migrations.SCHEMA_VERSION or policy.installed_version(database) < 1:
+            raise DatabaseUnavailable(
+                f"Общая база {target.display()} не готова для этой программы (схема {found}, нужна "
+                f"{migrations.SCHEMA_VERSION}): администратор выполняет «db upgrade» от имени владельца базы")
+        row = database.execute_sql('SELECT id FROM "user" WHERE db_role = current_user AND is_active').fetchone()
+        if row is None:
+            raise AuthenticationError("Неверный логин или пароль")
+    except Exception:
+        database.close()
+        raise
+    return OpenedDatabase(person, database, found, []), int(row[0])
+
+
 def _open_read_only_copy(target: DatabaseTarget) -> OpenedDatabase:
     assert target.path is not None
     check_sqlite_magic(target.path)
@@ -298,6 +347,11 @@ def connection_message(target: DatabaseTarget, exc: Exception) -> str:
     if target.backend == "postgresql":
         if "does not exist" in text and "database" in text:
             return f"На сервере PostgreSQL {target.host}:{target.port} нет базы данных «{target.name}»"
+        if "role" in text and "does not exist" in text:
+            return (f"Сервер PostgreSQL {target.host}:{target.port} не знает пользователя «{target.user}»: "
+                    "проверьте имя пользователя в адресе базы")
+        if "not permitted to log in" in text:
+            return f"Пользователю «{target.user}» вход на сервер PostgreSQL {target.host}:{target.port} запрещён"
         if "password" in text or "authentication" in text:
             return f"Сервер PostgreSQL {target.host}:{target.port} отклонил пользователя «{target.user}»: неверный пароль"
         log.warning("PostgreSQL %s:%s: %s", target.host, target.port, text)

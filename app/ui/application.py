@@ -21,11 +21,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app.services.database import close_database, open_database
+from app.services.database import OpenedDatabase, close_database, open_as_person, open_database, parse_url, personal
 from app.services.errors import DomainError
 from app.services.permissions import actor_for
 from app.services.user_dirs import log_dir
-from app.services.users import has_users, list_users
+from app.services.users import UserInfo, get_user, has_users, list_users
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import APP_TITLE, MainWindow
 from app.ui.wizard import FirstRunWizard
@@ -137,6 +137,21 @@ def make_database_error_box(error: DomainError) -> QMessageBox:
     return box
 
 
+def _sign_in_to_server(db_url: str) -> tuple[OpenedDatabase | None, UserInfo | None]:
+    """The sign-in window of the shared mode: the server checks the password of the person's role."""
+    opened: list[OpenedDatabase] = []
+
+    def check(login: str, password: str) -> UserInfo:
+        database, user_id = open_as_person(db_url, login, password)
+        opened[:] = [database]
+        return get_user(user_id)
+
+    dialog = LoginDialog(parse_url(db_url).display(), check=check)
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None or not opened:
+        return None, None
+    return opened[0], dialog.user
+
+
 def run_gui(db_url: str, *, smoke_test: bool = False) -> int:
     """Run the desktop application on the database ``db_url``; returns the process exit code.
 
@@ -160,8 +175,16 @@ def run_gui(db_url: str, *, smoke_test: bool = False) -> int:
     previous_hook = sys.excepthook
     sys.excepthook = _make_exception_hook(show=not smoke_test, seen=raised)
     try:
+        signed_in: UserInfo | None = None
         try:
-            opened = open_database(db_url)
+            if personal(db_url) and not smoke_test:
+                # the shared server: each person signs in as their own role, nothing opens before that
+                opened, signed_in = _sign_in_to_server(db_url)
+                if signed_in is None:
+                    log.info("Вход отменён")
+                    return EXIT_CANCELLED
+            else:
+                opened = open_database(db_url)
         except DomainError as exc:
             log.error("База данных не открыта: %s", exc)
             if smoke_test:
@@ -172,7 +195,9 @@ def run_gui(db_url: str, *, smoke_test: bool = False) -> int:
         db_display = opened.target.display()
         log.info("Открыта база данных %s", db_display)
         try:
-            if smoke_test:
+            if signed_in is not None:
+                user = signed_in
+            elif smoke_test:
                 users = list_users()
                 if not users:
                     log.error("Проверка запуска: в базе %s нет ни одного пользователя", db_display)

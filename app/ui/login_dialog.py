@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 from app.services.errors import DomainError
 from app.services.local_config import DB_ENV_VAR
 from app.services.user_dirs import config_dir
+from collections.abc import Callable
+
 from app.services.users import UserInfo, authenticate
 from app.ui.widgets import make_error_label
 
@@ -39,7 +41,7 @@ def connection_help_text() -> str:
         "<li>Параметр командной строки <code>--db</code>, например:"
         "<pre>./run --db sqlite:////home/user/incidents.sqlite3\n"
         "Incidents.exe --db sqlite:///C:/Инциденты/incidents.sqlite3\n"
-        "./run --db postgresql://пользователь:пароль@сервер:5432/incidents</pre>"
+        "./run --db postgresql://сервер:5432/incidents</pre>"
         "После <code>sqlite:///</code> — путь к файлу: <code>/home/…</code> или <code>C:/…</code> — от корня "
         "диска, иначе — от текущей папки.</li>"
         f"<li>Переменная окружения <code>{DB_ENV_VAR}</code> с таким же адресом.</li>"
@@ -55,7 +57,11 @@ def connection_help_text() -> str:
 class LoginDialog(QDialog):
     """Asks for login and password; stays open with the service's message on a wrong password."""
 
-    def __init__(self, db_display: str, login: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, db_display: str, login: str = "", parent: QWidget | None = None,
+                 check: Callable[[str, str], UserInfo] = authenticate) -> None:
+        #: checks the login and password: the program's own check, or signing in to the shared
+        #: server as the person's own role (``app.services.database.open_as_person``)
+        self._check = check
         super().__init__(parent)
         self.user: UserInfo | None = None
         self.setWindowTitle("Инциденты — вход")
@@ -126,7 +132,7 @@ class LoginDialog(QDialog):
             self._fail("Введите пароль", self.password_edit)
             return
         try:
-            self.user = authenticate(login, self.password_edit.text())
+            self.user = self._check(login, self.password_edit.text())
         except DomainError as exc:
             self.password_edit.clear()
             self._fail(str(exc), self.password_edit)

@@ -22,6 +22,12 @@ def shared_database() -> PostgresqlDatabase | None:
     return None
 
 
+def person_session() -> bool:
+    """This session is a person's own role on the shared server (not the owner's)."""
+    database = shared_database()
+    return database is not None and names.is_person_role(database.database, session_role())
+
+
 def session_role() -> str:
     """The server role of this session (``current_user``); '' on SQLite."""
     database = db.obj
@@ -48,6 +54,10 @@ def sync(user: User, *, password: str | None = None) -> None:
         user.db_role = role
     groups = [names.group_role(database.database, r) for r in sorted(user.role_set)]
     secret = verifier(database, role, password) if password is not None else None
+    if secret is not None and session_role() == role and not _administers(database):
+        # a person changes their own password: a role may always do that to itself
+        database.execute_sql("ALTER ROLE CURRENT_USER PASSWORD %s", (secret,))
+        return
     database.execute_sql("SELECT inc_person_sync(%s, %s, %s::text[], %s)",
                          (role, secret, groups, bool(user.is_active)))
 
@@ -60,3 +70,14 @@ def sync_all() -> int:
         sync(user)
         count += 1
     return count
+
+
+def _administers(database: PostgresqlDatabase) -> bool:
+    """The session may manage people: the owner (or a superuser) or a member of the administrators."""
+    admin = names.group_role(database.database, "admin")
+    row = database.execute_sql(
+        "SELECT r.rolsuper OR pg_has_role(current_user, t.tableowner, 'USAGE') "
+        "OR pg_has_role(current_user, %s, 'MEMBER') FROM pg_roles r, pg_tables t "
+        "WHERE r.rolname = current_user AND t.schemaname = current_schema() AND t.tablename = 'incident'",
+        (admin,)).fetchone()
+    return bool(row and row[0])

@@ -130,6 +130,14 @@ def _statements(database_name: str) -> list[str]:
     for key, tables in WRITES.items():
         for table, privileges in tables.items():
             sql.append(f"GRANT {privileges} ON {table} TO {_q(groups[key])}")
+    # the program's own password check: a person replaces their own, an administrator anyone's;
+    # nobody but the owner reads a hash
+    admin = groups[Role.ADMIN.value]
+    sql += [f"GRANT SELECT (user_id), INSERT, UPDATE ON user_password TO {_q(member)}",
+            "ALTER TABLE user_password ENABLE ROW LEVEL SECURITY"]
+    sql += _policy("user_password", "inc_own", "ALL", [member],
+                   "user_id IN (SELECT id FROM \"user\" WHERE db_role = current_user)")
+    sql += _policy("user_password", "inc_admin", "ALL", [admin], "true")
     sql += _functions(database_name, groups, prefix)
     sql += _row_security(groups)
     sql += _trail(prefix)

@@ -1,0 +1,227 @@
+"""Issue 15: in the shared mode PostgreSQL itself keeps the rights and the trail.
+
+Every person has their own server role. Here each role's forbidden statements are tried with plain
+SQL over the role's own connection (the test server trusts local connections, so no password is
+needed — passwords are tested on a SCRAM cluster of their own in ``test_server_signin``), and the
+regulation's journeys run with every action under the role of the person who takes it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from urllib.parse import urlsplit
+
+import psycopg2
+import pytest
+
+from app.models import AuditEvent, Incident, User, db as proxy
+from app.models.enums import AbsenceKind
+from app.services import absences, admin, audit, workflow
+from app.services.errors import NotFound, PermissionDenied
+from tests.helpers import databases
+from tests.helpers.world import World, build_world
+from tests.services import test_workflow as journeys
+
+pytestmark = pytest.mark.skipif(databases.backend() != "postgresql",
+                                reason="роли и права сервера есть только у общей базы PostgreSQL")
+
+
+@pytest.fixture
+def world(db, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: ANN001
+    return build_world(monkeypatch)
+
+
+@contextmanager
+def connected_as(world: World, login: str) -> Iterator[psycopg2.extensions.cursor]:
+    """A connection of the person's own role to the program's database (plain SQL, no program)."""
+    role = User.get_by_id(world.ids[login]).db_role
+    parts = urlsplit(databases.pg_admin_url())
+    conn = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=role,
+                            dbname=proxy.obj.database, connect_timeout=5)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            yield cur
+    finally:
+        conn.close()
+
+
+def refused(cur: psycopg2.extensions.cursor, statement: str, *args: object) -> str:
+    """The statement fails in the server; returns the server's message."""
+    with pytest.raises(psycopg2.Error) as caught:
+        cur.execute(statement, args or None)
+    return str(caught.value)
+
+
+def affected(cur: psycopg2.extensions.cursor, statement: str, *args: object) -> int:
+    cur.execute(statement, args or None)
+    return cur.rowcount
+
+
+def two_incidents(w: World) -> tuple[workflow.Ref, workflow.Ref]:
+    """One incident routed to the housing department (zhkh), one to architecture (arhit)."""
+    mine = journeys.routed(w, "zhkh", n=1)
+    other = journeys.routed(w, "arhit", n=2)
+    return mine, other
+
+
+def test_an_executor_sees_and_changes_only_the_incidents_of_their_unit(world: World) -> None:
+    mine, other = two_incidents(world)
+    with connected_as(world, "zhkh") as cur:
+        cur.execute("SELECT id FROM incident ORDER BY id")
+        assert [r[0] for r in cur.fetchall()] == [mine.id]
+        cur.execute("SELECT DISTINCT incident_id FROM assignment")
+        assert [r[0] for r in cur.fetchall()] == [mine.id]
+        # another unit's incident is not there to change (row-level security), its own one is
+        assert affected(cur, "UPDATE incident SET text = 'переписано' WHERE id = %s", other.id) == 0
+        assert affected(cur, "UPDATE incident SET priority = priority WHERE id = %s", mine.id) == 1
+        assert "permission denied" in refused(cur, "INSERT INTO incident (network, link, author, text, detected_at, "
+                                                   "registered_at, kind, priority, status, version, updated_at, "
+                                                   "no_location) VALUES ('vk', 'https://vk.com/wall-1_9', 'А', 'Т', "
+                                                   "now(), now(), 'incident', 'normal', 'new', 1, now(), false)")
+        assert "permission denied" in refused(cur, "DELETE FROM incident WHERE id = %s", mine.id)
+        assert "permission denied" in refused(cur, "INSERT INTO approval_decision (answer_id, curator_id, decided_at, "
+                                                   "approved, reasons, comment) VALUES (1, 1, now(), true, '', '')")
+        assert "permission denied" in refused(cur, "UPDATE \"user\" SET roles = 'admin,curator'")
+        assert "permission denied" in refused(cur, "SELECT password_hash FROM user_password")
+        assert "permission denied" in refused(cur, "UPDATE unit SET name = 'Мой отдел'")
+    assert Incident.get_by_id(other.id).text != "переписано"
+
+
+def test_the_head_reads_everything_and_changes_nothing(world: World) -> None:
+    mine, other = two_incidents(world)
+    with connected_as(world, "glava") as cur:
+        cur.execute("SELECT count(*) FROM incident")
+        assert cur.fetchone()[0] == 2
+        for statement in ("UPDATE incident SET status = 'answered'", "DELETE FROM assignment",
+                          "UPDATE answer SET text = 'x'", "INSERT INTO comment (incident_id, kind, created_at, text) "
+                          f"VALUES ({mine.id}, 'comment', now(), 'x')", "UPDATE setting SET value = '{}'"):
+            assert "permission denied" in refused(cur, statement), statement
+
+
+def test_only_an_administrator_manages_people_and_the_reference_lists(world: World) -> None:
+    with connected_as(world, "kurator") as cur:
+        assert "permission denied" in refused(cur, "UPDATE \"user\" SET is_active = false")
+        assert "permission denied" in refused(cur, "UPDATE unit SET is_active = false")
+        assert "permission denied" in refused(cur, "SELECT inc_person_sync(%s, NULL, ARRAY[]::text[], true)",
+                                              User.get_by_id(world.ids["kurator"]).db_role)
+        assert "permission denied" in refused(cur, "CREATE TABLE mine (x int)")
+    with connected_as(world, "admin") as cur:
+        assert affected(cur, "UPDATE unit SET short_name = 'ЖКХ' WHERE id = %s", world.units["zhkh"]) == 1
+        assert "permission denied" in refused(cur, "UPDATE incident SET status = 'answered'")
+
+
+def test_nobody_but_the_owner_rewrites_the_trail_and_nobody_writes_in_anothers_name(world: World) -> None:
+    mine, _other = two_incidents(world)
+    last = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    for login in ("kurator", "admin", "zhkh", "glava"):
+        with connected_as(world, login) as cur:
+            assert "permission denied" in refused(cur, "UPDATE audit_event SET comment = 'исправлено'")
+            assert "permission denied" in refused(cur, "DELETE FROM audit_event WHERE id = %s", last.id)
+            assert "permission denied" in refused(cur, "TRUNCATE audit_event")
+            assert "permission denied" in refused(cur, "DELETE FROM row_change")
+    role = User.get_by_id(world.ids["zhkh"]).db_role
+    forged = ("INSERT INTO audit_event (at, actor_id, action, entity, comment, payload, prev_hash, hash, db_role) "
+              "VALUES (now(), %s, 'answer.approve', '', '', '{}', %s, 'x', %s)")
+    with connected_as(world, "zhkh") as cur:
+        # in the curator's name, or under another role's name: the server refuses
+        assert "signed-in person" in refused(cur, forged, world.ids["kurator"], last.hash, role)
+        assert "own session" in refused(cur, forged, world.ids["zhkh"], last.hash, "postgres")
+        # an event that does not follow the newest one (a fork of the chain) is refused
+        assert "does not follow" in refused(cur, forged, world.ids["zhkh"], "0" * 64, role)
+    assert audit.verify_chain().ok
+
+
+def test_a_change_made_outside_the_program_is_found_by_audit_verify(world: World) -> None:
+    mine, _other = two_incidents(world)
+    assert audit.outside_changes() == []
+    # the owner (who may do anything) changes a status with plain SQL, leaving no event
+    proxy.execute_sql("UPDATE incident SET status = 'answered' WHERE id = %s", (mine.id,))
+    found = audit.outside_changes()
+    assert len(found) == 1
+    change = found[0]
+    assert (change.table_name, change.row_id, change.operation) == ("incident", mine.id, "UPDATE")
+    assert "answered" in change.changed and change.db_role == "postgres"
+    assert audit.verify_chain().ok  # the chain itself is intact: the change is what is found
+
+
+def test_a_deactivated_persons_sessions_end_and_the_role_cannot_sign_in(world: World) -> None:
+    parts = urlsplit(databases.pg_admin_url())
+    role = User.get_by_id(world.ids["zhkh"]).db_role
+    conn = psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=role, dbname=proxy.obj.database)
+    conn.autocommit = True
+    admin.update_user(world.actor("admin"), world.ids["zhkh"], full_name="Иваненко Олег Викторович", position="",
+                      roles=["executor"], unit_id=world.units["zhkh"], is_active=False)
+    with pytest.raises(psycopg2.Error):  # the open session is gone
+        with conn.cursor() as cur:
+            cur.execute("SELECT 1")
+    conn.close()
+    with pytest.raises(psycopg2.OperationalError, match="not permitted to log in"):
+        psycopg2.connect(host=parts.hostname, port=parts.port or 5432, user=role, dbname=proxy.obj.database)
+
+
+def test_a_demoted_person_loses_the_right_at_the_next_statement(world: World) -> None:
+    mine, _other = two_incidents(world)
+    with connected_as(world, "kurator") as cur:
+        cur.execute("SELECT count(*) FROM incident")
+        assert cur.fetchone()[0] == 2
+        admin.update_user(world.actor("admin"), world.ids["kurator"], full_name="Слепокурова Яна Евгеньевна",
+                          position="", roles=["head"], unit_id=None, is_active=True)
+        assert "permission denied" in refused(cur, "DELETE FROM comment")
+        assert affected(cur, "SELECT 1") == 1  # still signed in: a head reads
+
+
+# --- the regulation's journeys with every action under the role of the person who takes it -------------
+
+def _under_roles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every workflow action runs with ``SET ROLE`` to the acting person's own role."""
+    def wrap(fn: Callable[..., object]) -> Callable[..., object]:
+        def run(actor, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+            role = User.get_by_id(actor.user_id).db_role
+            proxy.execute_sql(f'SET ROLE "{role}"')
+            try:
+                return fn(actor, *args, **kwargs)
+            finally:
+                proxy.execute_sql("RESET ROLE")
+        return run
+
+    for name in ("register_incident", "route", "save_draft", "submit_answer", "approve", "publish",
+                 "return_for_revision", "save_and_resubmit", "declare_not_competent", "appoint_consolidator",
+                 "set_stage_limits", "close_without_answer", "change_priority"):
+        monkeypatch.setattr(workflow, name, wrap(getattr(workflow, name)))
+    monkeypatch.setattr(absences, "add_absence", wrap(absences.add_absence))
+
+
+@pytest.mark.parametrize("journey", [
+    journeys.test_simple_answer_goes_from_registration_to_publication_within_every_limit,
+    journeys.test_competence_return_sends_it_back_to_the_curator_who_reroutes_on_the_rerouting_clock,
+    journeys.test_two_returns_with_reasons_then_approval_keep_three_versions,
+    journeys.test_interim_answer_opens_a_seven_working_day_final_stage_with_curator_limits,
+    journeys.test_three_units_contribute_and_the_appointed_one_writes_the_consolidated_answer,
+    journeys.test_clause_21_closes_without_answer_and_cancels_assignments,
+], ids=lambda f: f.__name__.removeprefix("test_")[:40])
+def test_the_journeys_work_under_each_persons_own_role(world: World, heard, journey,  # noqa: ANN001
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _under_roles(monkeypatch)
+    if "heard" in journey.__code__.co_varnames[:journey.__code__.co_argcount]:
+        journey(world, heard)
+    else:
+        journey(world)
+    roles = {e.db_role for e in AuditEvent.select()}
+    assert any(r.endswith("_u_kurator") for r in roles)  # the events carry the persons' own roles
+    assert audit.verify_chain().ok and audit.outside_changes() == []
+
+
+def test_a_deputy_works_under_their_own_role_while_the_absence_lasts(world: World,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    _under_roles(monkeypatch)
+    ref = journeys.routed(world, "zhkh")
+    today = date.today()
+    with pytest.raises((PermissionDenied, NotFound)):  # the server does not even show another unit's incident
+        workflow.save_draft(world.actor("blago", today), ref.id, ref.version, text=journeys.ANSWER)
+    absences.add_absence(world.actor("admin"), user_id=world.ids["zhkh"], deputy_id=world.ids["blago"],
+                         kind=AbsenceKind.VACATION, starts_on=today, ends_on=today)
+    ref = workflow.save_draft(world.actor("blago", today), ref.id, ref.version, text=journeys.ANSWER)
+    event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    assert event.actor_id == world.ids["blago"] and event.db_role.endswith("_u_blago")
