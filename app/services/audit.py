@@ -162,3 +162,51 @@ def outside_changes(limit: int = 1000) -> list[OutsideChange]:
     event = AuditEvent.select(AuditEvent.id).where(AuditEvent.txid == RowChange.txid)
     query = (RowChange.select().where(~fn.EXISTS(event)).order_by(RowChange.id).limit(limit))
     return [OutsideChange(r.id, r.at, r.db_role, r.table_name, r.row_id, r.operation, r.changed) for r in query]
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The head of the chain at one moment, kept outside the database (on the monthly report)."""
+
+    event_id: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.event_id}:{self.hash}"
+
+
+#: how much of a hash an anchor copied by hand from paper must give
+ANCHOR_MIN_HEX = 16
+
+
+def chain_head() -> Anchor | None:
+    """The newest event's number and hash (None for an empty trail)."""
+    row = AuditEvent.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).tuples().first()
+    return Anchor(row[0], row[1]) if row else None
+
+
+def parse_anchor(text: str) -> Anchor:
+    """«N:HASH» as printed on the report (the hash may be shortened to its first 16 digits)."""
+    from app.services.errors import ValidationError
+
+    number, _, digest = text.strip().partition(":")
+    digest = digest.strip().lower()
+    if not number.strip().isdigit() or len(digest) < ANCHOR_MIN_HEX or any(c not in "0123456789abcdef" for c in digest):
+        raise ValidationError(f"Опорная точка «{text}» записана неверно: нужно «номер:хеш» — номер события и не "
+                              f"меньше {ANCHOR_MIN_HEX} первых знаков его хеша, как в отчёте за месяц")
+    return Anchor(int(number), digest)
+
+
+def check_anchor(anchor: Anchor) -> str | None:
+    """None when the trail still has the anchor's event with the same hash; otherwise why not.
+
+    Every hash covers the one before it, so a trail rewritten anywhere before the anchor — even
+    re-hashed to a consistent chain — cannot give the anchor's event its old hash again.
+    """
+    row = AuditEvent.select(AuditEvent.hash).where(AuditEvent.id == anchor.event_id).tuples().first()
+    if row is None:
+        return f"события № {anchor.event_id} из опорной точки в журнале нет: журнал переписан или усечён"
+    if not row[0].startswith(anchor.hash):
+        return (f"у события № {anchor.event_id} другой хеш, чем в опорной точке: журнал до него переписан "
+                f"(было {anchor.hash[:16]}…, стало {row[0][:16]}…)")
+    return None

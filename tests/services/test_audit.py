@@ -33,3 +33,29 @@ def test_deleted_event_breaks_the_link_of_the_next_one(db) -> None:  # noqa: ANN
     report = audit.verify_chain()
     assert report.broken_at == ids[2]
     assert report.checked == 1
+
+
+def test_an_anchor_from_the_report_proves_a_rewritten_and_rehashed_trail(db) -> None:  # noqa: ANN001
+    import pytest
+
+    from app.services.errors import ValidationError
+
+    _trail()
+    anchor = audit.chain_head()
+    assert anchor is not None and audit.check_anchor(anchor) is None
+    assert audit.check_anchor(audit.parse_anchor(f"{anchor.event_id}:{anchor.hash[:16].upper()}")) is None
+    # an edit re-hashed with the program's own digest: the chain fits again, the anchor does not
+    proxy.execute_sql("UPDATE audit_event SET comment = 'подделка' WHERE id = %s" % (anchor.event_id - 2))
+    prev = ""
+    for event in AuditEvent.select().order_by(AuditEvent.id):
+        event.prev_hash = prev
+        event.hash = audit._digest(event)
+        AuditEvent.update(prev_hash=event.prev_hash, hash=event.hash).where(AuditEvent.id == event.id).execute()
+        prev = event.hash
+    assert audit.verify_chain().ok
+    assert "другой хеш" in audit.check_anchor(anchor)
+    proxy.execute_sql("DELETE FROM audit_event WHERE id = %s" % anchor.event_id)
+    assert "нет" in audit.check_anchor(anchor)
+    for wrong in ("12", "12:abc", "x:0123456789abcdef", "12:0123456789abcdeg"):
+        with pytest.raises(ValidationError, match="Опорная точка"):
+            audit.parse_anchor(wrong)

@@ -225,3 +225,35 @@ def test_a_deputy_works_under_their_own_role_while_the_absence_lasts(world: Worl
     ref = workflow.save_draft(world.actor("blago", today), ref.id, ref.version, text=journeys.ANSWER)
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert event.actor_id == world.ids["blago"] and event.db_role.endswith("_u_blago")
+
+
+def test_audit_verify_names_a_change_made_outside_the_program_and_an_anchor_proves_a_rewrite(
+        world: World, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+
+    mine, _other = two_incidents(world)
+    anchor = audit.chain_head()
+    assert anchor is not None
+    assert main(["--db", database_url, "audit", "verify", "--anchor", str(anchor)]) == 0
+    assert "Опорная точка" in capsys.readouterr().out
+    # the owner deletes an approval-like early event and re-hashes the rest with the program's own
+    # digest: the chain is consistent again — but the anchor printed on last month's report is not
+    first = AuditEvent.select().order_by(AuditEvent.id).first()
+    proxy.execute_sql("DELETE FROM audit_event WHERE id = %s", (first.id,))
+    prev = ""
+    for event in AuditEvent.select().order_by(AuditEvent.id):
+        event.prev_hash = prev
+        event.hash = audit._digest(event)
+        proxy.execute_sql("UPDATE audit_event SET prev_hash = %s, hash = %s WHERE id = %s",
+                          (event.prev_hash, event.hash, event.id))
+        prev = event.hash
+    assert audit.verify_chain().ok
+    assert main(["--db", database_url, "audit", "verify", "--anchor", f"{anchor.event_id}:{anchor.hash[:16]}"]) == 1
+    out = capsys.readouterr().out
+    assert f"Опорная точка {anchor.event_id}: у события № {anchor.event_id} другой хеш" in out
+    # and a status changed with plain SQL is named with who did it
+    proxy.execute_sql("UPDATE incident SET status = 'answered' WHERE id = %s", (mine.id,))
+    assert main(["--db", database_url, "audit", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert "Изменения вне программы" in out and f"инцидент № {mine.id}, изменён: status = answered" in out
+    assert "postgres" in out
