@@ -1,7 +1,7 @@
 """Who may do what: the acting user, their roles, and whom they stand in for (clause 8)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from app.models import Absence, User
@@ -67,18 +67,38 @@ def actor_for(user_id: int, today: date | None = None) -> Actor:
     return Actor(user.id, user.full_name, user.role_set, user.unit_id, tuple(absent))
 
 
+DEACTIVATED = ("Ваша учётная запись отключена администратором: действие не выполнено. "
+               "Обратитесь к администратору")
+
+
+def current(actor: Actor) -> Actor:
+    """The actor with the roles and unit the administrator gave them by now — checked at every action,
+    so a user switched off or demoted meanwhile loses the right at once, not when the program restarts
+    (the deputy duties stay those of the day the actor was loaded for)."""
+    row = User.select(User.roles, User.unit, User.is_active).where(User.id == actor.user_id).tuples().first()
+    if row is None or not row[2]:
+        raise PermissionDenied(DEACTIVATED)
+    roles = frozenset(r for r in (row[0] or "").split(",") if r)
+    if roles == actor.roles and row[1] == actor.unit_id:
+        return actor
+    return replace(actor, roles=roles, unit_id=row[1])
+
+
 def require_curator(actor: Actor, what: str) -> None:
+    actor = current(actor)
     if not actor.is_curator:
         raise PermissionDenied(f"{what}: это может сделать только куратор")
 
 
 def require_admin(actor: Actor, what: str) -> None:
+    actor = current(actor)
     if not actor.has(Role.ADMIN):
         raise PermissionDenied(f"{what}: это может сделать только администратор")
 
 
 def require_executor_of(actor: Actor, unit_id: int, what: str) -> int | None:
     """Check that the actor executes for the unit; returns whom they act for (or None)."""
+    actor = current(actor)
     if not actor.has(Role.EXECUTOR) or unit_id not in actor.unit_ids:
         raise PermissionDenied(f"{what}: инцидент направлен не в ваш отдел")
     return actor.acting_for(unit_id)
@@ -86,6 +106,7 @@ def require_executor_of(actor: Actor, unit_id: int, what: str) -> int | None:
 
 def require_reads_everything(actor: Actor, what: str) -> None:
     """Reports and exports over every unit: curator, head, responsible official, administrator."""
+    actor = current(actor)
     if not actor.reads_everything:
         raise PermissionDenied(f"{what}: доступно куратору, главе, ответственному должностному лицу "
                                "и администратору")

@@ -459,3 +459,21 @@ def test_settings_changed_between_actions_are_seen_by_the_next_action(world: Wor
     second = workflow.register_incident(w.actor("kurator"), link=POST.format(2), author="Автор", text="Текст",
                                         detected_at=datetime(2026, 11, 24, 9, 0))  # naive: the zone's own time
     assert Incident.get_by_id(second.id).detected_at == datetime(2026, 11, 24, 4, 0, tzinfo=ZoneInfo("UTC"))
+
+
+def test_a_user_switched_off_or_demoted_meanwhile_loses_the_right_at_the_next_action(world: World) -> None:
+    """The window keeps the actor it signed in with; the administrator's change counts at once."""
+    from app.services import admin
+
+    w = world
+    ref = routed(w)
+    executor, curator = w.actor("zhkh"), w.actor("kurator")  # loaded when each signed in
+    admin.update_user(w.actor("admin"), w.ids["zhkh"], full_name="Иваненко Олег Викторович", position="",
+                      roles=["executor"], unit_id=w.units["zhkh"], is_active=False)
+    with pytest.raises(PermissionDenied, match="учётная запись отключена"):
+        workflow.save_draft(executor, ref.id, ref.version, text=ANSWER)
+    admin.update_user(w.actor("admin"), w.ids["kurator"], full_name="Слепокурова Яна Евгеньевна", position="",
+                      roles=["head"], unit_id=None, is_active=True)
+    with pytest.raises(PermissionDenied, match="куратор"):
+        workflow.change_priority(curator, ref.id, ref.version, priority=Priority.HIGH, comment="срочно")
+    assert Incident.get_by_id(ref.id).priority == Priority.NORMAL
