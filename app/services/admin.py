@@ -620,6 +620,13 @@ def set_timezone(actor: Actor, name: str) -> None:
 # --- connection check ---------------------------------------------------------------------
 
 
+def _asked_who(exc: Exception) -> bool:
+    """The server refused the connection for want of the right person, not for being unreachable."""
+    text = str(exc)
+    return any(sign in text for sign in ("password authentication failed", "no password supplied",
+                                         "does not exist", "not permitted to log in")) and "database" not in text
+
+
 def check_connection(url: str) -> str:
     """Connect to the database named by ``url`` and read its schema version; Russian result.
 
@@ -647,6 +654,10 @@ def check_connection(url: str) -> str:
     try:
         database.connect()
     except Exception as exc:  # psycopg2 and sqlite3 raise their own errors
+        if target.backend == "postgresql" and not target.user and _asked_who(exc):
+            # the shared mode: the server answers and asks who signs in — each person will, at start-up
+            return (f"Сервер PostgreSQL {target.host}:{target.port} отвечает. Каждый пользователь войдёт в базу "
+                    f"«{target.name}» под своей учётной записью: логин и пароль программа спросит при запуске")
         raise DatabaseUnavailable(connection_message(target, exc)) from None
     try:
         tables = set(database.get_tables())

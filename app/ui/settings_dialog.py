@@ -38,6 +38,7 @@ from app.services.errors import DomainError, ValidationError
 from app.services.permissions import Actor
 from app.ui.admin.common import OK_STYLE, BackgroundTask, make_hint
 from app.ui.widgets import ERROR_STYLE, make_error_label
+from app.ui.help import Section, install_help
 
 #: the time zones of Russia, with the names people know them by
 RUSSIAN_TIMEZONES: tuple[tuple[str, str], ...] = (
@@ -66,6 +67,7 @@ class SettingsDialog(QDialog):
         """``running_url``: the database the program runs on now (the fields show it; a different
         saved or default one is only what the next start would use)."""
         super().__init__(parent)
+        install_help(self, Section.SHARED_DB)
         self.actor = actor
         self.setWindowTitle("Настройки")
         self.pool = QThreadPool(self)
@@ -136,8 +138,16 @@ class SettingsDialog(QDialog):
         pg_form.addRow("Сервер:", self.host_edit)
         pg_form.addRow("Порт:", self.port_spin)
         pg_form.addRow("База данных:", self.database_edit)
+        self.user_edit.setPlaceholderText("на рабочих местах — пусто")
+        self.password_edit.setPlaceholderText("на рабочих местах — пусто")
         pg_form.addRow("Пользователь:", self.user_edit)
         pg_form.addRow("Пароль:", self.password_edit)
+        self.personal_hint = QLabel(
+            "На рабочих местах оставьте пользователя и пароль пустыми: каждый входит под своей учётной "
+            "записью, и пароль на компьютере не хранится. Владелец базы с паролем нужен только "
+            "администратору для обновления схемы (см. docs/deploy.md).")
+        self.personal_hint.setWordWrap(True)
+        pg_form.addRow(self.personal_hint)
 
         # two pages shown one at a time (not a QStackedWidget: it would keep the taller one's height)
         self.sqlite_page = sqlite_page
