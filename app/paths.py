@@ -1,4 +1,5 @@
-"""Where the application's bundled resources live (source tree or a PyInstaller bundle)."""
+"""Where the application's bundled resources and documentation live (source tree or a PyInstaller
+bundle)."""
 from __future__ import annotations
 
 import sys
@@ -10,6 +11,17 @@ RESOURCES_DIR: Path = (
     if getattr(sys, "_MEIPASS", None)
     else Path(__file__).resolve().parents[1] / "resources"
 )
+
+#: The ``docs`` directory (the user guide and its screenshots): ``docs`` inside the PyInstaller
+#: bundle when frozen (``installer.spec`` puts ``docs/user-guide.md`` and ``docs/screenshots`` there),
+#: else the repository's.
+DOCS_DIR: Path = (
+    Path(getattr(sys, "_MEIPASS")) / "docs"
+    if getattr(sys, "_MEIPASS", None)
+    else Path(__file__).resolve().parents[1] / "docs"
+)
+#: The user guide, in Russian Markdown; its images are relative to ``DOCS_DIR``.
+USER_GUIDE: Path = DOCS_DIR / "user-guide.md"
 
 
 def resource_path(*parts: str) -> Path:

@@ -49,6 +49,7 @@ from app.ui.dialog_base import (
     WINDOW_TITLE, ActionDialog, clock_color, clock_text, fit_to_screen, own_unit_name, request_note,
 )
 from app.ui.findings import FINDING_KIND_LABELS, FINDING_ROLE, FindingsModel, findings_view
+from app.ui.help import Section
 
 log = logging.getLogger(__name__)
 
@@ -317,6 +318,7 @@ class AnswerEditor(ActionDialog):
     def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard, *, submitting: bool = False,
                  request: bool = False) -> None:
         super().__init__(parent, actor, card, REQUEST_TITLE if request else "Ответ")
+        self.help_section = Section.REQUEST if request else Section.ANSWER
         #: clause 13: the editor writes the clarification request to the author, not the answer
         self.request = request
         self.unit_name = own_unit_name(actor, card)

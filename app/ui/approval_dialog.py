@@ -24,6 +24,7 @@ from app.services.incident_view import AnswerView, IncidentCard, check_draft, wo
 from app.services.permissions import Actor
 from app.ui.dialog_base import ActionDialog, card_header, clock_text, fit_to_screen, show_clock
 from app.ui.findings import FindingsModel, findings_view
+from app.ui.help import Section
 
 INSERT_STYLE = "background-color: #c8f0c8; color: #0b5d0b;"
 REQUEST_NOTE_STYLE = "background: #e8f1fb; color: #17405e; border: 1px solid #9cc0e0; border-radius: 4px; padding: 6px;"
@@ -68,6 +69,7 @@ class ApprovalDialog(ActionDialog):
         submitted = card.submitted_answer
         is_request = submitted is not None and submitted.kind == AnswerKind.REQUEST
         super().__init__(parent, actor, card, "Согласование запроса (уточнения)" if is_request else "Согласование")
+        self.help_section = Section.RETURN if returning else Section.APPROVE
         self.is_request = is_request
         layout = QVBoxLayout(self)
         layout.addWidget(card_header(card))

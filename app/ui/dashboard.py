@@ -41,6 +41,7 @@ from app.services.pages import weeks as page_weeks
 from app.services.permissions import Actor
 from app.ui.queue_model import TaskRunner
 from app.ui.widgets import fit_to_screen
+from app.ui.help import Section, install_help
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +288,7 @@ class DashboardWindow(QWidget):
 
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
+        install_help(self, Section.DASHBOARD)
         self.actor = actor
         self.setWindowTitle("Инциденты — сводка")
         self.dashboard: Dashboard | None = None

@@ -25,6 +25,7 @@ from app.services.incident_view import IncidentCard
 from app.services.permissions import Actor
 from app.services.workflow import Ref
 from app.ui.widgets import FRAME_MARGIN, SMALL_SCREEN, clear_on_edit, fit_to_screen, fit_to_width, make_error_label
+from app.ui.help import Section, install_help
 
 __all__ = [
     "CLOCK_STYLE", "FRAME_MARGIN", "HINT_STYLE", "INFO_STYLE", "OVERDUE_STYLE", "SMALL_SCREEN", "WINDOW_TITLE",
@@ -126,8 +127,12 @@ class ActionDialog(QDialog):
     if they show parts of the card, ``card_reloaded``. ``changed`` tells whether any call succeeded.
     """
 
+    #: the guide's section about this dialog (F1)
+    help_section: str = Section.START
+
     def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard, title: str) -> None:
         super().__init__(parent)
+        install_help(self, lambda: self.help_section)
         self.actor = actor
         self.card = card
         self.version = card.version

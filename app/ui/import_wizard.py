@@ -51,6 +51,7 @@ from app.services.errors import DomainError
 from app.services.importer import FIELDS, ColumnMapping, ImportResult, Preview, RowStatus
 from app.services.permissions import Actor
 from app.ui.widgets import fit_to_screen, make_error_label
+from app.ui.help import Section, install_help
 
 log = logging.getLogger(__name__)
 
@@ -628,6 +629,7 @@ class ImportWizard(QWizard):
 
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        install_help(self, Section.IMPORT)
         self.actor = actor
         self.path: Path | None = None
         self.preview: Preview | None = None

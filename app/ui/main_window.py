@@ -56,6 +56,7 @@ from app.services.first_steps import FirstSteps, first_steps
 from app.services.user_dirs import log_dir
 from app.services.users import UserInfo
 from app.ui.card_view import IncidentCardView
+from app.ui.help import Section, show_guide
 from app.ui.notifier import NotificationBanner, Notifier, app_icon, preferences
 from app.ui.progress_task import ProgressTask
 from app.ui.queue_model import INCIDENT_ID_ROLE, ROW_ROLE, SORT_KEYS, Column, QueueTableModel, TaskRunner
@@ -380,6 +381,8 @@ class MainWindow(QMainWindow):
         self._selected_id: int | None = None
         self._dashboard = None
         self._admin_window = None
+        #: Справка → Руководство (F1), made when first asked for
+        self.guide_window = None
         self._first_steps: FirstSteps | None = None
         self._checking_first_steps = False
         #: the incident to select once the queue has it (one registered by hand), and whether the
@@ -554,6 +557,12 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.reset_columns_action)
 
         help_menu = self.menuBar().addMenu("&Справка")
+        self.guide_action = QAction("&Руководство", self)
+        self.guide_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        self.guide_action.setToolTip("Руководство пользователя: раздел о том, что на экране (F1)")
+        self.guide_action.triggered.connect(self.show_guide)
+        help_menu.addAction(self.guide_action)
+        help_menu.addSeparator()
         self.about_action = QAction("&О программе", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
@@ -1366,6 +1375,25 @@ class MainWindow(QMainWindow):
         from app.ui.queue_export import QueueExport
 
         QueueExport(self.actor, self.queue_model.filter, self.queue_model.sort_order, self).run()
+
+    def help_section(self) -> str:
+        """The guide's section about what the window shows now: the tab of «Страницы», or the
+        queue of this user's role."""
+        if self.pages_section is not None and self.sections.currentWidget() is self.pages_section:
+            return self.pages_section.help_section()
+        if self.actor.is_curator:
+            return Section.CURATOR_QUEUE
+        if self.actor.has(Role.EXECUTOR):
+            return Section.EXECUTOR_QUEUE
+        if self.actor.has(Role.RESPONSIBLE):
+            return Section.RESPONSIBLE
+        if self.actor.has(Role.HEAD):
+            return Section.HEAD
+        return Section.START
+
+    def show_guide(self) -> None:
+        """Справка → Руководство (F1): the guide, at the section about what is on the screen."""
+        self.guide_window = show_guide(self, self.help_section())
 
     def about_text(self) -> str:
         """Rich text of the «О программе» box."""

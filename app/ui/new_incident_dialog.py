@@ -37,6 +37,7 @@ from app.services.registration import Draft, DraftRejected
 from app.services.workflow import Ref
 from app.ui.queue_model import TaskRunner
 from app.ui.widgets import ERROR_STYLE, fit_to_screen, make_error_label
+from app.ui.help import Section, install_help
 
 CHECK_DELAY_MS = 250
 NETWORK_STYLE = "color: #1b5e20; font-weight: bold;"
@@ -56,6 +57,7 @@ class NewIncidentDialog(QDialog):
 
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        install_help(self, Section.REGISTER)
         self.actor = actor
         self.ref: Ref | None = None
         #: the existing incident the user chose to open instead (a duplicate link)

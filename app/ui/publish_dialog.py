@@ -30,6 +30,7 @@ from app.services.permissions import Actor
 from app.ui.dialog_base import (
     WINDOW_TITLE, ActionDialog, card_header, clock_text, fit_to_screen, hint_label, show_clock,
 )
+from app.ui.help import Section
 
 CONFIRM_YES = "Да, размещено в этой записи"
 CONFIRM_NO = "Нет, исправлю ссылку"
@@ -72,6 +73,8 @@ def field_moment(edit: QDateTimeEdit, initial: QDateTime) -> datetime | None:
 
 
 class PublishDialog(ActionDialog):
+    help_section = Section.PUBLISH
+
     """Clause 16: copy the approved text, post it in the same network, record the link and time."""
 
     def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard) -> None:
@@ -211,6 +214,8 @@ def waiting_request(card: IncidentCard) -> RequestView | None:
 
 
 class AuthorReplyDialog(ActionDialog):
+    help_section = Section.REQUEST
+
     """Clause 13: the author answered the posted clarification request — record the reply.
 
     The answer clock of clause 9/17 never stopped; the card shows how long the incident waited.

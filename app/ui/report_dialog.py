@@ -40,6 +40,7 @@ from app.services.report import (
 from app.ui.progress_task import ProgressFn, ProgressTask
 from app.ui.ui_settings import ui_settings
 from app.ui.widgets import make_error_label
+from app.ui.help import Section, install_help
 
 MONTHS_OFFERED = 36
 QUARTERS_OFFERED = 12
@@ -98,6 +99,7 @@ class ReportDialog(QDialog):
 
     def __init__(self, actor: Actor, parent: QWidget | None = None, *, today: date | None = None) -> None:
         super().__init__(parent)
+        install_help(self, Section.REPORT)
         self.actor = actor
         self.today = today or date.today()
         self.summary: ReportSummary | None = None
@@ -324,6 +326,15 @@ class ReportDialog(QDialog):
         self.open_button.setVisible(True)
         self.folder_button.setVisible(True)
         self.open_button.setFocus()
+        self._grow_to_fit()
+
+    def _grow_to_fit(self) -> None:
+        """Taller if the wrapped summary needs it: its last line is not hidden under the buttons."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)

@@ -37,6 +37,7 @@ from app.services.permissions import Actor
 from app.ui.dialog_base import (  # noqa: F401 - card_header and hint_label are re-exported for older callers
     ActionDialog, card_header, clock_text, fit_to_screen, fit_to_width, hint_label, own_unit_name, show_clock,
 )
+from app.ui.help import Section
 
 UNIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 CHOICE_ROLE = Qt.ItemDataRole.UserRole + 2  # ("topic" | "group" | "location", id)
@@ -348,6 +349,7 @@ class TriageDialog(ActionDialog):
 
     def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard, *, no_answer: bool = False) -> None:
         super().__init__(parent, actor, card, "Направление" if not no_answer else "Без ответа")
+        self.help_section = Section.CLOSE if no_answer else Section.ROUTE
         layout = QVBoxLayout(self)
         layout.addWidget(card_header(card))
         self.clock_label = hint_label("")
@@ -562,6 +564,8 @@ def _with_priority(card: IncidentCard, priority: Priority) -> IncidentCard:
 # --- small curator dialogs --------------------------------------------------------------------
 
 class PriorityDialog(ActionDialog):
+    help_section = Section.ROUTE
+
     """Clause 17: mark the incident as of high importance (4 working hours) or back to normal."""
 
     def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard) -> None:
@@ -598,6 +602,8 @@ class PriorityDialog(ActionDialog):
 
 
 class ConsolidatorDialog(ActionDialog):
+    help_section = Section.ROUTE
+
     """Clause 19: the curator names which of the assigned units writes the consolidated answer."""
 
     def __init__(self, parent: QWidget | None, actor: Actor, card: IncidentCard) -> None:
@@ -646,6 +652,8 @@ class ConsolidatorDialog(ActionDialog):
 
 
 class StageLimitsDialog(ActionDialog):
+    help_section = Section.STAGE_LIMITS
+
     """Clause 18: after an interim answer the curator sets the limits of the steps of clauses 11–16
     and of sending the final draft; each step is timed from its own start within the stage."""
 
@@ -762,6 +770,8 @@ class _TextActionDialog(ActionDialog):
 
 
 class NotCompetentDialog(_TextActionDialog):
+    help_section = Section.NOT_COMPETENT
+
     """Clause 11: the executor tells the curator that the question is outside the unit's powers."""
 
     title = "Не наша компетенция"
@@ -781,6 +791,8 @@ class NotCompetentDialog(_TextActionDialog):
 
 
 class CommentDialog(_TextActionDialog):
+    help_section = Section.COMMENT
+
     """A comment on the card: a note, or a plain question to the curator or the executors.
 
     It has no regulated clock and does not change the incident (no version conflict). The

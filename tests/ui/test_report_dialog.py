@@ -102,6 +102,9 @@ def test_curator_builds_the_month_report_with_progress(qtbot: QtBot, world: Worl
     text = dialog.result_label.text()
     assert "Отчёт за ноябрь 2026 г. (по состоянию на 24 ноября) готов" in text and "Поступило 2 инцидента" in text
     assert dialog.open_button.isVisible() and dialog.folder_button.isVisible()
+    # the whole summary is on the screen: its last line («Файл: …») is not under the buttons
+    label = dialog.result_label
+    assert label.y() + label.heightForWidth(label.width()) <= dialog.open_button.y()
     wb = load_workbook(out / "ноябрь.xlsx")
     assert wb.sheetnames == SHEETS
     assert sorted(p.name for p in out.iterdir()) == ["ноябрь.xlsx"]

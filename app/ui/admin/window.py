@@ -23,6 +23,7 @@ from app.ui.admin.topics_tab import TopicsTab
 from app.ui.admin.units_tab import UnitsTab
 from app.ui.admin.users_tab import UsersTab
 from app.ui.widgets import fit_to_screen
+from app.ui.help import Section, install_help
 
 WINDOW_TITLE = "Администрирование"
 
@@ -78,6 +79,7 @@ class AdminWindow(QDialog):
             self.tabs.setTabToolTip(self.tabs.addTab(page, title), tip)
         # units and users feed the combo boxes of other tabs: reload a tab when it is shown
         self.tabs.currentChanged.connect(lambda i: self.tabs.widget(i).refresh() if self.tabs else None)
+        install_help(self, self.help_section)
         layout.addWidget(self.tabs, 1)
         close_row = QHBoxLayout()
         close_row.addStretch(1)
@@ -86,6 +88,16 @@ class AdminWindow(QDialog):
         close_row.addWidget(self.close_button)
         layout.addLayout(close_row)
         fit_to_screen(self, 1440, 880)
+
+    def help_section(self) -> str:
+        """The guide's section about the tab shown now (F1)."""
+        if self.tabs is None:
+            return Section.ADMIN
+        index = self.tabs.currentIndex()
+        sections = dict(zip(self.TAB_TITLES, (
+            Section.ADMIN_USERS, Section.ADMIN_UNITS, Section.ADMIN_ABSENCES, Section.ADMIN_TOPICS,
+            Section.ADMIN_SCHEDULE, Section.CALENDAR, Section.ADMIN_LIMITS, Section.ADMIN_ANSWERS), strict=True))
+        return sections.get(self.tabs.tabText(index), Section.ADMIN)
 
     def _answers_tab(self) -> AnswersTab:
         self.answers_tab = AnswersTab(self.actor)

@@ -37,6 +37,7 @@ from app.services.errors import DomainError
 from app.services.pages import registry
 from app.services.permissions import Actor
 from app.ui.widgets import clear_on_edit, make_error_label
+from app.ui.help import Section, install_help
 
 R = TypeVar("R")
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -271,8 +272,12 @@ class FormDialog(QDialog):
     """A dialog of the section: its fields, an inline Russian error that goes as the user corrects
     the input, and «ok_text» / «Отмена»; ``save`` does the service call (usually through ``attempt``)."""
 
+    #: the guide's section about this dialog (F1)
+    help_section: str = Section.PAGES
+
     def __init__(self, parent: QWidget | None, title: str, ok_text: str) -> None:
         super().__init__(parent)
+        install_help(self, lambda: self.help_section)
         self.setWindowTitle(title)
         self.error_label = make_error_label()
         self.buttons = ok_cancel(ok_text)

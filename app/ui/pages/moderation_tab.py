@@ -26,6 +26,7 @@ from app.ui.pages.common import (
     make_table, moment_edit, moment_text, selected_rows, split,
 )
 from app.ui.widgets import fit_to_screen
+from app.ui.help import Section
 
 JOURNAL_COLUMNS: list[Col[JournalRow]] = [
     Col("Когда", lambda r: moment_text(r.at)),
@@ -48,6 +49,8 @@ BLACKLIST_COLUMNS: list[Col[BlacklistRow]] = [
 
 
 class RemovalDialog(FormDialog):
+    help_section = Section.PAGES_MODERATION
+
     """«Удалить комментарий»: records a removed comment; the reason follows the detectors until chosen by hand."""
 
     def __init__(self, actor: Actor, page_id: int | None = None, parent: QWidget | None = None) -> None:

@@ -29,6 +29,7 @@ from app.services.pages.registry import PageInput
 from app.services.permissions import Actor
 from app.ui.pages.common import FormDialog, date_edit, form_layout, hint, today
 from app.ui.widgets import fit_to_screen
+from app.ui.help import Section
 
 NO_PASSWORDS = ("Логины и пароли программа не хранит и не спрашивает: в реестре только отметка о том, "
                 "когда, кем и кому передан доступ к странице (п. 2 Приложения 1).")
@@ -49,6 +50,8 @@ def _choose(combo: QComboBox, data: object) -> None:
 
 
 class PageDialog(FormDialog):
+    help_section = Section.PAGES_REGISTRY
+
     """Adds a page (``page_id`` None) or edits one; ``saved_id`` is the page after a save."""
 
     def __init__(self, actor: Actor, page_id: int | None = None, parent: QWidget | None = None) -> None:

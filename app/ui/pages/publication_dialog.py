@@ -20,6 +20,7 @@ from app.services.pages.publications import PlanRow, PublicationFindings, Public
 from app.services.permissions import Actor
 from app.ui.pages.common import FormDialog, PageChooser, date_edit, form_layout, hint, moment_edit, today
 from app.ui.widgets import fit_to_screen
+from app.ui.help import Section
 
 FINDINGS_STYLE = "color: #7a0c0c; background: #fde0e0; border: 1px solid #e08a8a; padding: 6px;"
 
@@ -53,6 +54,8 @@ def _codes_of(label: str) -> list[str]:
 
 
 class PublicationDialog(FormDialog):
+    help_section = Section.PAGES_WEEKS
+
     """Records a publication made on a page (or the one a plan item planned)."""
 
     def __init__(self, actor: Actor, page_id: int | None = None, plan_item: PlanRow | None = None,
@@ -129,6 +132,8 @@ class PublicationDialog(FormDialog):
 
 
 class PlanDialog(FormDialog):
+    help_section = Section.PAGES_WEEKS
+
     """Plans a publication for a week of a page, and who prepares it."""
 
     def __init__(self, actor: Actor, page_id: int | None = None, week: date | None = None,

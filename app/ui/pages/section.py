@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from app.services.errors import DomainError
 from app.services.pages import access
 from app.services.permissions import Actor
+from app.ui.help import Section
 from app.ui.pages.description_tab import DescriptionTab
 from app.ui.pages.common import show_error
 from app.ui.pages.law_tab import LawTab
@@ -56,6 +57,14 @@ class PagesSection(QWidget):
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.read_only_label)
         layout.addWidget(self.tabs, 1)
+
+    def help_section(self) -> str:
+        """The guide's section about the tab shown now (F1)."""
+        sections = {self.registry_tab: Section.PAGES_REGISTRY, self.weeks_tab: Section.PAGES_WEEKS,
+                    self.law_tab: Section.PAGES_LAW, self.description_tab: Section.PAGES_DESCRIPTION,
+                    self.verification_tab: Section.PAGES_VERIFICATION, self.moderation_tab: Section.PAGES_MODERATION,
+                    self.subscriptions_tab: Section.PAGES_SUBSCRIPTIONS}
+        return sections.get(self.tabs.currentWidget(), Section.PAGES)
 
     def refresh_current(self, *, only_new: bool = False) -> None:
         """Load the visible tab (``only_new``: unless it was loaded before)."""

@@ -31,11 +31,14 @@ from app.services.permissions import Actor
 from app.ui.pages.application_document import application_html, write_pdf
 from app.ui.pages.common import FormDialog, date_edit, form_layout, hint, today
 from app.ui.widgets import ERROR_STYLE, fit_to_screen, make_error_label
+from app.ui.help import Section, install_help
 
 CONFIRM_STYLE = "color: #7a0c0c; background: #fde0e0; border: 1px solid #e08a8a; padding: 6px;"
 
 
 class StateDialog(FormDialog):
+    help_section = Section.PAGES_VERIFICATION
+
     """Records the page's mark moving to one of the states its current one may go to."""
 
     def __init__(self, actor: Actor, page: PageRow, parent: QWidget | None = None) -> None:
@@ -71,6 +74,7 @@ class ApplicationDialog(QDialog):
 
     def __init__(self, app: Application, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        install_help(self, Section.PAGES_VERIFICATION)
         self.app = app
         self.saved_path: Path | None = None
         self.setWindowTitle("Заявка оператору ЕСИА (п. 12)")
@@ -143,6 +147,8 @@ class ApplicationDialog(QDialog):
 
 
 class OrganisationDialog(FormDialog):
+    help_section = Section.PAGES_VERIFICATION
+
     """«Сведения об администрации» for the clause-12 application; a new name asks before the marks go."""
 
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
