@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import paths
+from app.ui.widgets import fit_to_screen
 
 __all__ = ["GUIDE_TITLE", "GuideWindow", "Section", "heading_anchor", "install_help", "show_guide"]
 
@@ -137,8 +138,9 @@ class GuideWindow(QDialog):
         self.fit_timer.setInterval(60)
         self.fit_timer.timeout.connect(self.fit_images)
         self.browser.viewport().installEventFilter(self)
-        self.resize(1100, 760)
-        self.splitter.setSizes([280, 820])
+        fit_to_screen(self, 1100, 780)
+        contents = min(280, self.width() // 4)
+        self.splitter.setSizes([contents, self.width() - contents])
         self.load()
 
     # --- the text ------------------------------------------------------------------------------
@@ -164,6 +166,7 @@ class GuideWindow(QDialog):
                 self.anchors.setdefault(anchor, block.blockNumber())
                 if level >= 2:  # the title (level 1) is the window's own title
                     item = QTreeWidgetItem([block.text()])
+                    item.setToolTip(0, block.text())
                     item.setData(0, HEADING_ROLE, anchor)
                     parent = next((parents[n] for n in range(level - 1, 1, -1) if n in parents), None)
                     if parent is None:
