@@ -147,7 +147,10 @@ def test_f1_in_the_main_window_opens_the_guide_at_what_is_on_the_screen(qtbot: Q
 
 def test_f1_in_the_other_windows_opens_their_sections(qtbot: QtBot, world: World,  # noqa: F811
                                                      open_window) -> None:  # noqa: ANN001, F811
+    from app.services import incident_view, workflow
+    from app.ui.actions import build_dialog
     from app.ui.admin_window import AdminWindow
+    from app.ui.dashboard import DashboardWindow
     from app.ui.new_incident_dialog import NewIncidentDialog
     from app.ui.report_dialog import ReportDialog
     from app.ui.settings_dialog import SettingsDialog
@@ -164,7 +167,14 @@ def test_f1_in_the_other_windows_opens_their_sections(qtbot: QtBot, world: World
     assert top_heading(press_f1(qtbot, admin)) == "Замещения"
     admin.close()
 
+    k = world.actor("kurator")
+    ref = workflow.register_incident(k, link="https://vk.com/wall-1_77", author="Анна", text="Не горят фонари",
+                                     detected_at=world.clock.moment)
+    card = incident_view.load_card(k, ref.id)
     for dialog, heading in ((ReportDialog(world.actor("kurator"), win), "Подготовить отчёт за месяц"),
+                            (build_dialog(win, k, card, "route"), "Направить инцидент исполнителю"),
+                            (build_dialog(win, k, card, "close_no_answer"), "Закрыть без ответа"),
+                            (DashboardWindow(k, win), "Сводка"),
                             (NewIncidentDialog(world.actor("kurator"), win), "Зарегистрировать инцидент"),
                             (SettingsDialog(win, world.actor("kurator")), "Подключить компьютер к общей базе")):
         qtbot.addWidget(dialog)
@@ -176,3 +186,5 @@ def test_f1_in_the_other_windows_opens_their_sections(qtbot: QtBot, world: World
         dialog.close()
         if hasattr(dialog, "task"):
             dialog.task.wait()
+        if isinstance(dialog, DashboardWindow):
+            assert dialog.runner.wait(30)
