@@ -1,0 +1,1 @@
+"""Build helpers for the Windows bundle (``installer.spec``); not part of the program."""
