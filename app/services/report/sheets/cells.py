@@ -12,7 +12,7 @@ file the program writes (:func:`app.services.cell_text.clean`).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,15 +41,6 @@ def needs_text_guard(value: str) -> bool:
     """True if Excel or LibreOffice could take the value for a formula, an error or a number sign."""
     return bool(value) and (value.startswith(_UNSAFE_START) or ord(value[0]) < 32 or value in ERROR_CODES
                             or value != value.strip())
-
-
-def stamp(prototype: Cell, value: datetime | None) -> Cell | None:
-    """Refill a styled prototype with a local datetime (None stays an empty cell)."""
-    if value is None:
-        return None
-    prototype._value = value
-    prototype.data_type = "d"
-    return prototype
 
 
 class Cells:
@@ -117,58 +108,10 @@ class Cells:
     def _linkable(self, url: str) -> bool:
         return url.lower().startswith(("https://", "http://")) and len(url) < 2000 and self.links < MAX_LINKS
 
-    def link_column(self) -> Callable[[str | None], Any]:
-        """``link`` for a column of links: one styled cell refilled row by row (see the register),
-        a fresh cell only for the rare text that needs the formula guard."""
-        c = self.cell(None, font=LINK_FONT)
-
-        def link(url: str | None) -> Any:
-            url = clean_text(url, line_breaks=False)
-            if not url or needs_text_guard(url):
-                return self.link(url)
-            c._value, c.data_type, c._hyperlink = url, "s", None
-            if self._linkable(url):
-                c.hyperlink = url  # a new hyperlink object: the sheet keeps one per cell
-                self.links += 1
-            return c
-        return link
-
-    def text_column(self, align: Alignment | None = None) -> Callable[[str | None], Any]:
-        """``text`` for a column of untrusted text: one styled cell refilled row by row."""
-        c = self.cell(None, align=align)
-
-        def text(value: str | None) -> Any:
-            value = clean_text(value)
-            if not value:
-                return None
-            if needs_text_guard(value):
-                return self.text(value, align=align)
-            c._value, c.data_type = value, "s"
-            return c
-        return text
-
-    def value_column(self, align: Alignment = TOP) -> Callable[[Any], Any]:
-        """A column of our own values (numbers, labels): one styled cell refilled row by row."""
-        c = self.cell(None, align=align)
-
-        def value(v: Any) -> Any:
-            if v is None:
-                return None
-            c.value = v
-            return c
-        return value
-
     def dt(self, value: datetime | None, **style: Any) -> Any:
         if value is None:
             return None
         return self.cell(value, fmt=LOCAL_DT_FORMAT, **style)
-
-    def datetime_column(self) -> Cell:
-        """A styled prototype for a column of datetimes, refilled row by row with :func:`stamp`."""
-        c = WriteOnlyCell(self.ws)
-        c.number_format = LOCAL_DT_FORMAT
-        c.alignment = TOP
-        return c
 
     def header(self, names: Sequence[str]) -> list[Cell]:
         """The header row of a table: bold, filled, wrapped, bordered."""

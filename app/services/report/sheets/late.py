@@ -5,13 +5,12 @@ incident's detection, network, priority, link and the lateness in bare minutes a
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from app.services.report.data import LateRow, ReportData, short_duration
-from app.services.report.sheets.cells import stamp
+from app.services.report.data import ReportData, short_duration
 from app.services.report.sheets.layout import Paper, Sheet, fit, sample
-from app.services.report.styles import RIGHT, WRAP
+from app.services.report.sheets.stream import Column
+from app.services.report.styles import LINK_FONT, RIGHT, WRAP
 
 TITLE = "Просрочки"
 NAMES = ["№", "Нарушенный срок", "Пункт", "Чей шаг", "Срок", "Выполнено", "Состояние", "Опоздание", "Исполнители",
@@ -32,30 +31,12 @@ def write(wb: Any, data: ReportData) -> None:
             "в порядке сроков; опоздание — рабочее время сверх срока. «Чей шаг»: отдел — шаг исполнителя, "
             "«Куратор» — направление, перенаправление и согласование, «Все участники» — срок самого ответа.",
             widths, header_row=4, header=NAMES, paper=Paper(columns=PRINTED, title_columns=1), wrapped=WRAPPED)
-    title, whose, units, status = (s.text_column(WRAP) for _ in range(4))
-    due, ended, detected = (s.datetime_column() for _ in range(3))
-    number, clause, state, network, priority, minutes = (s.value_column() for _ in range(6))
-    lateness = s.value_column(RIGHT)
-    link = s.link_column()
-
-    def cells(r: LateRow) -> Iterator[Any]:  # one styled cell a column, refilled row by row
-        yield number(r.incident_id)
-        yield title(r.clock_title)
-        yield clause(r.clause)
-        yield whose(r.whose)
-        yield stamp(due, r.due)
-        yield stamp(ended, r.ended)
-        yield state(r.state)
-        yield lateness(short_duration(r.late_minutes))
-        yield units(r.units)
-        yield status(r.status)
-        yield stamp(detected, r.detected)
-        yield network(r.network)
-        yield priority(r.priority)
-        yield link(r.link)
-        yield minutes(r.late_minutes)
-
+    text, value = Column("text", WRAP), Column()
+    table = s.table([value, text, value, text, Column("datetime"), Column("datetime"), value, Column(align=RIGHT),
+                     text, text, Column("datetime"), value, value, Column("link", font=LINK_FONT), value])
     for r in rows:
-        s.add(cells(r))
+        s.stream(table, (r.incident_id, r.clock_title, r.clause, r.whose, r.due, r.ended, r.state,
+                         short_duration(r.late_minutes), r.units, r.status, r.detected, r.network, r.priority, r.link,
+                         r.late_minutes))
     s.filter(4, 4 + len(rows), len(NAMES))
     s.finish()

@@ -30,7 +30,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.services.report.data import ReportData, local, report_zone
-from app.services.report.sheets.cells import Cells
+from app.services.report.sheets.cells import Cells, clean_text
+from app.services.report.sheets.stream import Column, RawRow, Table, create_sheet
 from app.services.report.styles import BOLD, NOTE_FONT, TITLE_FONT, WRAP
 
 #: column-width units (Excel's: the width of a digit) that fit across the printable width of
@@ -62,7 +63,7 @@ class Sheet(Cells):
     """One worksheet of the report and the cells made for it."""
 
     def __init__(self, wb: Any, data: ReportData, title: str) -> None:
-        super().__init__(wb.create_sheet(title))
+        super().__init__(create_sheet(wb, title))
         self.data = data
         self.title = title
         self.widths: list[float] = []
@@ -144,6 +145,25 @@ class Sheet(Cells):
             self.ws.row_dimensions[self.row].height = height
         self.ws.append(values)
 
+    def table(self, columns: Sequence[Column]) -> Table:
+        """A big table of the sheet, its rows added with :meth:`stream` (see :mod:`.stream`)."""
+        return Table(self.ws, columns)
+
+    def stream(self, table: Table, values: Sequence[Any]) -> None:
+        """Append a row of ``table`` (one value a column), as tall as its wrapped text needs."""
+        self.row += 1
+        height = None
+        if self.wrapped:
+            lines = 1
+            widths = self.widths
+            for index in self.wrapped:
+                value = values[index]
+                if isinstance(value, str) and index < len(widths):
+                    lines = max(lines, text_lines(clean_text(value), widths[index]))
+            if lines > 1:
+                height = LINE_HEIGHT * lines + 2
+        self.ws.append(RawRow((table, values, height)))
+
     def height_of(self, texts: dict[int, Any]) -> float | None:
         """The height (points) a row needs for the text of these columns, None for one line."""
         lines = 1
@@ -181,6 +201,8 @@ def _hf(text: str) -> str:
 def text_lines(text: str, width: float, *, bold: bool = False) -> int:
     """How many lines ``text`` wraps into in a column ``width`` units wide (by words, as a cell wraps)."""
     usable = max(1.0, (width - 1) * CHARS_PER_UNIT / (1.1 if bold else 1.0))
+    if len(text) <= usable and "\n" not in text:
+        return 1  # the words and the single spaces between them fit on a line
     count = 0
     for paragraph in text.split("\n"):
         count += 1

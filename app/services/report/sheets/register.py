@@ -1,22 +1,19 @@
 """«Реестр»: every incident of the period, one row each, streamed row by row.
 
-A month may hold tens of thousands of incidents, so the rows are written as they come: one
-styled prototype cell per column is refilled for every row. openpyxl pulls a row's cells and
-writes the row before the next one is asked for, so a prototype is never changed before it is
-written. The link is plain text here (the «Просрочки» sheet has the clickable ones): Excel
+A month may hold tens of thousands of incidents, so the rows are streamed as sheet XML, each
+cell styled by its column (:mod:`.stream`). The link is plain text here (the «Просрочки» sheet has the clickable ones): Excel
 allows at most 65 530 hyperlinks a sheet.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from app.services.formatting import zone_words
 from app.services.report.data import (
     MAX_TEXT_IN_REGISTER, REGISTER_COLUMNS, REGISTER_PRINTED, TEXT_CUT, ReportData, report_zone,
 )
-from app.services.report.sheets.cells import stamp
 from app.services.report.sheets.layout import Paper, Sheet, fit, sample
+from app.services.report.sheets.stream import Column
 from app.services.report.styles import WRAP
 
 TITLE = "Реестр"
@@ -44,23 +41,9 @@ def write(wb: Any, data: ReportData) -> None:
             "сообщения»; остальные — в файле.",
             widths, header_row=4, header=names, paper=Paper(columns=REGISTER_PRINTED, title_columns=2),
             wrapped=WRAPPED)
-    column: list[Callable[[Any], Any]] = []
-    for i in range(len(KEYS)):
-        if i in DATETIMES:
-            prototype = s.datetime_column()
-            column.append(lambda value, c=prototype: stamp(c, value))
-        elif i in WRAPPED:
-            column.append(s.text_column(WRAP))
-        elif i in SINGLE_LINE:
-            column.append(lambda value: s.text(value, line_breaks=False))
-        else:
-            column.append(s.value_column())
-
-    def cells(row: tuple[Any, ...]) -> Iterator[Any]:
-        for make, value in zip(column, row, strict=True):
-            yield make(value)
-
+    table = s.table([Column("datetime") if i in DATETIMES else Column("text", WRAP) if i in WRAPPED
+                     else Column("line") if i in SINGLE_LINE else Column() for i in range(len(KEYS))])
     for row in rows:
-        s.add(cells(row))
+        s.stream(table, row)
     s.filter(4, 4 + len(rows), len(names))
     s.finish()
