@@ -32,7 +32,10 @@ def program_version() -> str:
 def version_tuple(version: str) -> tuple[int, int, int, int]:
     """``"0.1.0"`` → ``(0, 1, 0, 0)``; a suffix such as ``rc1`` or ``.dev2`` is dropped, as Windows
     keeps four numbers of 16 bits."""
-    numbers = [int(n) for n in re.findall(r"\d+", version.split("+")[0])][:4]
+    release = re.match(r"\d+(?:\.\d+)*", version.strip())
+    if release is None:
+        raise ValueError(f"версия «{version}» не начинается с чисел")
+    numbers = [int(n) for n in release.group(0).split(".")][:4]
     if not numbers:
         raise ValueError(f"в версии «{version}» нет чисел")
     numbers += [0] * (4 - len(numbers))
