@@ -264,26 +264,42 @@ def _change(app, win, action, label: str, results: list) -> None:  # noqa: ANN00
     _report(label, _timed(app, win, action), win.queue_model.rowCount(), results)
 
 
-def measure(path: Path) -> list[tuple[str, float, int]]:
-    """Open the main window on ``path`` and time the first page, filter changes and a scroll."""
+def open_main_window(url: str, preset: str | None = None):  # noqa: ANN201
+    """The curator's main window on the database ``url``, shown, with the first page of the queue
+    in it: (the application, the window, its temporary home folder). ``preset``: the tab the
+    curator left open last time (the window opens on it), otherwise the first tab."""
     home = tempfile.mkdtemp(prefix="incidents-bench-home-")
     os.environ["INCIDENTS_HOME"] = home  # no remembered window settings: a first start
     from PySide6.QtWidgets import QApplication
 
-    results: list[tuple[str, float, int]] = []
-    t0 = time.perf_counter()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from app.services.database import close_database, open_database
+    from app.services.database import open_database
     from app.services.permissions import actor_for
     from app.services.users import list_users
     from app.ui.main_window import MainWindow
 
-    opened = open_database(f"sqlite:///{path}")
+    opened = open_database(url)
     user = next(u for u in list_users() if u.login == "kurator")
+    if preset:
+        from app.ui.ui_settings import ui_settings
+
+        settings = ui_settings()
+        settings.setValue(f"users/{user.login}/preset", preset)
+        settings.sync()
     win = MainWindow(actor_for(user.id), user, opened.target.display())
     win.resize(1600, 900)
     win.show()
     _wait(app, lambda: win.queue_model.rowCount() > 0 and win.queue_view.isVisible())
+    return app, win, home
+
+
+def measure(path: Path) -> list[tuple[str, float, int]]:
+    """Open the main window on ``path`` and time the first page, filter changes and a scroll."""
+    from app.services.database import close_database
+
+    results: list[tuple[str, float, int]] = []
+    t0 = time.perf_counter()
+    app, win, home = open_main_window(f"sqlite:///{path}")
     first_page = time.perf_counter() - t0
     clocks: list[float] = []
     win.queue_model.clocks_loaded.connect(lambda: clocks.append(time.perf_counter() - t0))

@@ -87,18 +87,17 @@ def _reference_data() -> tuple[list[int], dict[int, int], list[tuple[int, int]],
     return units, executors, topics, locations, curator
 
 
-def build_database(path: Path, total: int, month_size: int) -> None:  # noqa: PLR0915
-    """Write ``total`` incidents with histories, ``month_size`` of them in each month."""
-    path.unlink(missing_ok=True)
-    open_database(f"sqlite:///{path}")
-    db.execute_sql("PRAGMA synchronous=OFF")
+def generate(total: int, month_size: int):  # noqa: ANN201
+    """The incidents and their histories, month by month: yields (year, month, rows of each table).
+
+    The reference data (units, people, topics, locations) are written first, in the open database.
+    """
     rnd = random.Random(2026)
     cal = current_calendar()
     units, executors, topics, locations, curator = _reference_data()
     ids = _Ids()
     months = _months(TARGET, max(1, total // month_size))
     incident_id = 0
-    started = time.perf_counter()
     for month_index, (year, month) in enumerate(months):
         size = month_size if month_index < len(months) - 1 else total - month_size * (len(months) - 1)
         first = datetime(year, month, 1, tzinfo=MSK)
@@ -110,18 +109,25 @@ def build_database(path: Path, total: int, month_size: int) -> None:  # noqa: PL
         for detected in moments:
             incident_id += 1
             _history(rnd, cal, incident_id, detected, rows, ids, units, executors, topics, locations, curator)
+        yield year, month, rows
+
+
+def build_database(path: Path, total: int, month_size: int) -> None:
+    """Write ``total`` incidents with histories, ``month_size`` of them in each month."""
+    path.unlink(missing_ok=True)
+    open_database(f"sqlite:///{path}")
+    db.execute_sql("PRAGMA synchronous=OFF")
+    started = time.perf_counter()
+    count = 0
+    for year, month, rows in generate(total, month_size):
         with db.atomic():
-            for model, key, fields in (
-                (Incident, "incident", INCIDENT_FIELDS), (Assignment, "assignment", ASSIGNMENT_FIELDS),
-                (Answer, "answer", ANSWER_FIELDS), (ApprovalDecision, "decision", DECISION_FIELDS),
-                (Publication, "publication", PUBLICATION_FIELDS), (AuthorReply, "reply", REPLY_FIELDS),
-            ):
+            for model, key, fields in TABLES:
                 data = rows[key]
                 for start in range(0, len(data), CHUNK):
                     model.insert_many(data[start:start + CHUNK], fields=fields).execute()
-        if month_index % 5 == 0 or month_index == len(months) - 1:
-            print(f"  {year}-{month:02d}: {incident_id} инцидентов, {time.perf_counter() - started:.0f} с",
-                  flush=True)
+        count += len(rows["incident"])
+        if count % (month_size * 5) == month_size or count == total:
+            print(f"  {year}-{month:02d}: {count} инцидентов, {time.perf_counter() - started:.0f} с", flush=True)
     db.execute_sql("ANALYZE")
     close_database()
 
@@ -144,6 +150,10 @@ PUBLICATION_FIELDS = [Publication.id, Publication.answer, Publication.incident, 
 REPLY_FIELDS = [AuthorReply.id, AuthorReply.incident, AuthorReply.request, AuthorReply.text, AuthorReply.url,
                 AuthorReply.replied_at, AuthorReply.recorded_by, AuthorReply.recorded_at]
 QUESTION = "Здравствуйте! Уточните, пожалуйста, номер дома."
+#: (model, key of the generated rows, fields) of every table :func:`generate` fills, in the order of writing
+TABLES = ((Incident, "incident", INCIDENT_FIELDS), (Assignment, "assignment", ASSIGNMENT_FIELDS),
+          (Answer, "answer", ANSWER_FIELDS), (ApprovalDecision, "decision", DECISION_FIELDS),
+          (Publication, "publication", PUBLICATION_FIELDS), (AuthorReply, "reply", REPLY_FIELDS))
 
 
 def _history(rnd, cal, n, detected, rows, ids, units, executors, topics,  # noqa: ANN001, C901, PLR0913, PLR0915

@@ -17,12 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.services.worktime import WorkCalendar  # noqa: E402
 
 
-def _rate(count: int, seconds: float) -> str:
-    return f"{count / seconds:,.0f}".replace(",", " ")
+def _rate(per_second: float) -> str:
+    return f"{per_second:,.0f}".replace(",", " ")
 
 
-def main(n: int = 300_000) -> None:
-    """Print calls per second of add_working_time and working_time_between."""
+def rates(n: int = 300_000) -> dict[str, float]:
+    """Calls per second of add_working_time (forwards, backwards, aware UTC) and working_time_between."""
     rng = random.Random(20250101)
     first = datetime(2025, 1, 1)
     span = int((datetime(2027, 1, 1) - first).total_seconds())
@@ -57,11 +57,17 @@ def main(n: int = 300_000) -> None:
         add(s, d)
     t_neg = time.perf_counter() - t0
 
+    return {"add": n / t_add, "back": n / t_neg, "aware": len(aware) / t_aware, "between": n / t_between}
+
+
+def main(n: int = 300_000) -> None:
+    """Print calls per second of add_working_time and working_time_between."""
+    r = rates(n)
     print(f"Вызовов в каждом замере: {n} (случайные моменты 2025–2026, сроки 30 мин – 8 ч)")
-    print(f"add_working_time: {_rate(n, t_add)} вызовов/с")
-    print(f"add_working_time (назад, −дельта): {_rate(n, t_neg)} вызовов/с")
-    print(f"add_working_time (aware UTC): {_rate(len(aware), t_aware)} вызовов/с")
-    print(f"working_time_between: {_rate(n, t_between)} вызовов/с")
+    print(f"add_working_time: {_rate(r['add'])} вызовов/с")
+    print(f"add_working_time (назад, −дельта): {_rate(r['back'])} вызовов/с")
+    print(f"add_working_time (aware UTC): {_rate(r['aware'])} вызовов/с")
+    print(f"working_time_between: {_rate(r['between'])} вызовов/с")
 
 
 if __name__ == "__main__":
