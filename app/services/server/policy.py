@@ -204,10 +204,10 @@ def _functions(database_name: str, groups: dict[str, str], prefix: str) -> list[
     ]
 
 
-def _policy(table: str, name: str, command: str, groups: list[str], using: str, check: bool = True) -> list[str]:
+def _policy(table: str, name: str, command: str, groups: list[str], using: str) -> list[str]:
     to = ", ".join(_q(g) for g in groups)
     text = f"CREATE POLICY {name} ON {table} FOR {command} TO {to} USING ({using})"
-    if check and command in ("ALL", "UPDATE"):
+    if command in ("ALL", "UPDATE"):
         text += f" WITH CHECK ({using})"
     return [f"DROP POLICY IF EXISTS {name} ON {table}", text]
 
@@ -224,10 +224,10 @@ def _row_security(groups: dict[str, str]) -> list[str]:
             f"incident_id IN (SELECT {mine})" if table in INCIDENT_TABLES else "answer_id IN (SELECT id FROM answer)")
         sql += _policy(table, "inc_read_all", "SELECT", readers, "true")
         sql += _policy(table, "inc_curator", "ALL", [curator], "true")
-        sql += _policy(table, "inc_responsible", "UPDATE", [responsible], "true")
-        if table == "approval_decision":
-            sql += _policy(table, "inc_responsible_decides", "INSERT", [responsible], "true", check=False)
-            sql[-1] = sql[-1].replace("USING (true)", "WITH CHECK (true)")
+        # the responsible official decides on every incident: rows are not limited, the grants
+        # above say which statements (an UPDATE of a draft, an INSERT of a decision or a comment)
+        sql += _policy(table, "inc_responsible", "ALL", [responsible], "true")
+        sql.append(f"DROP POLICY IF EXISTS inc_responsible_decides ON {table}")
         sql += _policy(table, "inc_executor", "ALL", [executor], own)
     for table in PAGE_RECORD_TABLES:
         sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
