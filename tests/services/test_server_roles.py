@@ -257,3 +257,13 @@ def test_audit_verify_names_a_change_made_outside_the_program_and_an_anchor_prov
     out = capsys.readouterr().out
     assert "Изменения вне программы" in out and f"инцидент № {mine.id}, изменён: status = answered" in out
     assert "postgres" in out
+
+
+def test_a_wrong_user_name_in_the_address_is_not_called_an_unreachable_server(db) -> None:  # noqa: ANN001
+    from app.services.database import open_database
+    from app.services.errors import DatabaseUnavailable
+
+    parts = urlsplit(databases.pg_admin_url())
+    url = f"postgresql://nikto_takoi@{parts.hostname}:{parts.port or 5432}/{proxy.obj.database}"
+    with pytest.raises(DatabaseUnavailable, match="не знает пользователя «nikto_takoi»"):
+        open_database(url)

@@ -152,3 +152,8 @@ def test_the_command_line_acts_only_with_the_persons_own_password(shared: str, t
                        "--roles", "admin", "--password-stdin"], PASSWORDS["zhkh"] + "\nnovyi-parol-2026\n",
                       monkeypatch, capsys)
     assert code != 0 and "администратор" in text
+
+
+def test_checking_a_pc_s_address_says_the_server_answers_and_who_will_sign_in(shared: str) -> None:
+    message = admin.check_connection(shared)
+    assert "отвечает" in message and "под своей учётной записью" in message

@@ -181,3 +181,61 @@ def test_the_first_run_signs_the_new_administrator_in_without_asking_again(tmp_p
     monkeypatch.setattr(application, "MainWindow", FakeWindow)
     assert application.run_gui(f"sqlite:///{tmp_path}/first.sqlite3") == 0
     assert opened == ["window of admin"]
+
+
+def test_on_the_shared_server_each_person_signs_in_as_their_own_role(backend_db, monkeypatch: pytest.MonkeyPatch,  # noqa: ANN001
+                                                                    qtbot) -> None:  # noqa: ANN001
+    """Issue 15: a PC keeps only the server's address; the sign-in window connects as the person."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.models import db as proxy
+    from app.models.enums import Role
+    from app.services import catalog, users
+    from app.ui.login_dialog import LoginDialog
+    from tests.helpers import databases
+
+    if databases.backend() != "postgresql":
+        pytest.skip("вход под собственной ролью есть только у общей базы PostgreSQL")
+    unit = catalog.create_unit("Отдел ЖКХ, благоустройства и транспорта").id
+    users.create_user("zhkh", "Иваненко Олег Викторович", "zhkh-пароль-2026", [Role.EXECUTOR], unit_id=unit)
+    parts = urlsplit(proxy.obj.connect_params and f"postgresql://{proxy.obj.connect_params.get('host')}:"
+                     f"{proxy.obj.connect_params.get('port') or 5432}/{proxy.obj.database}")
+    personal = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    close_database()
+    seen: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, LoginDialog):
+            QTimer.singleShot(50, answer)
+            return
+        if not seen:  # first an unknown login, then the person's own
+            dialog.login_edit.setText("nikto")
+            dialog.password_edit.setText("какой-то пароль")
+            dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+            seen.append(dialog.error_label.text())
+            QTimer.singleShot(50, answer)
+            return
+        dialog.login_edit.setText("zhkh")
+        dialog.password_edit.setText("zhkh-пароль-2026")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    class FakeWindow:
+        def __init__(self, actor, user: UserInfo, db_display: str) -> None:  # noqa: ANN001
+            role = proxy.execute_sql("SELECT current_user").fetchone()[0]
+            seen.append(f"{user.login} as {role}")
+
+        def showMaximized(self) -> None:  # noqa: N802
+            QTimer.singleShot(0, QApplication.instance().quit)
+
+    monkeypatch.setattr(application, "MainWindow", FakeWindow)
+    QTimer.singleShot(50, answer)
+    try:
+        assert application.run_gui(personal) == 0
+    finally:
+        proxy.initialize(backend_db.database)  # the owner's session again, for the fixture to empty the base
+    assert seen[0] == "Неверный логин или пароль"
+    assert seen[1].startswith("zhkh as inc_") and seen[1].endswith("_u_zhkh")
