@@ -898,3 +898,16 @@ def test_period_labels_and_previous_periods() -> None:
     # a control character is a space between words, as in every file the program writes; never glued words
     assert report.clean_text("a\x00b\x1fc\td") == "a b c\td"
     assert report.clean_text("Упр\x01символы\nвторая строка", line_breaks=False) == "Упр символы вторая строка"
+
+
+def test_the_summary_prints_the_trails_anchor_that_audit_verify_accepts(built) -> None:  # noqa: ANN001
+    """Issue 15: the head of the chain when the report was made, printed outside the database."""
+    from app.models import AuditEvent
+    from app.services import audit
+
+    _, _october, _november, path, _summary, _seen = built
+    head = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
+    text = " ".join(str(c) for row in load_workbook(path)["Сводка"].iter_rows(values_only=True) for c in row if c)
+    assert f"событие № {head.id}, хеш {head.hash}" in text
+    anchor = text.split("--anchor ")[1].split("»")[0]
+    assert anchor == f"{head.id}:{head.hash[:16]}" and audit.check_anchor(audit.parse_anchor(anchor)) is None

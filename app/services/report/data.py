@@ -14,6 +14,7 @@ from app.models.enums import (
     CLAUSE21_REASONS, MODERATION_REASON_LABELS, PAGE_OWNER_LABELS, VERIFICATION_STATE_LABELS, ModerationReason,
     Network, NoAnswerReason, Priority, ReturnReason,
 )
+from app.services.audit import Anchor
 from app.services.deadlines import ClockState
 from app.services.report.periods import as_of_words, period_phrase
 
@@ -333,6 +334,9 @@ class ReportData:
     timings: dict[str, float] = field(default_factory=dict)
     as_of: date | None = None          # the period is running: its figures are of the days up to this one
     unit_total: UnitRow | None = None  # «Итого» of «По исполнителям»: an incident counts once
+    #: the audit trail's newest event when the report was made: printed, it proves later that the
+    #: trail before it was not rewritten (``audit verify --anchor N:HASH``)
+    anchor: Anchor | None = None
 
     @property
     def period_words(self) -> str:

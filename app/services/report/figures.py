@@ -24,7 +24,7 @@ from app.models.enums import (
     NoAnswerReason, PageOwner, Priority, ReturnReason,
 )
 from app.services import clock as clock_source
-from app.services import clock_store, settings
+from app.services import audit, clock_store, settings
 from app.services.calendar_store import current_calendar
 from app.services.clock_store import (
     CLAUSE, CODE, DUE, ENDED, LEFT, OPTIONAL, STARTED, STATE, SUBJECT, TITLE, US_PER_MINUTE, ClockRow, micros, moment,
@@ -336,7 +336,8 @@ def collect(period_start: date, period_end: date, now: datetime | None = None,
     watch.mark("pages")
     return ReportData(period_start, period_end, period_label(period_start, period_end), now,
                       getattr(tz, "key", str(tz)), current, previous, unit_rows, stages, topics, networks, late,
-                      register, weeks, judged, pages, watch.marks, as_of=as_of, unit_total=unit_total)
+                      register, weeks, judged, pages, watch.marks, as_of=as_of, unit_total=unit_total,
+                      anchor=audit.chain_head())
 
 
 def _unit_rows(rows, clocks, assignments, submission_unit, decision_unit, return_count,  # noqa: ANN001, PLR0913

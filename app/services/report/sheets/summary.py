@@ -175,6 +175,10 @@ def write(wb: Any, data: ReportData) -> None:  # noqa: PLR0915
     s.note("Ожидание ответа автора не останавливает срок ответа (Порядок паузы не предусматривает): оно показано, "
            "чтобы было видно, почему ответ задержался. Ответил ли автор — по последнему размещённому запросу "
            "инцидента.")
+    if d.anchor is not None:
+        s.note(f"Опорная точка журнала событий на момент отчёта: событие № {d.anchor.event_id}, хеш "
+               f"{d.anchor.hash}. Сохраните отчёт: команда «audit verify --anchor {d.anchor.event_id}:"
+               f"{d.anchor.hash[:16]}» докажет, что журнал до этого события не переписан.")
     s.page_break()  # the chart on a page of its own, never cut in two
     chart = BarChart()
     chart.type = "col"
