@@ -175,6 +175,8 @@ def measure_report(runs: int) -> tuple[float, float, int, int]:
 # --- the table ----------------------------------------------------------------------------
 
 def _s(seconds: float) -> str:
+    if seconds < 0.01:
+        return f"{seconds * 1000:.1f} мс".replace(".", ",")
     return f"{seconds * 1000:.0f} мс" if seconds < 1 else f"{seconds:.2f} с".replace(".", ",")
 
 

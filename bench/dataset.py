@@ -21,6 +21,10 @@ PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/incidents_bench"
 SQLITE_DEFAULT = Path("/tmp/incidents-bench-runner-1m.sqlite3")
 
 
+def _n(count: int) -> str:
+    return f"{count:,}".replace(",", " ")
+
+
 def count_incidents(url: str) -> int:
     """Incidents in the database at ``url`` (0 when it does not exist or is not ours yet)."""
     from app.models import Incident
@@ -41,9 +45,9 @@ def ensure(url: str, total: int, month_size: int, rebuild: bool = False) -> None
     """Reuse the database at ``url`` if it holds ``total`` incidents; otherwise build it anew."""
     found = 0 if rebuild else count_incidents(url)
     if found == total:
-        print(f"База {url}: {found:,} инцидентов, строится не заново".replace(",", " "), flush=True)
+        print(f"База {url}: {_n(found)} инцидентов, строится не заново", flush=True)
         return
-    print(f"Строится база {url}: {total:,} инцидентов по {month_size:,} в месяц…".replace(",", " "), flush=True)
+    print(f"Строится база {url}: {_n(total)} инцидентов по {_n(month_size)} в месяц…", flush=True)
     started = time.perf_counter()
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///"):])
