@@ -29,7 +29,7 @@ from app.services.server import names
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSION = 1
+POLICY_VERSION = 4
 #: the key of the transaction-level advisory lock that serialises appends to the chain
 AUDIT_LOCK_KEY = 74_120_515
 
@@ -216,12 +216,25 @@ def _row_security(groups: dict[str, str]) -> list[str]:
     curator, executor = groups[Role.CURATOR.value], groups[Role.EXECUTOR.value]
     responsible = groups[Role.RESPONSIBLE.value]
     readers = [groups[r.value] for r in (Role.CURATOR, Role.RESPONSIBLE, Role.HEAD, Role.ADMIN)]
-    mine = "inc_incidents_of(inc_my_units())"
+    # the person's units once per statement (an init-plan); a row passes when one of those units has an
+    # assignment on its incident — one probe of the (incident, unit) index per row, whatever the size
+    # of the base (a list of every routed incident would not fit in memory to hash on a region's base);
+    # an assignment row of their own unit passes without a look-up, another unit's assignment on a shared
+    # incident (a consolidated answer) through the owner's view
+    units = "(SELECT inc_my_units())::integer[]"
+
+    def routed(column: str) -> str:
+        return f"EXISTS (SELECT 1 FROM assignment r WHERE r.incident_id = {column} AND r.unit_id = ANY({units}))"
+
+    rules = {
+        "incident": routed("incident.id"),
+        "assignment": f"unit_id = ANY({units}) OR incident_id IN (SELECT inc_incidents_of({units}))",
+    }
     sql: list[str] = []
     for table in INCIDENT_TABLES + ANSWER_TABLES:
         sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        own = f"id IN (SELECT {mine})" if table == "incident" else (
-            f"incident_id IN (SELECT {mine})" if table in INCIDENT_TABLES else "answer_id IN (SELECT id FROM answer)")
+        own = rules.get(table) or (routed(f"{table}.incident_id") if table in INCIDENT_TABLES
+                                   else f"EXISTS (SELECT 1 FROM answer x WHERE x.id = {table}.answer_id)")
         sql += _policy(table, "inc_read_all", "SELECT", readers, "true")
         sql += _policy(table, "inc_curator", "ALL", [curator], "true")
         # the responsible official decides on every incident: rows are not limited, the grants
