@@ -342,6 +342,20 @@ def _server_rules(database: PostgresqlDatabase) -> None:
             people.sync_all()
 
 
+#: what the drivers say when the server ended or lost the connection of an open program
+CONNECTION_LOST_SIGNS = ("terminating connection", "connection already closed", "server closed the connection",
+                         "connection not open", "could not receive data", "SSL SYSCALL", "no connection to the server",
+                         "cursor already closed", "the connection is lost")
+CONNECTION_LOST = ("Связь с сервером базы данных прервана: сервер перезапущен, сеть недоступна или администратор "
+                   "отключил вашу учётную запись. Действие не выполнено или выполнено до обрыва — проверьте "
+                   "карточку после нового входа. Перезапустите программу и войдите снова.")
+
+
+def connection_lost(error: BaseException) -> bool:
+    """The error is the server's connection gone (not a fault of the action itself)."""
+    return any(sign in str(error) for sign in CONNECTION_LOST_SIGNS)
+
+
 def connection_message(target: DatabaseTarget, exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if target.backend == "postgresql":

@@ -21,7 +21,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from app.services.database import OpenedDatabase, close_database, open_as_person, open_database, parse_url, personal
+from app.services.database import (
+    CONNECTION_LOST, OpenedDatabase, close_database, connection_lost, open_as_person, open_database, parse_url, personal,
+)
 from app.services.errors import DomainError
 from app.services.permissions import actor_for
 from app.services.user_dirs import log_dir
@@ -114,6 +116,9 @@ def _make_exception_hook(*, show: bool, seen: list[BaseException]) -> ExceptHook
         if isinstance(error, DomainError):
             log.warning("%s", error)
             text = str(error)
+        elif connection_lost(error):
+            log.error("Связь с сервером прервана: %s", error)
+            text = CONNECTION_LOST
         else:
             log.error("Непредвиденная ошибка:\n%s", "".join(traceback.format_exception(kind, error, tb)))
             text = ("Произошла непредвиденная ошибка. Действие не выполнено.\n\n"

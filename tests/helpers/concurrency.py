@@ -12,13 +12,10 @@ import random
 import time
 from typing import Any
 
-CONNECTION_SIGNS = ("terminating connection", "connection already closed", "server closed the connection",
-                    "connection not open", "could not receive data", "SSL SYSCALL", "no connection to the server",
-                    "cursor already closed", "the connection is lost")
-
-
 def _dropped(error: BaseException) -> bool:
-    return any(sign in str(error) for sign in CONNECTION_SIGNS)
+    from app.services.database import connection_lost
+
+    return connection_lost(error)
 
 
 def act(url: str, login: str, incident_ids: list[int], seconds: float, seed: int, out: Any) -> None:

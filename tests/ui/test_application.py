@@ -239,3 +239,16 @@ def test_on_the_shared_server_each_person_signs_in_as_their_own_role(backend_db,
         proxy.initialize(backend_db.database)  # the owner's session again, for the fixture to empty the base
     assert seen[0] == "Неверный логин или пароль"
     assert seen[1].startswith("zhkh as inc_") and seen[1].endswith("_u_zhkh")
+
+
+def test_a_connection_ended_by_the_server_is_explained_not_shown_as_a_crash(qapp: QApplication,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from peewee import OperationalError
+
+    shown: list[str] = []
+    monkeypatch.setattr(application.QMessageBox, "critical", lambda parent, title, text: shown.append(text))
+    hook = application._make_exception_hook(show=True, seen=[])
+    error = OperationalError("terminating connection due to administrator command\nSSL connection has been closed")
+    hook(OperationalError, error, None)
+    assert len(shown) == 1 and shown[0].startswith("Связь с сервером базы данных прервана")
+    assert "OperationalError" not in shown[0] and "непредвиденная" not in shown[0]
