@@ -251,6 +251,10 @@ def open_as_person(url: str, login: str, password: str) -> tuple[OpenedDatabase,
 
     target = parse_url(url)
     role = names.person_role(target.name, login)
+    wait = _count_attempt(target, login)
+    if wait:
+        log.warning("Вход в общую базу приостановлен после неверных паролей: %s", login)
+        raise AuthenticationError(f"Слишком много неверных попыток. Повторите через {wait} с")
     person = replace(target, user=role, password=password)
     database = make_database(person)
     try:
@@ -266,17 +270,44 @@ def open_as_person(url: str, login: str, password: str) -> tuple[OpenedDatabase,
     db.initialize(database)
     try:
         found = migrations.current_version(database)
-        if found != migrations.SCHEMA_VERSION or policy.installed_version(database) < 1:
+        if found != migrations.SCHEMA_VERSION or policy.installed_version(database) < policy.POLICY_VERSION:
             raise DatabaseUnavailable(
                 f"Общая база {target.display()} не готова для этой программы (схема {found}, нужна "
                 f"{migrations.SCHEMA_VERSION}): администратор выполняет «db upgrade» от имени владельца базы")
         row = database.execute_sql('SELECT id FROM "user" WHERE db_role = current_user AND is_active').fetchone()
         if row is None:
             raise AuthenticationError("Неверный логин или пароль")
+        database.execute_sql("SELECT inc_signin_ok()")  # the attempts of this login are forgotten
     except Exception:
         database.close()
         raise
     return OpenedDatabase(person, database, found, []), int(row[0])
+
+
+def _count_attempt(target: DatabaseTarget, login: str) -> int:
+    """Count this sign-in attempt on the server before the password is tried (``policy._sign_in_gate``):
+    the pause after several wrong passwords holds for every PC. Returns the seconds still to wait (0: go
+    on). A server that does not let the gate in (rules of an older program) counts nothing."""
+    import psycopg2
+
+    from app.services.server import names
+
+    try:
+        conn = psycopg2.connect(host=target.host, port=target.port, dbname=target.name,
+                                user=names.gate_role(target.name), password=names.GATE_PASSWORD, connect_timeout=5)
+    except psycopg2.Error as exc:
+        log.warning("Счётчик попыток входа на сервере недоступен: %s", str(exc).strip().splitlines()[0])
+        return 0
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SELECT inc_signin_begin(%s)", (login.strip(),))
+            return int(cur.fetchone()[0] or 0)
+    except psycopg2.Error as exc:
+        log.warning("Попытка входа не сосчитана: %s", str(exc).strip().splitlines()[0])
+        return 0
+    finally:
+        conn.close()
 
 
 def _open_read_only_copy(target: DatabaseTarget) -> OpenedDatabase:

@@ -158,3 +158,39 @@ def test_the_command_line_acts_only_with_the_persons_own_password(shared: str, t
 def test_checking_a_pc_s_address_says_the_server_answers_and_who_will_sign_in(shared: str) -> None:
     message = admin.check_connection(shared)
     assert "отвечает" in message and "под своей учётной записью" in message
+
+
+def test_the_pause_after_wrong_passwords_holds_for_every_pc(shared: str) -> None:
+    """Five wrong passwords from any PCs, then a pause of a minute for that login — even for the right
+    password — while other people sign in as usual; a right sign-in after the pause forgets the count."""
+    for _ in range(5):
+        with pytest.raises(AuthenticationError, match="^Неверный логин или пароль$"):
+            open_as_person(shared, "kurator", "угадываю")
+    with pytest.raises(AuthenticationError, match="Слишком много неверных попыток. Повторите через"):
+        open_as_person(shared, "kurator", PASSWORDS["kurator"])
+    open_as_person(shared, "zhkh", PASSWORDS["zhkh"])  # another person is not paused
+    close_database()
+    for _ in range(6):  # an unknown login is counted and paused the same way
+        try:
+            open_as_person(shared, "nikto", "угадываю")
+        except AuthenticationError as error:
+            last = str(error)
+    assert last.startswith("Слишком много неверных попыток")
+
+
+def test_the_gate_role_counts_attempts_and_reads_nothing(shared: str) -> None:
+    from urllib.parse import urlsplit
+
+    from app.services.server import names
+
+    parts = urlsplit(shared)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(host=parts.hostname, port=parts.port, dbname=name, user=names.gate_role(name),
+                            password=names.GATE_PASSWORD)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        for statement in ("SELECT count(*) FROM incident", "SELECT * FROM signin_attempt", "SELECT * FROM \"user\"",
+                          "SELECT inc_signin_ok()", "DELETE FROM signin_attempt"):
+            with pytest.raises(psycopg2.Error, match="permission denied"):
+                cur.execute(statement)
+    conn.close()

@@ -51,3 +51,12 @@ def person_role(database_name: str, login: str) -> str:
 
 def is_person_role(database_name: str, name: str) -> bool:
     return name.startswith(f"{role_prefix(database_name)}u_")
+
+
+#: the sign-in gate's password: public by design — the gate role may only count sign-in attempts
+GATE_PASSWORD = "incidents-sign-in-gate"
+
+
+def gate_role(database_name: str) -> str:
+    """The role the program signs in as for a moment before a person's sign-in, to count the attempt."""
+    return f"{role_prefix(database_name)}gate"

@@ -29,7 +29,7 @@ from app.services.server import names
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSION = 4
+POLICY_VERSION = 5
 #: the key of the transaction-level advisory lock that serialises appends to the chain
 AUDIT_LOCK_KEY = 74_120_515
 
@@ -139,6 +139,7 @@ def _statements(database_name: str) -> list[str]:
                    "user_id IN (SELECT id FROM \"user\" WHERE db_role = current_user)")
     sql += _policy("user_password", "inc_admin", "ALL", [admin], "true")
     sql += _functions(database_name, groups, prefix)
+    sql += _sign_in_gate(database_name, member)
     sql += _row_security(groups)
     sql += _trail(prefix)
     sql.append(f"INSERT INTO server_policy (version) VALUES ({POLICY_VERSION})")
@@ -201,6 +202,44 @@ def _functions(database_name: str, groups: dict[str, str], prefix: str) -> list[
         f"GRANT EXECUTE ON FUNCTION inc_person_sync(text, text, text[], boolean) TO {_q(admin)}",
         f"GRANT EXECUTE ON FUNCTION inc_my_units(), inc_incidents_of(integer[]), inc_my_pages() "
         f"TO {_q(groups['member'])}",
+    ]
+
+
+#: attempts per login before the pause, and the pause — as in the single-PC mode (``users``)
+GATE_ATTEMPTS = 5
+GATE_PAUSE_S = 60
+
+
+def _sign_in_gate(database_name: str, member: str) -> list[str]:
+    """Sign-in attempts counted per login on the server, whichever PC asks: before a person's sign-in the
+    program connects as the gate role (it may call one function and nothing else) and counts the attempt;
+    a successful sign-in forgets the count. Unknown logins are counted the same way."""
+    gate = names.gate_role(database_name)
+    return [
+        "CREATE TABLE IF NOT EXISTS signin_attempt (login_key TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0, "
+        "paused_until TIMESTAMPTZ)",
+        "REVOKE ALL ON signin_attempt FROM PUBLIC",
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{gate}') THEN "
+        f"CREATE ROLE {_q(gate)} LOGIN; END IF; END $$",
+        f"ALTER ROLE {_q(gate)} LOGIN PASSWORD '{names.GATE_PASSWORD}'",
+        f"GRANT CONNECT ON DATABASE {_q(database_name)} TO {_q(gate)}",
+        f"GRANT USAGE ON SCHEMA public TO {_q(gate)}",
+        "CREATE OR REPLACE FUNCTION inc_signin_begin(p_login text) RETURNS integer LANGUAGE plpgsql "
+        "SECURITY DEFINER SET search_path = public, pg_temp AS $$ DECLARE row signin_attempt; BEGIN "
+        " INSERT INTO signin_attempt (login_key) VALUES (lower(p_login)) ON CONFLICT DO NOTHING;"
+        " SELECT * INTO row FROM signin_attempt WHERE login_key = lower(p_login) FOR UPDATE;"
+        " IF row.paused_until > now() THEN"
+        "  RETURN greatest(1, ceil(extract(epoch FROM row.paused_until - now()))::integer); END IF;"
+        f" IF row.failures + 1 > {GATE_ATTEMPTS} THEN"
+        f"  UPDATE signin_attempt SET failures = 0, paused_until = now() + interval '{GATE_PAUSE_S} seconds'"
+        f"   WHERE login_key = lower(p_login); RETURN {GATE_PAUSE_S}; END IF;"
+        " UPDATE signin_attempt SET failures = failures + 1 WHERE login_key = lower(p_login); RETURN 0; END $$",
+        "CREATE OR REPLACE FUNCTION inc_signin_ok() RETURNS void LANGUAGE sql SECURITY DEFINER "
+        "SET search_path = public, pg_temp AS $$ "
+        "DELETE FROM signin_attempt WHERE login_key = (SELECT lower(login) FROM \"user\" WHERE db_role = session_user) $$",
+        "REVOKE ALL ON FUNCTION inc_signin_begin(text), inc_signin_ok() FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION inc_signin_begin(text) TO {_q(gate)}",
+        f"GRANT EXECUTE ON FUNCTION inc_signin_ok() TO {_q(member)}",
     ]
 
 
