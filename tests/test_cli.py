@@ -157,3 +157,30 @@ def test_output_cut_short_by_the_reader_ends_quietly_without_a_traceback() -> No
     assert proc.wait(timeout=300) == 141
     assert "Traceback" not in errors
     proc.stderr.close()
+
+
+def test_password_stdin_reads_the_sign_in_password_even_from_a_terminal(tmp_path, monkeypatch,  # noqa: ANN001
+                                                                         capsys) -> None:  # noqa: ANN001
+    import io
+    import sys as system
+
+    from app.cli import main as cli_main
+    from app.services.database import close_database
+
+    url = f"sqlite:///{tmp_path}/pw.sqlite3"
+    monkeypatch.setattr(system, "stdin", io.StringIO("admin-password-2026\n"))
+    assert cli_main(["--db", url, "user", "add", "--login", "admin", "--name", "Администратор Системы",
+                     "--roles", "admin", "--password-stdin"]) == 0
+    close_database()
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    asked: list[str] = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": asked.append(prompt) or "admin-password-2026")
+    monkeypatch.setattr(system, "stdin", Terminal("admin-password-2026\n"))
+    assert cli_main(["--db", url, "--user", "admin", "--password-stdin", "user", "list"]) == 0
+    close_database()
+    assert asked == []  # the line was read, nobody was prompted
+    assert "admin" in capsys.readouterr().out

@@ -24,7 +24,8 @@ def open_db(args: argparse.Namespace, *, upgrade: bool = True, create: bool = Tr
     if personal(url):
         # the shared server: the person signs in as their own role before anything is read
         login = _login(args, "Общая база PostgreSQL")
-        password = read_secret(f"Пароль пользователя {login}: ", f"Пароль пользователя «{login}»")
+        password = read_secret(f"Пароль пользователя {login}: ", f"Пароль пользователя «{login}»",
+                           from_stdin=bool(getattr(args, "sign_in_password_stdin", False)))
         opened, user_id = open_as_person(url, login, password)
         args.signed_in_user_id = user_id
         return opened
@@ -41,12 +42,12 @@ def _login(args: argparse.Namespace, what: str) -> str:
     return str(login)
 
 
-def read_secret(prompt: str, what: str = "Пароль") -> str:
+def read_secret(prompt: str, what: str = "Пароль", *, from_stdin: bool = False) -> str:
     """A password: asked on the terminal without echo, or, without a terminal, the next line of the
     standard input (so a script can pass it without putting it in the command line)."""
     import getpass
 
-    if sys.stdin is not None and sys.stdin.isatty():
+    if not from_stdin and sys.stdin is not None and sys.stdin.isatty():
         return getpass.getpass(prompt)
     line = sys.stdin.readline() if sys.stdin is not None else ""
     if not line:
@@ -69,7 +70,8 @@ def sign_in(args: argparse.Namespace, what: str):  # noqa: ANN201 - an Actor (im
     if getattr(args, "signed_in_user_id", None):  # signed in to the shared server as their own role
         return actor_for(args.signed_in_user_id)
     login = _login(args, what)
-    password = read_secret(f"Пароль пользователя {login}: ", f"Пароль пользователя «{login}»")
+    password = read_secret(f"Пароль пользователя {login}: ", f"Пароль пользователя «{login}»",
+                           from_stdin=bool(getattr(args, "sign_in_password_stdin", False)))
     info = users.authenticate(login, password)
     return actor_for(info.id)
 
