@@ -182,6 +182,7 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True, read_o
     if target.backend == "sqlite":
         assert target.path is not None
         check_sqlite_file(target.path, create)
+        _refuse_newer_file(target.path)
         target.path.parent.mkdir(parents=True, exist_ok=True)
     database = make_database(target)
     try:
@@ -308,6 +309,30 @@ def _count_attempt(target: DatabaseTarget, login: str) -> int:
         return 0
     finally:
         conn.close()
+
+
+def _refuse_newer_file(path: Path) -> None:
+    """A file written by a newer program is refused before this program's connection touches it (its
+    settings would switch a rollback-journal file to WAL): the schema is read through a read-only look."""
+    import sqlite3
+    from urllib.parse import quote
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        look = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error:
+        return  # the usual opening says what is wrong with the file
+    try:
+        row = look.execute("SELECT version FROM schema_info ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return
+    finally:
+        look.close()
+    if row and int(row[0]) > migrations.SCHEMA_VERSION:
+        raise DatabaseUnavailable(
+            f"База данных создана более новой версией программы (схема {row[0]}, "
+            f"эта программа знает схему до {migrations.SCHEMA_VERSION}): обновите программу")
 
 
 def _open_read_only_copy(target: DatabaseTarget) -> OpenedDatabase:

@@ -69,3 +69,26 @@ def test_database_choice_order_is_flag_then_environment_then_saved_then_default(
     monkeypatch.setenv("INCIDENTS_DB", "postgresql://u@h/env")
     assert local_config.resolve_database_url() == "postgresql://u@h/env"
     assert local_config.resolve_database_url("sqlite:///flag.sqlite3") == "sqlite:///flag.sqlite3"
+
+
+def test_a_file_of_a_newer_program_is_refused_without_being_touched(tmp_path) -> None:  # noqa: ANN001
+    """Issue 16: the refusal comes before this program's connection would switch the file to WAL."""
+    import sqlite3
+
+    import pytest
+
+    from app.models import migrations
+    from app.services.database import open_database
+    from app.services.errors import DatabaseUnavailable
+
+    path = tmp_path / "newer.sqlite3"
+    with sqlite3.connect(path) as conn:  # a rollback-journal file, as another program left it
+        conn.execute("CREATE TABLE schema_info (id INTEGER PRIMARY KEY, version INTEGER, upgraded_at TEXT, program TEXT)")
+        conn.execute("INSERT INTO schema_info (version, upgraded_at, program) VALUES (?, '2027-01-01', '9.9')",
+                     (migrations.SCHEMA_VERSION + 1,))
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseUnavailable, match="более новой версией программы"):
+        open_database(f"sqlite:///{path}")
+    assert path.read_bytes() == before  # byte for byte: not switched to WAL, nothing written
+    assert not (tmp_path / "newer.sqlite3-wal").exists()
