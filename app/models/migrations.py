@@ -254,17 +254,32 @@ STEPS: dict[int, Callable[[Database], None]] = {
 assert max(STEPS) == SCHEMA_VERSION
 
 
+class BackupFailed(Exception):
+    """The copy made before an upgrade could not be written: nothing was upgraded (Russian message)."""
+
+
 def backup_sqlite(database: SqliteDatabase, version: int) -> Path | None:
-    """Copy an SQLite file aside (online backup, safe with WAL); returns the copy's path."""
+    """Copy an SQLite file aside (online backup, safe with WAL); returns the copy's path.
+
+    A copy that cannot be written whole (a full disk) is removed — no empty or partial ``.bak`` is left
+    — and ``BackupFailed`` stops the upgrade before any step."""
     path = Path(database.database)
     if str(path) == ":memory:" or not path.exists():
         return None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.v{version}-{stamp}.bak")
     source = database.connection()
-    with sqlite3.connect(target) as copy:
-        source.backup(copy)
-    copy.close()
+    try:
+        with sqlite3.connect(target) as copy:
+            source.backup(copy)
+        copy.close()
+    except (OSError, sqlite3.Error) as exc:
+        target.unlink(missing_ok=True)
+        full = "full" in str(exc).lower() or getattr(exc, "errno", None) == 28
+        raise BackupFailed(
+            (f"Диск заполнен: нет места для копии базы перед обновлением ({target.parent}). " if full else
+             f"Не удалось записать копию базы перед обновлением ({exc}). ")
+            + "Схема не обновлена, база не изменена: освободите место и повторите") from None
     return target
 
 

@@ -218,6 +218,9 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True, read_o
         raise DatabaseUnavailable(
             f"База данных {target.display()} содержит чужие таблицы: это не база программы «Инциденты»"
         ) from None
+    except migrations.BackupFailed as exc:
+        database.close()
+        raise DatabaseUnavailable(str(exc)) from None
     except DatabaseUnavailable:
         database.close()
         raise

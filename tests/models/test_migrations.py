@@ -94,3 +94,47 @@ def test_a_database_of_schema_4_gets_the_table_of_stored_clocks(fresh_database_u
     assert opened.upgraded == list(range(5, migrations.SCHEMA_VERSION + 1))
     assert StoredClocks._meta.table_name in db.get_tables()
     assert StoredClocks.select().count() == 0
+
+
+def test_an_upgrade_with_no_room_for_its_backup_stops_and_leaves_no_empty_copy(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """Issue 16: the copy before the upgrade does not fit: one Russian line, no «.bak», the schema as it was."""
+    import sqlite3
+
+    import pytest
+
+    from app.models import db as proxy
+    from app.models import migrations
+    from app.services.database import close_database, make_database, open_database, parse_url
+    from app.services.errors import DatabaseUnavailable
+
+    url = f"sqlite:///{tmp_path}/old.sqlite3"
+    database = make_database(parse_url(url))
+    proxy.initialize(database)
+    database.connect()
+    migrations.upgrade(database, target=8)
+    database.close()
+
+    real_connect = sqlite3.connect
+
+    class FullDisk:  # the connection of the copy: its pages do not fit
+        def __init__(self, path) -> None:  # noqa: ANN001
+            open(path, "wb").close()  # SQLite has already created the file
+
+        def __enter__(self) -> "FullDisk":
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def __exit__(self, *args) -> None:  # noqa: ANN002
+            return None
+
+    def connect(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        return FullDisk(path) if str(path).endswith(".bak") else real_connect(path, *args, **kwargs)
+
+    monkeypatch.setattr(migrations.sqlite3, "connect", connect)
+    with pytest.raises(DatabaseUnavailable, match="^Диск заполнен: нет места для копии базы перед обновлением"):
+        open_database(url)
+    close_database()
+    monkeypatch.undo()
+    assert not list(tmp_path.glob("*.bak"))
+    look = sqlite3.connect(tmp_path / "old.sqlite3")
+    assert look.execute("SELECT version FROM schema_info").fetchone()[0] == 8
+    look.close()
