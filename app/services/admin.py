@@ -620,13 +620,6 @@ def set_timezone(actor: Actor, name: str) -> None:
 # --- connection check ---------------------------------------------------------------------
 
 
-def _asked_who(exc: Exception) -> bool:
-    """The server refused the connection for want of the right person, not for being unreachable."""
-    text = str(exc)
-    return any(sign in text for sign in ("password authentication failed", "no password supplied",
-                                         "does not exist", "not permitted to log in")) and "database" not in text
-
-
 def check_connection(url: str) -> str:
     """Connect to the database named by ``url`` and read its schema version; Russian result.
 
@@ -636,7 +629,7 @@ def check_connection(url: str) -> str:
     ``DatabaseUnavailable`` with a Russian message.
     """
     # the helpers of app.services.database give the same messages as the program's start-up
-    from app.services.database import check_sqlite_file, connection_message, make_database, parse_url
+    from app.services.database import check_sqlite_file, connection_message, make_database, parse_url, refused_role
 
     target = parse_url(url)
     if target.backend == "sqlite":
@@ -654,7 +647,7 @@ def check_connection(url: str) -> str:
     try:
         database.connect()
     except Exception as exc:  # psycopg2 and sqlite3 raise their own errors
-        if target.backend == "postgresql" and not target.user and _asked_who(exc):
+        if target.backend == "postgresql" and not target.user and refused_role(exc):
             # the shared mode: the server answers and asks who signs in — each person will, at start-up
             return (f"Сервер PostgreSQL {target.host}:{target.port} отвечает. Каждый пользователь войдёт в базу "
                     f"«{target.name}» под своей учётной записью: логин и пароль программа спросит при запуске")

@@ -195,10 +195,7 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True, read_o
     try:
         found = migrations.current_version(database)
         if found > migrations.SCHEMA_VERSION:
-            raise DatabaseUnavailable(
-                f"База данных создана более новой версией программы (схема {found}, "
-                f"эта программа знает схему до {migrations.SCHEMA_VERSION}): обновите программу"
-            )
+            raise DatabaseUnavailable(newer_program_message(found))
         applied: list[int] = []
         if found < migrations.SCHEMA_VERSION:
             if not upgrade and found > 0:
@@ -234,6 +231,21 @@ def open_database(url: str, *, create: bool = True, upgrade: bool = True, read_o
     return OpenedDatabase(target, database, migrations.SCHEMA_VERSION, applied)
 
 
+def newer_program_message(found: int) -> str:
+    return (f"База данных создана более новой версией программы (схема {found}, "
+            f"эта программа знает схему до {migrations.SCHEMA_VERSION}): обновите программу")
+
+
+#: what the server says when it will not let a role in (wrong password, no such role, switched off)
+AUTH_REFUSED_SIGNS = ("password authentication failed", "not permitted to log in", "no password supplied")
+
+
+def refused_role(error: BaseException) -> bool:
+    """The server answered and refused the role itself — not a missing database or an unreachable server."""
+    text = str(error)
+    return any(sign in text for sign in AUTH_REFUSED_SIGNS) or ('role "' in text and "does not exist" in text)
+
+
 def personal(url: str) -> bool:
     """A shared server's address with no user in it: each person signs in as their own role."""
     target = parse_url(url)
@@ -264,10 +276,7 @@ def open_as_person(url: str, login: str, password: str) -> tuple[OpenedDatabase,
     try:
         database.connect()
     except Exception as exc:  # noqa: BLE001 - psycopg2 and peewee raise their own kinds
-        text = str(exc)
-        refused = ("password authentication failed", "not permitted to log in", "no password supplied",
-                   f'role "{role}" does not exist')
-        if any(sign in text for sign in refused):
+        if refused_role(exc):
             log.warning("Неудачный вход в общую базу: %s", login)
             raise AuthenticationError("Неверный логин или пароль") from None
         raise DatabaseUnavailable(connection_message(person, exc)) from None
@@ -333,9 +342,7 @@ def _refuse_newer_file(path: Path) -> None:
     finally:
         look.close()
     if row and int(row[0]) > migrations.SCHEMA_VERSION:
-        raise DatabaseUnavailable(
-            f"База данных создана более новой версией программы (схема {row[0]}, "
-            f"эта программа знает схему до {migrations.SCHEMA_VERSION}): обновите программу")
+        raise DatabaseUnavailable(newer_program_message(int(row[0])))
 
 
 def _open_read_only_copy(target: DatabaseTarget) -> OpenedDatabase:

@@ -1,7 +1,7 @@
 """Who may do what: the acting user, their roles, and whom they stand in for (clause 8)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from app.models import Absence, User
@@ -21,6 +21,8 @@ class Actor:
     unit_id: int | None
     #: (absent user id, their unit id) for everyone this user stands in for today
     standing_in_for: tuple[tuple[int, int | None], ...] = ()
+    #: read from the database for the action under way (``current``): its checks need not read it again
+    checked: bool = field(default=False, compare=False, repr=False)
 
     def has(self, role: Role) -> bool:
         return role.value in self.roles
@@ -74,14 +76,15 @@ DEACTIVATED = ("Ваша учётная запись отключена адми
 def current(actor: Actor) -> Actor:
     """The actor with the roles and unit the administrator gave them by now — checked at every action,
     so a user switched off or demoted meanwhile loses the right at once, not when the program restarts
-    (the deputy duties stay those of the day the actor was loaded for)."""
+    (the deputy duties stay those of the day the actor was loaded for). The actor returned is marked
+    as checked, so the rights checks inside one action read the account once."""
+    if actor.checked:
+        return actor
     row = User.select(User.roles, User.unit, User.is_active).where(User.id == actor.user_id).tuples().first()
     if row is None or not row[2]:
         raise PermissionDenied(DEACTIVATED)
     roles = frozenset(r for r in (row[0] or "").split(",") if r)
-    if roles == actor.roles and row[1] == actor.unit_id:
-        return actor
-    return replace(actor, roles=roles, unit_id=row[1])
+    return replace(actor, roles=roles, unit_id=row[1], checked=True)
 
 
 def require_curator(actor: Actor, what: str) -> None:

@@ -12,17 +12,11 @@ import random
 import time
 from typing import Any
 
-def _dropped(error: BaseException) -> bool:
-    from app.services.database import connection_lost
-
-    return connection_lost(error)
-
-
 def act(url: str, login: str, incident_ids: list[int], seconds: float, seed: int, out: Any) -> None:
     """The body of one client process; puts its report on ``out`` (a multiprocessing queue)."""
     from app.models import Incident, db
     from app.services import workflow
-    from app.services.database import open_as_person
+    from app.services.database import connection_lost, open_as_person
     from app.services.errors import ConflictError, DatabaseUnavailable, DomainError
     from app.services.permissions import actor_for
 
@@ -67,7 +61,7 @@ def act(url: str, login: str, incident_ids: list[int], seconds: float, seed: int
         except DomainError as error:
             report["errors"].append(str(error))
         except Exception as error:  # noqa: BLE001 - a dropped connection comes as peewee's or psycopg2's
-            if not _dropped(error):
+            if not connection_lost(error):
                 report["errors"].append(f"{type(error).__name__}: {error}")
                 continue
             report["unknown"].append(("draft" if writes_drafts else "comment", incident_id, marker, version))

@@ -7,8 +7,6 @@ After the upgrade nothing is lost and each old fact has its new home.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -20,6 +18,7 @@ from app.models import (
 )
 from app.models.enums import PageOwner, Role, VerificationState
 from app.services.database import make_database, open_database, parse_url
+from tests.helpers.old_schema import models_before
 
 MSK = ZoneInfo("Europe/Moscow")
 NEW_TABLES = {"PagePublisher", "ContentPlanItem", "LawInfoCheck", "VerificationEvent", "PageSubscription"}
@@ -33,21 +32,9 @@ NEW_FIELDS = {
 }
 
 
-@contextmanager
-def schema_7(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def schema_7(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201 - a context manager
     """The models as the previous program had them."""
-    removed = []
-    for model, names in NEW_FIELDS.items():
-        for name in names:
-            removed.append((model, name, model._meta.fields[name]))
-            model._meta.remove_field(name)
-    monkeypatch.setattr(models, "ALL_MODELS", [m for m in models.ALL_MODELS if m.__name__ not in NEW_TABLES])
-    try:
-        yield
-    finally:
-        monkeypatch.undo()
-        for model, name, field in removed:
-            model._meta.add_field(name, field)
+    return models_before(monkeypatch, NEW_FIELDS, NEW_TABLES)
 
 
 def test_a_schema_7_database_gets_the_pages_module(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

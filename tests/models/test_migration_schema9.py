@@ -8,36 +8,23 @@ readable by everyone holds a password hash.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import pytest
 
-from app import models
 from app.models import AuditEvent, User, UserPassword, db, migrations
 from app.models.enums import Role
 from app.services import audit, users
 from app.services.database import make_database, open_database, parse_url
+from tests.helpers.old_schema import models_before
 
 NEW_FIELDS = {User: ("db_role",), AuditEvent: ("db_role", "txid")}
 NEW_TABLES = {"RowChange", "UserPassword"}
 
 
-@contextmanager
-def schema_8(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    removed = []
-    for model, names in NEW_FIELDS.items():
-        for name in names:
-            removed.append((model, name, model._meta.fields[name]))
-            model._meta.remove_field(name)
-    monkeypatch.setattr(models, "ALL_MODELS", [m for m in models.ALL_MODELS if m.__name__ not in NEW_TABLES])
-    try:
-        yield
-    finally:
-        monkeypatch.undo()
-        for model, name, field in removed:
-            model._meta.add_field(name, field)
+def schema_8(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201 - a context manager
+    """The models as the previous program had them."""
+    return models_before(monkeypatch, NEW_FIELDS, NEW_TABLES)
 
 
 def _old_event(database, prev: str, action: str, actor_id: int) -> str:  # noqa: ANN001

@@ -267,3 +267,16 @@ def test_a_wrong_user_name_in_the_address_is_not_called_an_unreachable_server(db
     url = f"postgresql://nikto_takoi@{parts.hostname}:{parts.port or 5432}/{proxy.obj.database}"
     with pytest.raises(DatabaseUnavailable, match="не знает пользователя «nikto_takoi»"):
         open_database(url)
+
+
+def test_re_applying_the_rules_keeps_the_owners_tables_closed(world: World) -> None:
+    """A newer program's upgrade applies the rules again: what only the owner reads stays closed."""
+    from app.services.server import policy
+
+    with proxy.atomic():
+        policy.apply(proxy.obj)
+    with connected_as(world, "zhkh") as cur:
+        for table in ("user_password", "row_change", "signin_attempt"):
+            assert "permission denied" in refused(cur, f"SELECT * FROM {table}"), table
+        cur.execute("SELECT count(*) FROM unit")  # and what every person reads is still read
+        assert cur.fetchone()[0] == len(world.units)

@@ -29,18 +29,14 @@ from app.services.server import names
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSION = 5
+POLICY_VERSION = 6
 #: the key of the transaction-level advisory lock that serialises appends to the chain
 AUDIT_LOCK_KEY = 74_120_515
 
-#: tables every person reads
-READ_TABLES = (
-    "schema_info", "unit", '"user"', "absence", "topic_group", "topic", "location", "answer_template",
-    "official_page", "incident", "assignment", "answer", "attachment", "approval_decision", "publication",
-    "author_reply", "comment", "stored_clocks", "audit_event", "calendar_year", "calendar_day", "work_period",
-    "page_publisher", "page_publication", "content_plan_item", "law_info_check", "verification_event",
-    "page_subscription", "moderation_entry", "blacklist_entry", "setting", "notification_log", "server_policy",
-)
+#: tables nobody but the owner reads (the readers of everything get ``row_change`` below; the sign-in
+#: gate keeps its own table closed); every other table of the program is read by every person — a table
+#: a later schema adds is read as soon as the owner's upgrade re-applies the rules
+OWNER_ONLY_TABLES = ("user_password", "row_change")
 #: the incident and what hangs on it: row-level security by the executor's units
 INCIDENT_TABLES = ("incident", "assignment", "answer", "publication", "author_reply", "comment")
 ANSWER_TABLES = ("attachment", "approval_decision")
@@ -66,10 +62,6 @@ WRITES: dict[str, dict[str, str]] = {
 #: columns whose change is the program's own bookkeeping, not a change of the record
 IGNORED_COLUMNS = {"incident": ("next_due_at", "next_due_code"), "user": ("failed_logins", "locked_until"),
                    "assignment": (), "answer": ()}
-
-
-def is_postgres(database: object) -> bool:
-    return isinstance(database, PostgresqlDatabase)
 
 
 def installed_version(database: PostgresqlDatabase) -> int:
@@ -124,8 +116,8 @@ def _statements(database_name: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA public TO {_q(member)}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {_q(member)}",
     ]
-    for table in READ_TABLES:
-        sql.append(f"GRANT SELECT ON {table} TO {_q(member)}")
+    sql.append(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {_q(member)}")
+    sql.append(f"REVOKE SELECT ON {', '.join(OWNER_ONLY_TABLES)} FROM {_q(member)}")
     sql.append(f"GRANT SELECT ON row_change TO {', '.join(_q(g) for g in readers)}")
     for key, tables in WRITES.items():
         for table, privileges in tables.items():
@@ -218,7 +210,7 @@ def _sign_in_gate(database_name: str, member: str) -> list[str]:
     return [
         "CREATE TABLE IF NOT EXISTS signin_attempt (login_key TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0, "
         "paused_until TIMESTAMPTZ)",
-        "REVOKE ALL ON signin_attempt FROM PUBLIC",
+        f"REVOKE ALL ON signin_attempt FROM PUBLIC, {_q(member)}",
         f"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{gate}') THEN "
         f"CREATE ROLE {_q(gate)} LOGIN; END IF; END $$",
         f"ALTER ROLE {_q(gate)} LOGIN PASSWORD '{names.GATE_PASSWORD}'",
