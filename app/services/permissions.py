@@ -54,12 +54,22 @@ class Actor:
         return None
 
 
+def _administration_today() -> date:
+    """Today in the administration's time zone — the day the server's row rules count absences by too
+    (``inc_my_units``), whatever the zone of this PC."""
+    from zoneinfo import ZoneInfo
+
+    from app.services import clock, settings
+
+    return clock.now().astimezone(ZoneInfo(settings.timezone_name())).date()
+
+
 def actor_for(user_id: int, today: date | None = None) -> Actor:
     """Load the actor with today's deputy duties (absences where they are the deputy)."""
     user = User.get_or_none(User.id == user_id)
     if user is None or not user.is_active:
         raise NotFound("Пользователь не найден или отключён")
-    today = today or date.today()
+    today = today or _administration_today()
     absent = (
         Absence.select(Absence.user, User.unit)
         .join(User, on=(Absence.user == User.id))

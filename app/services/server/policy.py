@@ -29,7 +29,7 @@ from app.services.server import names
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSION = 6
+POLICY_VERSION = 7
 #: the key of the transaction-level advisory lock that serialises appends to the chain
 AUDIT_LOCK_KEY = 74_120_515
 
@@ -139,20 +139,25 @@ def _statements(database_name: str) -> list[str]:
 
 
 def _functions(database_name: str, groups: dict[str, str], prefix: str) -> list[str]:
+    from app.services.settings import DEFAULT_TIMEZONE, TIMEZONE_KEY  # settings imports the trail, which imports this
+
     all_groups = ", ".join(f"'{g}'" for g in groups.values())
     admin = groups[Role.ADMIN.value]
     person_pattern = prefix.replace("_", "\\_") + "u\\_%"
     return [
         # the units whose incidents the session's person works on today: their own and those of the
         # colleagues they stand in for (clause 8) — the program's ``Actor.unit_ids``, on the server
+        # today in the administration's time zone (the setting every PC counts its clocks in)
+        "CREATE OR REPLACE FUNCTION inc_today() RETURNS date LANGUAGE sql STABLE "
+        "SET search_path = public, pg_temp AS $$ SELECT (now() AT TIME ZONE coalesce("
+        f"(SELECT value::json #>> '{{}}' FROM setting WHERE key = '{TIMEZONE_KEY}'), '{DEFAULT_TIMEZONE}'))::date $$",
         "CREATE OR REPLACE FUNCTION inc_my_units() RETURNS integer[] LANGUAGE sql STABLE "
         "SET search_path = public, pg_temp AS $$ "
         "SELECT coalesce(array_agg(DISTINCT unit_id), '{}') FROM ("
         " SELECT u.unit_id FROM \"user\" u WHERE u.db_role = current_user AND u.is_active AND u.unit_id IS NOT NULL"
         " UNION SELECT away.unit_id FROM absence ab JOIN \"user\" me ON me.id = ab.deputy_id"
         " JOIN \"user\" away ON away.id = ab.user_id WHERE me.db_role = current_user AND me.is_active"
-        " AND away.unit_id IS NOT NULL AND ab.starts_on <= (now() AT TIME ZONE 'Europe/Moscow')::date"
-        " AND ab.ends_on >= (now() AT TIME ZONE 'Europe/Moscow')::date) units $$",
+        " AND away.unit_id IS NOT NULL AND ab.starts_on <= inc_today() AND ab.ends_on >= inc_today()) units $$",
         # the incidents routed to those units (the owner's view of the assignments: no recursion of rules)
         "CREATE OR REPLACE FUNCTION inc_incidents_of(units integer[]) RETURNS SETOF integer LANGUAGE sql STABLE "
         "SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
@@ -192,7 +197,7 @@ def _functions(database_name: str, groups: dict[str, str], prefix: str) -> list[
         " END IF; END $$",
         "REVOKE ALL ON FUNCTION inc_person_sync(text, text, text[], boolean) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION inc_person_sync(text, text, text[], boolean) TO {_q(admin)}",
-        f"GRANT EXECUTE ON FUNCTION inc_my_units(), inc_incidents_of(integer[]), inc_my_pages() "
+        f"GRANT EXECUTE ON FUNCTION inc_today(), inc_my_units(), inc_incidents_of(integer[]), inc_my_pages() "
         f"TO {_q(groups['member'])}",
     ]
 
