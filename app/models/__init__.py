@@ -1,6 +1,7 @@
 """Peewee models and migrations. No Qt here."""
 from app.models.audit import AuditEvent, RowChange
 from app.models.base import BaseModel, UtcDateTimeField, db, utcnow
+from app.models.live import LiveEvent, Presence
 from app.models.catalog import AnswerTemplate, Location, Topic, TopicGroup
 from app.models.incidents import (
     Answer,
@@ -39,6 +40,7 @@ ALL_MODELS = [
     PagePublisher, PagePublication, ContentPlanItem, LawInfoCheck, VerificationEvent, PageSubscription,
     ModerationEntry, BlacklistEntry,
     Setting, NotificationLog,
+    Presence, LiveEvent,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ["ALL_MODELS", "BaseModel", "UtcDateTimeField", "db", "utcnow"]

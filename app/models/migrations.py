@@ -18,7 +18,7 @@ from app.models.schema8 import pages_module
 from app.models.schema9 import server_rules
 from app.models.incidents import LINK_KEY_LENGTH
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 #: how many incidents step 7 reads and updates at a time
 LINK_KEY_BATCH = 1000
 
@@ -239,6 +239,13 @@ def _link_keys(database: Database) -> None:
     database.execute_sql("ANALYZE incident")
 
 
+def _live_tables(database: Database) -> None:
+    """Step 10: presence and the events of actions for the other open programs (``app.models.live``)."""
+    from app.models import LiveEvent, Presence
+
+    database.create_tables([Presence, LiveEvent])
+
+
 #: step number → the function that brings the schema from number-1 to number
 STEPS: dict[int, Callable[[Database], None]] = {
     1: _create_tables,
@@ -250,6 +257,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     7: _link_keys,
     8: pages_module,
     9: server_rules,
+    10: _live_tables,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

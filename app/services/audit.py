@@ -14,7 +14,7 @@ from typing import Any
 from peewee import PostgresqlDatabase, fn
 
 from app.models import AuditEvent, Incident, RowChange, User, db
-from app.services import clock
+from app.services import clock, transactions
 from app.services.server.policy import AUDIT_LOCK_KEY
 
 
@@ -104,6 +104,7 @@ def _append(action, actor, acting_for, incident, entity, entity_id, from_state, 
     )
     event.hash = _digest(event)
     event.save(force_insert=True)
+    transactions.appended(event.hash)
     return event
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, InterfaceError, OperationalError, PostgresqlDatabase, SqliteDatabase
 
 from app import __version__
 from app.models import db
@@ -29,6 +29,18 @@ SQLITE_PRAGMAS = {
     "cache_size": -32000,
 }
 BUSY_TIMEOUT_S = 10
+#: the program's sessions on the shared server (issue 16): a blocked statement gives up in seconds, a
+#: program stalled inside a transaction loses it (and the locks it holds) soon after, nothing runs for
+#: ever; keepalives find a dead network in half a minute instead of the system's two hours
+LOCK_TIMEOUT_MS = 3_000
+IDLE_IN_TRANSACTION_TIMEOUT_MS = 6_000
+STATEMENT_TIMEOUT_MS = 120_000
+SERVER_SESSION = {
+    "options": (f"-c lock_timeout={LOCK_TIMEOUT_MS} -c statement_timeout={STATEMENT_TIMEOUT_MS} "
+                f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_TIMEOUT_MS}"),
+    "keepalives": 1, "keepalives_idle": 15, "keepalives_interval": 5, "keepalives_count": 3,
+    "application_name": "incidents",
+}
 
 
 @dataclass(frozen=True)
@@ -151,14 +163,53 @@ def make_database(target: DatabaseTarget) -> Database:
         return SqliteDatabase(
             str(target.path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
         )
-    return PostgresqlDatabase(
+    return ServerDatabase(
         target.name,
         host=target.host,
         port=target.port,
         user=target.user or None,
         password=target.password or None,
         connect_timeout=5,
+        **SERVER_SESSION,
     )
+
+
+class ServerDatabase(PostgresqlDatabase):
+    """The shared server's connection: one the server ended (a restart, a dropped network, a session
+    ended by the administrator or by the idle-in-transaction timeout) is let go, so the next statement
+    connects again by itself; a read outside a transaction is tried once more on the new connection.
+    A write is never repeated here: whether it is safe to repeat is the action's to decide
+    (``app.services.transactions``)."""
+
+    def execute_sql(self, sql: str, params: object = None):  # type: ignore[no-untyped-def, override]
+        try:
+            return super().execute_sql(sql, params)
+        except (OperationalError, InterfaceError) as exc:
+            if not connection_lost(exc):
+                raise
+            if self.in_transaction():
+                raise  # the transaction ends with the error; its end lets the connection go
+            drop_connection(self)
+            if not sql.lstrip()[:6].upper().startswith(("SELECT", "WITH")):
+                raise
+            log.warning("Связь с сервером была прервана: соединение открыто заново")
+            return super().execute_sql(sql, params)
+
+
+def drop_connection(database: Database | None = None) -> None:
+    """Let a broken connection go (outside a transaction): the next statement opens a new one."""
+    database = database or db.obj
+    if database is None or database.in_transaction():
+        return
+    try:
+        database.close()
+    except Exception:  # noqa: BLE001 - a connection the server ended may fail even to close
+        database._state.reset()  # noqa: SLF001 - peewee offers no public way to forget a dead connection
+
+
+def ping() -> None:
+    """One round trip to the database (raises what the connection raises)."""
+    db.execute_sql("SELECT 1").fetchone()
 
 
 @dataclass(frozen=True)
@@ -411,10 +462,11 @@ def _server_rules(database: PostgresqlDatabase) -> None:
 #: what the drivers say when the server ended or lost the connection of an open program
 CONNECTION_LOST_SIGNS = ("terminating connection", "connection already closed", "server closed the connection",
                          "connection not open", "could not receive data", "SSL SYSCALL", "no connection to the server",
-                         "cursor already closed", "the connection is lost")
-CONNECTION_LOST = ("Связь с сервером базы данных прервана: сервер перезапущен, сеть недоступна или администратор "
-                   "отключил вашу учётную запись. Действие не выполнено или выполнено до обрыва — проверьте "
-                   "карточку после нового входа. Перезапустите программу и войдите снова.")
+                         "cursor already closed", "the connection is lost", "connection has been closed",
+                         "server conn crashed", "could not send data")
+CONNECTION_LOST = ("Нет связи с сервером базы данных: сервер перезапускается или сеть недоступна. "
+                   "Действие не выполнено — повторите его, когда связь восстановится; программа подключится "
+                   "снова сама.")
 
 
 def connection_lost(error: BaseException) -> bool:

@@ -39,3 +39,13 @@ class ConflictError(DomainError):
 
 class AuthenticationError(DomainError):
     pass
+
+
+class ActionFailed(DomainError):
+    """The database could not carry out the action (no connection, a lock held too long, a full disk):
+    the action did not take effect; the message says why and what to do."""
+
+
+class ActionInDoubt(DomainError):
+    """The connection broke while the action was being saved and could not be restored to find out
+    whether it took effect: the message says how to check."""

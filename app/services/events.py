@@ -1,13 +1,16 @@
 """Plain Python events for whoever listens (the UI turns them into notifications).
 
 Services collect events during an action and publish them only after its transaction
-committed, so a listener never hears about a change that was rolled back.
+committed, so a listener never hears about a change that was rolled back. Inside an action run by
+``app.services.transactions`` a publication is held (``holding``) until that transaction commits: the
+events go to the other open programs with the transaction itself and to this program's listeners after it.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,7 @@ class Event:
 Listener = Callable[[Event], None]
 _listeners: list[Listener] = []
 _lock = threading.Lock()
+_held = threading.local()
 
 
 def subscribe(listener: Listener) -> Callable[[], None]:
@@ -47,7 +51,32 @@ def subscribe(listener: Listener) -> Callable[[], None]:
     return unsubscribe
 
 
+@contextmanager
+def holding() -> Iterator[list[Event]]:
+    """Hold what this thread publishes meanwhile in the list yielded (an enclosing hold keeps it)."""
+    outer = getattr(_held, "events", None)
+    if outer is not None:
+        yield outer
+        return
+    held: list[Event] = []
+    _held.events = held
+    try:
+        yield held
+    finally:
+        _held.events = None
+
+
 def publish(events: list[Event]) -> None:
+    """Tell the listeners — or, inside a hold, keep the events for when its transaction has committed."""
+    held = getattr(_held, "events", None)
+    if held is not None:
+        held.extend(events)
+        return
+    deliver(events)
+
+
+def deliver(events: list[Event]) -> None:
+    """Tell every listener of this program now."""
     with _lock:
         listeners = list(_listeners)
     for event in events:

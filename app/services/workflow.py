@@ -31,7 +31,7 @@ from app.models.enums import (
     RETURN_REASON_LABELS, STATUS_LABELS, AnswerKind, AnswerState, AssignmentState, CommentKind, IncidentKind,
     IncidentStatus, Network, NoAnswerReason, Priority, RequestState, ReturnReason, Role,
 )
-from app.services import answer_checks, audit, clock, clock_store, due_index, events, permissions, settings, validation
+from app.services import answer_checks, audit, clock, clock_store, due_index, events, permissions, settings, transactions, validation
 from app.services.calendar_store import current_calendar
 from app.services.links import NETWORK_HOSTS, link_key
 from app.services.pages import linking as page_linking
@@ -186,14 +186,18 @@ def _save(row: Model) -> None:
 
 
 def _action(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run a user action with the shared settings (zone, schedule revision, limits) read once, and with
+    """Run a user action as one transaction (``transactions.run``: its events go out with it, a transient
+    failure is tried again) with the shared settings (zone, schedule revision, limits) read once, and with
     the acting user's rights as the administrator has them now (``permissions.current``)."""
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        if args and isinstance(args[0], Actor):
-            args = (permissions.current(args[0]), *args[1:])  # type: ignore[assignment]
-        with settings.snapshot():
-            return fn(*args, **kwargs)
+        def attempt() -> R:
+            call_args = args
+            if call_args and isinstance(call_args[0], Actor):
+                call_args = (permissions.current(call_args[0]), *call_args[1:])  # type: ignore[assignment]
+            with settings.snapshot():
+                return fn(*call_args, **kwargs)
+        return transactions.run(attempt)
     return wrapper
 
 
@@ -1029,6 +1033,7 @@ def record_author_reply(actor: Actor, incident_id: int, expected_version: int, *
     return Ref(incident.id, incident.version)
 
 
+@_action
 def add_comment(actor: Actor, incident_id: int, *, text: str) -> int:
     """A note or a plain question on the card (to the curator, to the executors): no regulated clock.
 

@@ -29,7 +29,7 @@ from app.services.server import names
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSION = 7
+POLICY_VERSION = 8
 #: the key of the transaction-level advisory lock that serialises appends to the chain
 AUDIT_LOCK_KEY = 74_120_515
 
@@ -43,7 +43,8 @@ ANSWER_TABLES = ("attachment", "approval_decision")
 PAGE_RECORD_TABLES = ("page_publication", "content_plan_item", "law_info_check", "moderation_entry",
                       "blacklist_entry", "verification_event", "page_subscription")
 WRITES: dict[str, dict[str, str]] = {
-    "member": {"audit_event": "INSERT", "row_change": "INSERT",
+    "member": {"audit_event": "INSERT", "row_change": "INSERT", "presence": "INSERT, UPDATE, DELETE",
+               "live_event": "INSERT",
                "stored_clocks": "INSERT, UPDATE, DELETE", "notification_log": "INSERT, UPDATE, DELETE",
                **{t: "INSERT, UPDATE, DELETE" for t in PAGE_RECORD_TABLES}},
     Role.EXECUTOR.value: {"incident": "UPDATE", "assignment": "INSERT, UPDATE", "answer": "INSERT, UPDATE, DELETE",
@@ -134,6 +135,7 @@ def _statements(database_name: str) -> list[str]:
     sql += _sign_in_gate(database_name, member)
     sql += _row_security(groups)
     sql += _trail(prefix)
+    sql += _live(member)
     sql.append(f"INSERT INTO server_policy (version) VALUES ({POLICY_VERSION})")
     return sql
 
@@ -336,4 +338,31 @@ def _trail(prefix: str) -> list[str]:
         sql += [f"DROP TRIGGER IF EXISTS inc_row_change ON {quoted}",
                 f"CREATE TRIGGER inc_row_change AFTER INSERT OR UPDATE OR DELETE ON {quoted} FOR EACH ROW "
                 f"EXECUTE FUNCTION inc_row_change({args})"]
+    return sql
+
+
+#: the channel on which the server tells every open program that something changed (``app.services.live``)
+LIVE_CHANNEL = "inc_live"
+
+
+def _live(member: str) -> list[str]:
+    """Presence and the events of actions: each person writes their own presence and reads everyone's;
+    an action's events are read only by those who may see its incident (the incident's own rules apply
+    inside the check). Any change of the trail, the events or the presence wakes the open programs
+    (NOTIFY is sent when the transaction commits, never for a rolled-back one)."""
+    own = 'user_id IN (SELECT id FROM "user" WHERE db_role = current_user)'
+    sql = ["ALTER TABLE presence ENABLE ROW LEVEL SECURITY",
+           "ALTER TABLE live_event ENABLE ROW LEVEL SECURITY"]
+    sql += _policy("presence", "inc_read_all", "SELECT", [member], "true")
+    sql += _policy("presence", "inc_own", "ALL", [member], own)
+    sql += _policy("live_event", "inc_seen", "SELECT", [member],
+                   "EXISTS (SELECT 1 FROM incident i WHERE i.id = live_event.incident_id)")
+    sql += ["DROP POLICY IF EXISTS inc_send ON live_event",
+            f"CREATE POLICY inc_send ON live_event FOR INSERT TO {_q(member)} WITH CHECK (true)",
+            "CREATE OR REPLACE FUNCTION inc_live_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f" PERFORM pg_notify('{LIVE_CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$"]
+    for table in ("audit_event", "live_event", "presence"):
+        sql += [f"DROP TRIGGER IF EXISTS inc_live_notify ON {table}",
+                f"CREATE TRIGGER inc_live_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION inc_live_notify()"]
     return sql
