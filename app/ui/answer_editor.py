@@ -44,11 +44,13 @@ from app.services.calendar_store import current_calendar
 from app.services.errors import DomainError, ValidationError
 from app.services.incident_view import AnswerView, IncidentCard, check_draft
 from app.services.permissions import Actor
+from app.services.presence import Others
 from app.services.user_dirs import data_dir
 from app.ui.dialog_base import (
     WINDOW_TITLE, ActionDialog, clock_color, clock_text, fit_to_screen, own_unit_name, request_note,
 )
 from app.ui.findings import FINDING_KIND_LABELS, FINDING_ROLE, FindingsModel, findings_view
+from app.ui import live_updates
 from app.ui.help import Section
 
 log = logging.getLogger(__name__)
@@ -79,6 +81,8 @@ CLOSINGS = (
 )
 INTERIM_TEXT = ("Вопрос требует больше времени: мы уже занимаемся им и напишем вам, как только появится результат.")
 REQUEST_TITLE = "Запрос (уточнение) автору"
+OTHERS_STYLE = ("QLabel#othersEditing { background: #fff1c7; color: #4d3500; border: 1px solid #e0b84a;"
+                " border-radius: 4px; padding: 6px; }")
 RETURNED_STYLE = "background: #fdecea; color: #7a1712; padding: 6px; border-radius: 4px;"
 ROUTING_STYLE = "background: #e8f1fb; color: #17405e; padding: 6px; border-radius: 4px;"
 CHARACTERS = ("знак", "знака", "знаков")
@@ -319,6 +323,7 @@ class AnswerEditor(ActionDialog):
                  request: bool = False) -> None:
         super().__init__(parent, actor, card, REQUEST_TITLE if request else "Ответ")
         self.help_section = Section.REQUEST if request else Section.ANSWER
+        self._live: live_updates.LiveUpdates | None = None
         #: clause 13: the editor writes the clarification request to the author, not the answer
         self.request = request
         self.unit_name = own_unit_name(actor, card)
@@ -361,6 +366,13 @@ class AnswerEditor(ActionDialog):
         layout.addWidget(self.routing_label)
         self.restore_banner = self._restore_banner()
         layout.addWidget(self.restore_banner)
+        #: someone else edits this incident's answer too (issue 16): said here, refreshed as it changes
+        self.others_label = QLabel()
+        self.others_label.setObjectName("othersEditing")
+        self.others_label.setWordWrap(True)
+        self.others_label.setStyleSheet(OTHERS_STYLE)
+        self.others_label.hide()
+        layout.addWidget(self.others_label)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._main_column())
@@ -393,6 +405,21 @@ class AnswerEditor(ActionDialog):
         self.start_check()
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.editor.setFocus()
+        self._live = live_updates.current()
+        if self._live is not None:
+            self._live.others_changed.connect(self.show_others)
+            self._live.set_editing(card.id, True)
+
+    def show_others(self, incident_id: int, others: Others) -> None:
+        """Warn while someone else edits this incident's answer (their save and this one would collide)."""
+        if incident_id != self.card.id:
+            return
+        if others.editing:
+            self.others_label.setText(
+                "<b>Этот ответ сейчас редактирует также:</b> " + ", ".join(others.editing)
+                + ". Договоритесь, кто пишет ответ: кто сохранит вторым, получит предупреждение о чужом изменении "
+                "и должен будет обновить карточку.")
+        self.others_label.setVisible(bool(others.editing))
 
     # --- construction ---------------------------------------------------------------------
 
@@ -1064,6 +1091,10 @@ class AnswerEditor(ActionDialog):
         box.open()
 
     def done(self, result: int) -> None:  # noqa: D102 - Qt API
+        if self._live is not None:
+            self._live.others_changed.disconnect(self.show_others)
+            self._live.set_editing(self.card.id, False)
+            self._live = None
         self._autosave_timer.stop()
         self._check_timer.stop()
         if result != 1 and not self.restore_banner.isVisible():

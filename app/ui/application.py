@@ -24,10 +24,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from app.services.database import (
     CONNECTION_LOST, OpenedDatabase, close_database, connection_lost, open_as_person, open_database, parse_url, personal,
 )
+from app.services import failures
 from app.services.errors import DomainError
 from app.services.permissions import actor_for
 from app.services.user_dirs import log_dir
 from app.services.users import UserInfo, get_user, has_users, list_users
+from app.ui import live_updates
 from app.ui.login_dialog import LoginDialog
 from app.ui.main_window import APP_TITLE, MainWindow
 from app.ui.wizard import FirstRunWizard
@@ -119,6 +121,12 @@ def _make_exception_hook(*, show: bool, seen: list[BaseException]) -> ExceptHook
         elif connection_lost(error):
             log.error("Связь с сервером прервана: %s", error)
             text = CONNECTION_LOST
+            watching = live_updates.current()
+            if watching is not None:
+                watching.connection_lost()  # the banner, and tries to connect again
+        elif failures.message(error):
+            log.error("Сбой базы данных: %s", error)
+            text = str(failures.message(error))
         else:
             log.error("Непредвиденная ошибка:\n%s", "".join(traceback.format_exception(kind, error, tb)))
             text = ("Произошла непредвиденная ошибка. Действие не выполнено.\n\n"

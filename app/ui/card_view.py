@@ -44,6 +44,7 @@ from app.services.deadlines import Clock, ClockState
 from app.services.errors import ConflictError, DomainError
 from app.services.incident_view import ACTIONS, AnswerView, IncidentCard, load_card, word_diff
 from app.services.permissions import Actor
+from app.services.presence import Others
 from app.ui.dialog_base import request_note
 from app.ui.queue_model import (
     BLACKLIST_MARK, LEVEL_COLORS, MET, MISSED, NONE, Remaining, TaskRunner, remaining_for, time_left_text,
@@ -80,6 +81,8 @@ ACTION_HINTS = {
 LEGACY_COMMENT_STYLE = "color: #6b6b6b;"
 CLAUSE21_STYLE = ("QLabel { background: #fff1c7; color: #4d3500; border: 1px solid #e0b84a;"
                   " border-radius: 4px; padding: 6px; }")
+#: «Открыто также: …» — the other people on the incident (issue 16)
+PRESENCE_STYLE = "QLabel { color: #0d3566; }"
 #: the official pages' marks on the card (Appendix 1, clauses 14 and 16)
 PAGES_NOTE_STYLE = ("QLabel { background: #eef3fb; color: #1d3557; border: 1px solid #9db4d6;"
                     " border-radius: 4px; padding: 6px; }")
@@ -218,6 +221,8 @@ class IncidentCardView(QWidget):
     changed = Signal(int)
     #: the card of this incident is shown
     card_loaded = Signal(int)
+    #: no card is shown any more
+    cleared = Signal()
     loading_changed = Signal(bool)
 
     def __init__(self, actor: Actor, parent: QWidget | None = None) -> None:
@@ -293,6 +298,10 @@ class IncidentCardView(QWidget):
         self.pages_note = _label()
         self.pages_note.setStyleSheet(PAGES_NOTE_STYLE)
         self.pages_note.setVisible(False)
+        self.presence_label = _label()
+        self.presence_label.setObjectName("presenceLabel")
+        self.presence_label.setStyleSheet(PRESENCE_STYLE)
+        self.presence_label.setVisible(False)
 
         self.actions_box = QWidget()
         self.actions_grid = QGridLayout(self.actions_box)
@@ -323,6 +332,7 @@ class IncidentCardView(QWidget):
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.presence_label)
         layout.addWidget(self.current_clock_label)
         layout.addWidget(self.clause21_note)
         layout.addWidget(self.pages_note)
@@ -393,6 +403,14 @@ class IncidentCardView(QWidget):
         self._set_loading(False)
         self.placeholder.setText("Выберите инцидент в очереди")
         self.stack.setCurrentWidget(self.placeholder)
+        self.cleared.emit()
+
+    def show_others(self, incident_id: int, others: Others) -> None:
+        """«Открыто также: …» — the other people who have this incident open (and who edit its answer)."""
+        if incident_id != self._incident_id:
+            return
+        self.presence_label.setText(others_text(others))
+        self.presence_label.setVisible(bool(others))
 
     def _loaded(self, generation: int, card: IncidentCard) -> None:
         if generation != self._generation:
@@ -901,6 +919,18 @@ def _current(views: list[tuple[Clock, QLabel]]) -> tuple[Clock, QLabel] | None:
         if found:
             return found[-1]
     return None
+
+
+def others_text(others: Others) -> str:
+    """«Открыто также: Иванова (ЖКХ); редактирует ответ: Петров (Благоустройство)»."""
+    parts = []
+    if others.viewing:
+        parts.append("Открыто также: " + ", ".join(others.viewing))
+        if others.editing:
+            parts.append("редактирует ответ: " + ", ".join(others.editing))
+    elif others.editing:
+        parts.append("Открыто также и редактирует ответ: " + ", ".join(others.editing))
+    return "; ".join(parts)
 
 
 def history_change(from_label: str, to_label: str) -> str:

@@ -57,6 +57,8 @@ from app.services.user_dirs import log_dir
 from app.services.users import UserInfo
 from app.ui.card_view import IncidentCardView
 from app.ui.help import Section, show_guide
+from app.ui.connection_banner import BACK, ConnectionBanner
+from app.ui.live_updates import LiveUpdates
 from app.ui.notifier import NotificationBanner, Notifier, app_icon, preferences
 from app.ui.progress_task import ProgressTask
 from app.ui.queue_model import INCIDENT_ID_ROLE, ROW_ROLE, SORT_KEYS, Column, QueueTableModel, TaskRunner
@@ -426,8 +428,20 @@ class MainWindow(QMainWindow):
         self.notifier.incident_event.connect(self._incident_changed)
         self.notifier.shown.connect(lambda notice: self.statusBar().showMessage(notice.message, 15_000))
 
+        #: what the other PCs do, who else is on the incident, the server's connection (issue 16)
+        self.live = LiveUpdates(user.id, self)
+        self.live.incidents_changed.connect(self._changed_elsewhere)
+        self.live.remote_event.connect(self.notifier.hear)
+        self.live.others_changed.connect(self.card_view.show_others)
+        self.live.connection_changed.connect(self._connection_changed)
+        self.live.refused.connect(self.connection_banner.show_refused)
+        self.connection_banner.retry_requested.connect(self.live.try_now)
+        self.card_view.card_loaded.connect(self.live.show_incident)
+        self.card_view.cleared.connect(lambda: self.live.show_incident(None))
+
         self.queue_model.reload()
         self.notifier.start()
+        self.live.start()
 
     # --- construction --------------------------------------------------------------------
 
@@ -679,10 +693,12 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([1050, 550])
 
         self.banner = NotificationBanner()
+        self.connection_banner = ConnectionBanner()
         central = QWidget()
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(0, 0, 0, 0)
         central_layout.setSpacing(0)
+        central_layout.addWidget(self.connection_banner)
         central_layout.addWidget(self.banner)
         #: the incidents (the queue and the card) or the official pages, made when first shown
         self.sections = QStackedWidget()
@@ -1052,6 +1068,23 @@ class MainWindow(QMainWindow):
         self.refresh_quietly()
         if incident_id == self.card_view.incident_id:
             self.card_view.reload()
+
+    def _changed_elsewhere(self, incident_ids: frozenset[int]) -> None:
+        """Another PC changed these incidents (an empty set: more than one look names): the rows are read
+        again, and the card if it shows one of them — after its open dialog closes, never under it."""
+        self.refresh_quietly()
+        shown = self.card_view.incident_id
+        if shown is not None and (not incident_ids or shown in incident_ids):
+            self.card_view.reload()
+
+    def _connection_changed(self, up: bool) -> None:
+        if up:
+            self.connection_banner.show_back()
+            self.statusBar().showMessage(BACK, 15_000)
+            self.refresh_quietly()
+            self.card_view.reload()
+        else:
+            self.connection_banner.show_lost(self.live.retry_in_ms())
 
     def _sync_card(self) -> None:
         """The card shows what its queue row says: a newer version in the row reloads the card."""
@@ -1424,6 +1457,7 @@ class MainWindow(QMainWindow):
         """Block until no worker thread of this window touches the database."""
         done = self.queue_model.wait_idle(timeout_s) and self.card_view.wait_idle(timeout_s)
         done = self.notifier.runner.wait(timeout_s) and done
+        done = self.live.wait_idle(timeout_s) and done
         done = self.runner.wait(timeout_s) and done
         if self._dashboard is not None:
             done = self._dashboard.runner.wait(timeout_s) and done
@@ -1445,6 +1479,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.save_settings()
         self.notifier.stop()
+        self.live.stop()
         self.queue_model.countdown_timer.stop()
         if self._dashboard is not None:
             self._dashboard.close()

@@ -357,6 +357,10 @@ class Notifier(QObject):
 
     # --- workflow events -----------------------------------------------------------------------
 
+    def hear(self, event: events.Event) -> None:
+        """An event another PC sent (``LiveUpdates``): handled as this program's own."""
+        self._on_event(event)
+
     def _listener(self, event: events.Event) -> None:
         # any thread: hand over to the GUI thread
         self._event_arrived.emit(event)

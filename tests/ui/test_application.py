@@ -250,5 +250,5 @@ def test_a_connection_ended_by_the_server_is_explained_not_shown_as_a_crash(qapp
     hook = application._make_exception_hook(show=True, seen=[])
     error = OperationalError("terminating connection due to administrator command\nSSL connection has been closed")
     hook(OperationalError, error, None)
-    assert len(shown) == 1 and shown[0].startswith("Связь с сервером базы данных прервана")
+    assert len(shown) == 1 and shown[0].startswith("Нет связи с сервером базы данных")
     assert "OperationalError" not in shown[0] and "непредвиденная" not in shown[0]
