@@ -80,6 +80,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except Exception as exc:
+        from app.services import failures
+
+        text = failures.message(exc)  # the database itself failed: one Russian line, not a traceback
+        if text is None:
+            raise
+        logging.getLogger(__name__).error("Сбой базы данных: %s", exc)
+        print(f"Ошибка: {text}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     finally:
         from app.services.database import close_database
 

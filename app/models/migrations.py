@@ -19,6 +19,8 @@ from app.models.schema9 import server_rules
 from app.models.incidents import LINK_KEY_LENGTH
 
 SCHEMA_VERSION = 10
+#: how long an upgrade step waits for the tables it alters (PostgreSQL), in milliseconds
+UPGRADE_LOCK_WAIT_MS = 60_000
 #: how many incidents step 7 reads and updates at a time
 LINK_KEY_BATCH = 1000
 
@@ -304,6 +306,10 @@ def upgrade(database: Database | None = None, target: int = SCHEMA_VERSION, prog
         backup_sqlite(database, found)
     for n in steps:
         with database.atomic():
+            if isinstance(database, PostgresqlDatabase):
+                # a step on a region's base may run longer than a program's statement may, and waits its
+                # turn behind the readers of the tables it alters (the sessions' timeouts are for actions)
+                database.execute_sql(f"SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = {UPGRADE_LOCK_WAIT_MS}")
             STEPS[n](database)
             SchemaInfo.delete().execute()
             SchemaInfo.create(version=n, program=program)

@@ -166,3 +166,25 @@ def test_the_server_wakes_a_listener_when_an_action_commits_and_not_for_a_rolled
         assert time.monotonic() - started < 2.0
     finally:
         listener.stop()
+
+
+@pytest.mark.skipif(databases.backend() != "sqlite", reason="файл базы на диске есть только у SQLite")
+def test_a_full_disk_stops_the_action_with_one_russian_line_and_loses_nothing(world: World) -> None:
+    """SQLite's page limit of the connection stands in for a full disk: the same SQLITE_FULL error."""
+    from app.models import Comment
+
+    w = world
+    ref = routed(w, "zhkh")
+    before = Comment.select().count()
+    pages = proxy.execute_sql("PRAGMA page_count").fetchone()[0]
+    proxy.execute_sql(f"PRAGMA max_page_count = {pages}")
+    try:
+        with pytest.raises(ActionFailed) as caught:
+            workflow.add_comment(w.actor("kurator"), ref.id, text="Длинный комментарий. " * 180)
+    finally:
+        proxy.execute_sql("PRAGMA max_page_count = 1073741823")
+    assert str(caught.value).startswith("Диск заполнен")
+    assert "rollback" not in str(caught.value) and "full" not in str(caught.value)
+    assert Comment.select().count() == before
+    workflow.add_comment(w.actor("kurator"), ref.id, text="Место освободилось")  # and work goes on
+    assert Comment.select().count() == before + 1
