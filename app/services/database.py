@@ -463,7 +463,9 @@ def _server_rules(database: PostgresqlDatabase) -> None:
 CONNECTION_LOST_SIGNS = ("terminating connection", "connection already closed", "server closed the connection",
                          "connection not open", "could not receive data", "SSL SYSCALL", "no connection to the server",
                          "cursor already closed", "the connection is lost", "connection has been closed",
-                         "server conn crashed", "could not send data")
+                         "server conn crashed", "could not send data", "could not connect to server",
+                         "Connection refused", "the database system is shutting down",
+                         "the database system is starting up", "the database system is in recovery mode")
 CONNECTION_LOST = ("Нет связи с сервером базы данных: сервер перезапускается или сеть недоступна. "
                    "Действие не выполнено — повторите его, когда связь восстановится; программа подключится "
                    "снова сама.")

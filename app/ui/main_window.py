@@ -1076,7 +1076,7 @@ class MainWindow(QMainWindow):
         shown = self.card_view.incident_id
         if shown is not None and (not incident_ids or shown in incident_ids):
             self.card_view.reload()
-
+        self.notifier.resync_soon()  # a clock another PC started may be this user's
     def _connection_changed(self, up: bool) -> None:
         if up:
             self.connection_banner.show_back()

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 
 APP_TITLE = "Инциденты"
 RESYNC_MS = 5 * 60_000
+#: after a change on another PC, the clocks are looked at this much later (changes come in bursts)
+SOON_MS = 3_000
 JUMP_CHECK_MS = 60_000
 JUMP_TOLERANCE_S = 120
 #: the deadline timer fires a little after the threshold, so the clock is surely past it
@@ -223,6 +225,11 @@ class Notifier(QObject):
         self.jump_timer = QTimer(self)
         self.jump_timer.setInterval(JUMP_CHECK_MS)
         self.jump_timer.timeout.connect(self.check_clock_jump)
+        #: changes from other PCs: their clocks are looked at once they stop coming for a moment
+        self.soon_timer = QTimer(self)
+        self.soon_timer.setSingleShot(True)
+        self.soon_timer.setInterval(SOON_MS)
+        self.soon_timer.timeout.connect(self.resync)
         self.page_timer = QTimer(self)
         self.page_timer.setSingleShot(True)
         self.page_timer.timeout.connect(self.check_pages)
@@ -262,7 +269,7 @@ class Notifier(QObject):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        for timer in (self.deadline_timer, self.resync_timer, self.jump_timer, self.page_timer):
+        for timer in (self.deadline_timer, self.resync_timer, self.jump_timer, self.page_timer, self.soon_timer):
             timer.stop()
         if self.tray is not None:
             self.tray.hide()
@@ -282,6 +289,11 @@ class Notifier(QObject):
         actor = self.actor
         self.runner.run(lambda: notifications.check(actor), self._checked, self._check_failed)
         self.check_pages()
+
+    def resync_soon(self) -> None:
+        """Another PC changed something: look at the clocks in a few seconds (one look for a burst)."""
+        if self._started and not self.soon_timer.isActive():
+            self.soon_timer.start()
 
     def _checked(self, check: notifications.Check) -> None:
         self._checking = False
