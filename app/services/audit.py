@@ -78,12 +78,18 @@ def _append(action, actor, acting_for, incident, entity, entity_id, from_state, 
             comment, payload, working_minutes, limit_minutes, within_limit, at):
     database = db.obj
     role = ""
-    if isinstance(database, PostgresqlDatabase):
-        # serialise appends across connections so that two events never share one parent (the
-        # server's trigger takes the same lock and checks the parent and the session's role)
-        role = database.execute_sql("SELECT current_user FROM pg_advisory_xact_lock(%s)",
-                                    (AUDIT_LOCK_KEY,)).fetchone()[0]
-    last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
+    if isinstance(database, PostgresqlDatabase) and _server_chain_head(database):
+        # serialise appends across connections so that two events never share one parent (the server's
+        # trigger takes the same lock and checks the parent and the session's role); the newest hash comes
+        # from the server, which shows an executor only the events of their own incidents
+        role, prev_hash = database.execute_sql("SELECT current_user, coalesce(inc_chain_head(), '') "
+                                               "FROM pg_advisory_xact_lock(%s)", (AUDIT_LOCK_KEY,)).fetchone()
+    else:
+        if isinstance(database, PostgresqlDatabase):  # a base whose server rules are not in place yet
+            role = database.execute_sql("SELECT current_user FROM pg_advisory_xact_lock(%s)",
+                                        (AUDIT_LOCK_KEY,)).fetchone()[0]
+        last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
+        prev_hash = last.hash if last else ""
     event = AuditEvent(
         at=(at or clock.now()).astimezone(timezone.utc).replace(microsecond=0),
         actor=actor,
@@ -99,13 +105,23 @@ def _append(action, actor, acting_for, incident, entity, entity_id, from_state, 
         working_minutes=working_minutes,
         limit_minutes=limit_minutes,
         within_limit=within_limit,
-        prev_hash=last.hash if last else "",
+        prev_hash=prev_hash,
         db_role=role,
     )
     event.hash = _digest(event)
     event.save(force_insert=True)
     transactions.appended(event.hash)
     return event
+
+
+def _server_chain_head(database: PostgresqlDatabase) -> bool:
+    """The server offers ``inc_chain_head()`` (its rules are in place); once seen, remembered."""
+    if getattr(database, "_inc_chain_head", False):
+        return True
+    found = database.execute_sql("SELECT to_regprocedure('inc_chain_head()') IS NOT NULL").fetchone()[0]
+    if found:
+        database._inc_chain_head = True  # type: ignore[attr-defined]  # noqa: SLF001
+    return bool(found)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ statement timeout 57014); SQLite by its messages («database is locked», «data
 """
 from __future__ import annotations
 
-from app.services.database import CONNECTION_LOST, connection_lost
+from app.services.database import CONNECTION_LOST, connection_lost, refused_role
 
 SERIALIZATION_FAILURE = "40001"
 DEADLOCK = "40P01"
@@ -24,6 +24,8 @@ SQLITE_BUSY = ("База данных занята: в неё долго пиш�
 DISK_FULL = ("Диск заполнен: база данных не может записать изменения. Действие не выполнено, сохранённые "
              "данные не потеряны — освободите место на диске и повторите.")
 READ_ONLY = "База данных доступна только для чтения: изменения не сохранены."
+REFUSED = ("Сервер базы данных отклонил вход: ваша учётная запись отключена или пароль изменён администратором. "
+           "Действие не выполнено. Перезапустите программу и войдите снова.")
 
 
 def sqlstate(error: BaseException) -> str:
@@ -51,6 +53,8 @@ def retryable(error: BaseException) -> bool:
 def message(error: BaseException) -> str | None:
     """The Russian line for a failure of the database itself; None for anything else."""
     text = str(error)
+    if refused_role(error):  # connecting again, the server refused this person's role
+        return REFUSED
     if connection_lost(error):
         return CONNECTION_LOST
     code = sqlstate(error)

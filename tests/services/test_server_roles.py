@@ -281,3 +281,22 @@ def test_re_applying_the_rules_keeps_the_owners_tables_closed(world: World) -> N
             assert "permission denied" in refused(cur, f"SELECT * FROM {table}"), table
         cur.execute("SELECT count(*) FROM unit")  # and what every person reads is still read
         assert cur.fetchone()[0] == len(world.units)
+
+
+def test_an_executor_reads_the_trail_of_their_own_incidents_only_and_still_appends_after_the_newest(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = world
+    mine, other = two_incidents(w)
+    workflow.add_comment(w.actor("kurator"), other.id, text="Только для архитектуры: заявитель — депутат")
+    with connected_as(w, "zhkh") as cur:
+        cur.execute("SELECT DISTINCT incident_id FROM audit_event WHERE incident_id IS NOT NULL")
+        assert [r[0] for r in cur.fetchall()] == [mine.id]
+        cur.execute("SELECT count(*) FROM audit_event WHERE comment LIKE '%%депутат%%'")
+        assert cur.fetchone()[0] == 0, "another unit's comment is not readable"
+    # the newest event of the chain is on an incident this executor does not see: the append follows it
+    _under_roles(monkeypatch)
+    ref = Incident.get_by_id(mine.id)
+    workflow.save_draft(w.actor("zhkh"), mine.id, ref.version, text=journeys.ANSWER)
+    newest = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
+    assert newest.db_role.endswith("_u_zhkh")
+    assert audit.verify_chain().ok

@@ -29,7 +29,7 @@ from app.services.server import names
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSION = 8
+POLICY_VERSION = 9
 #: the key of the transaction-level advisory lock that serialises appends to the chain
 AUDIT_LOCK_KEY = 74_120_515
 
@@ -164,6 +164,10 @@ def _functions(database_name: str, groups: dict[str, str], prefix: str) -> list[
         "CREATE OR REPLACE FUNCTION inc_incidents_of(units integer[]) RETURNS SETOF integer LANGUAGE sql STABLE "
         "SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
         "SELECT DISTINCT incident_id FROM assignment WHERE unit_id = ANY(units) $$",
+        # the chain's newest hash, whoever asks: an executor reads only the events of their own incidents,
+        # but appends after the newest event of all
+        "CREATE OR REPLACE FUNCTION inc_chain_head() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER "
+        "SET search_path = public, pg_temp AS $$ SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1 $$",
         "CREATE OR REPLACE FUNCTION inc_my_pages() RETURNS SETOF integer LANGUAGE sql STABLE "
         "SET search_path = public, pg_temp AS $$ "
         "SELECT p.page_id FROM page_publisher p JOIN \"user\" u ON u.id = p.user_id WHERE u.db_role = current_user "
@@ -199,7 +203,9 @@ def _functions(database_name: str, groups: dict[str, str], prefix: str) -> list[
         " END IF; END $$",
         "REVOKE ALL ON FUNCTION inc_person_sync(text, text, text[], boolean) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION inc_person_sync(text, text, text[], boolean) TO {_q(admin)}",
-        f"GRANT EXECUTE ON FUNCTION inc_today(), inc_my_units(), inc_incidents_of(integer[]), inc_my_pages() "
+        "REVOKE ALL ON FUNCTION inc_chain_head() FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION inc_today(), inc_my_units(), inc_incidents_of(integer[]), inc_my_pages(), "
+        "inc_chain_head() "
         f"TO {_q(groups['member'])}",
     ]
 
@@ -280,6 +286,14 @@ def _row_security(groups: dict[str, str]) -> list[str]:
         sql += _policy(table, "inc_responsible", "ALL", [responsible], "true")
         sql.append(f"DROP POLICY IF EXISTS inc_responsible_decides ON {table}")
         sql += _policy(table, "inc_executor", "ALL", [executor], own)
+    # the trail: everybody appends (the trigger checks the name and the place in the chain); the readers of
+    # everything read it all, an executor the events of their incidents and those of no incident
+    sql += ["ALTER TABLE audit_event ENABLE ROW LEVEL SECURITY",
+            "DROP POLICY IF EXISTS inc_append ON audit_event",
+            f"CREATE POLICY inc_append ON audit_event FOR INSERT TO {_q(groups['member'])} WITH CHECK (true)"]
+    sql += _policy("audit_event", "inc_read_all", "SELECT", readers, "true")
+    sql += _policy("audit_event", "inc_executor", "SELECT", [executor],
+                   f"audit_event.incident_id IS NULL OR {routed('audit_event.incident_id')}")
     for table in PAGE_RECORD_TABLES:
         sql.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         sql += _policy(table, "inc_read_all", "SELECT", [groups["member"]], "true")
@@ -303,7 +317,7 @@ def _trail(prefix: str) -> list[str]:
         "  IF me IS NULL OR NEW.actor_id <> me THEN RAISE EXCEPTION "
         "   'inc: the actor of an event is the signed-in person' USING ERRCODE = '42501'; END IF;"
         " END IF;"
-        " SELECT hash INTO last_hash FROM audit_event ORDER BY id DESC LIMIT 1;"
+        " last_hash := inc_chain_head();"
         " IF coalesce(last_hash, '') <> NEW.prev_hash THEN RAISE EXCEPTION "
         "  'inc: the event does not follow the newest one of the chain' USING ERRCODE = '40001'; END IF;"
         " NEW.txid := txid_current(); RETURN NEW; END $$",
