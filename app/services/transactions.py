@@ -47,6 +47,8 @@ def run(work: Callable[[], R]) -> R:
     of the outer one's transaction."""
     if getattr(_state, "depth", 0):
         return _nested(work)
+    if db.in_transaction():
+        return _inside_callers_transaction(work)
     for attempt in range(1, ATTEMPTS + 1):
         _state.depth, _state.appended = 1, []
         committing = False
@@ -86,6 +88,24 @@ def run(work: Callable[[], R]) -> R:
         events.deliver(held)
         return result
     raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _inside_callers_transaction(work: Callable[[], R]) -> R:
+    """The caller holds a transaction of its own (a batch of actions): the action is part of it and is not
+    tried again here; its events go to the other programs with that transaction, and to this program at
+    once, as before this module."""
+    _state.depth, _state.appended = 1, []
+    try:
+        with events.holding() as held, db.atomic():
+            result = work()
+            if held:
+                from app.services import live
+
+                live.send(held)
+    finally:
+        _state.depth, _state.appended = 0, []
+    events.deliver(held)
+    return result
 
 
 def _nested(work: Callable[[], R]) -> R:
