@@ -1,4 +1,4 @@
-"""`db upgrade` and `db info`: the schema of the database and what it holds."""
+"""`db`: the schema (`upgrade`, `info`), copies of the SQLite file (`backup`, `restore`) and its move to a server (`migrate-to`)."""
 from __future__ import annotations
 
 import argparse
@@ -76,8 +76,55 @@ def cmd_db_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_migrate_to(args: argparse.Namespace) -> int:
+    """`db migrate-to URL`: the SQLite database of ``--db`` moved to a new, empty PostgreSQL database."""
+    from app.models.enums import ROLE_LABELS, Role
+    from app.services import migrate_to
+    from app.services.local_config import resolve_database_url
+
+    def roles(codes: str) -> str:
+        known = {r.value: r for r in Role}
+        return ", ".join(ROLE_LABELS[known[c]].lower() if c in known else c for c in codes.split(",") if c)
+
+    def copied(label: str, rows: int) -> None:
+        out(f"  {label}: {rows}")
+
+    source_url = resolve_database_url(args.db)
+    out("Перенос базы на сервер PostgreSQL (файл SQLite только читается)…")
+    result = migrate_to.migrate(source_url, args.url, progress=copied)
+    seconds = f"{result.seconds:.1f}".replace(".", ",")
+    out(f"Перенесено: {result.source.display()} → {result.target.display()}")
+    out(f"  таблиц: {len(result.tables)}, записей: {result.rows} за {seconds} с; "
+        "в каждой таблице на сервере столько же записей, сколько в файле")
+    if result.chain_head is not None:
+        out(f"  журнал цел: проверено событий — {result.events_checked}, последнее — № {result.chain_head[0]} "
+            "(то же, что в файле)")
+    else:
+        out("  журнал цел: событий нет")
+    if result.skipped:
+        out(f"  не перенесены (на сервере для них нет таблиц): {', '.join(result.skipped)}")
+    out(f"  роли сервера созданы для пользователей: {len(result.people)}; файл {result.source.path} не изменён")
+    waiting = result.waiting_for_password
+    if waiting:
+        out("Пароли на сервер не переносятся: в файле хранятся только их хеши, а серверу нужен сам пароль. "
+            f"Войти на сервер эти пользователи ({len(waiting)}) смогут только после того, как администратор "
+            "задаст им новый пароль:")
+        for person in waiting:
+            again = " (роль уже была на сервере: прежний пароль роли, если он был, остался)" if person.role_existed else ""
+            out(f"  {person.login} — {person.full_name} ({roles(person.roles)}){again}")
+        target = result.target
+        owner_url = f"postgresql://{target.user}@{target.host}:{target.port}/{target.name}"
+        out(f"Как задать пароль: ./run --db {owner_url} --user АДМИНИСТРАТОР user passwd ЛОГИН — "
+            "администратор входит своим прежним паролем программы, пароль владельца базы — в PGPASSWORD "
+            "(docs/deploy.md, «Перенос базы с одного компьютера на сервер»)")
+    switched_off = [p.login for p in result.people if not p.active]
+    if switched_off:
+        out(f"Отключённые пользователи (вход на сервер закрыт): {', '.join(switched_off)}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `db upgrade` and `db info` to the program's sub-commands."""
+    """Add `db upgrade`, `db info`, `db backup`, `db restore` and `db migrate-to` to the program's sub-commands."""
     db_p = sub.add_parser("db", help="база данных: обновление схемы, сведения")
     db_sub = db_p.add_subparsers(dest="db_command", title="команды", metavar="КОМАНДА", required=True)
     db_sub.add_parser("upgrade", help="создать или обновить схему базы данных "
@@ -90,3 +137,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                                   "администратор)")
     restore_p.add_argument("file", metavar="ФАЙЛ", help="файл копии")
     restore_p.set_defaults(func=cmd_db_restore)
+    migrate_p = db_sub.add_parser(
+        "migrate-to", help="перенести базу SQLite (--db) в новую пустую базу на сервере PostgreSQL",
+        description="Переносит базу одного компьютера (файл SQLite из --db, INCIDENTS_DB или настройки) в новую "
+        "пустую базу PostgreSQL: создаёт схему и правила сервера, копирует все записи в одной транзакции, "
+        "проверяет число записей и журнал, создаёт роли пользователей. Файл SQLite только читается.")
+    migrate_p.add_argument("url", metavar="URL", help="postgresql://владелец@сервер:порт/база — адрес пустой базы "
+                           "с именем её владельца (пароль владельца — в PGPASSWORD или ~/.pgpass)")
+    migrate_p.set_defaults(func=cmd_db_migrate_to)
