@@ -81,9 +81,12 @@ def _append(action, actor, acting_for, incident, entity, entity_id, from_state, 
     if isinstance(database, PostgresqlDatabase) and _server_chain_head(database):
         # serialise appends across connections so that two events never share one parent (the server's
         # trigger takes the same lock and checks the parent and the session's role); the newest hash comes
-        # from the server, which shows an executor only the events of their own incidents
-        role, prev_hash = database.execute_sql("SELECT current_user, coalesce(inc_chain_head(), '') "
-                                               "FROM pg_advisory_xact_lock(%s)", (AUDIT_LOCK_KEY,)).fetchone()
+        # from the server, which shows an executor only the events of their own incidents. The head is read
+        # by a statement of its own, begun once the lock is granted: a statement sees what was committed
+        # when it began, so one that waited for the lock would miss the event of the transaction it waited
+        # for, and the trigger would refuse the append (40001) — the action run again for nothing
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (AUDIT_LOCK_KEY,))
+        role, prev_hash = database.execute_sql("SELECT current_user, coalesce(inc_chain_head(), '')").fetchone()
     else:
         if isinstance(database, PostgresqlDatabase):  # a base whose server rules are not in place yet
             role = database.execute_sql("SELECT current_user FROM pg_advisory_xact_lock(%s)",
