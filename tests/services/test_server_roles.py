@@ -300,3 +300,65 @@ def test_an_executor_reads_the_trail_of_their_own_incidents_only_and_still_appen
     newest = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
     assert newest.db_role.endswith("_u_zhkh")
     assert audit.verify_chain().ok
+
+
+def test_an_incidents_units_follow_its_assignments_and_so_does_the_executors_sight(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The incident's row rule reads the units kept on the incident (``inc_units``): an assignment added,
+    moved to another unit or deleted — by a person under their own role — moves the incident in and out
+    of each unit's sight at once; a copy made with the triggers off is put right by the owner's refresh."""
+    from app.services.server import policy
+
+    w = world
+    _under_roles(monkeypatch)
+    ref = journeys.routed(w, "zhkh")  # the curator routes under their own role: the trigger writes as the owner
+
+    def units_of(incident_id: int) -> list[int]:
+        return sorted(proxy.execute_sql("SELECT inc_units FROM incident WHERE id = %s", (incident_id,)).fetchone()[0])
+
+    def seen_by(login: str) -> tuple[list[int], list[int]]:
+        with connected_as(w, login) as cur:
+            cur.execute("SELECT id FROM incident ORDER BY id")
+            incidents = [r[0] for r in cur.fetchall()]
+            cur.execute("SELECT DISTINCT incident_id FROM assignment ORDER BY 1")
+            return incidents, [r[0] for r in cur.fetchall()]
+
+    zhkh, arhit, blago = w.units["zhkh"], w.units["arhit"], w.units["blago"]
+    assert units_of(ref.id) == [zhkh]
+    assert seen_by("zhkh") == ([ref.id], [ref.id]) and seen_by("arhit") == ([], [])
+    # a consolidated answer: a second unit is added by the program; both see the incident and each other's rows
+    ref = workflow.route(w.actor("kurator"), ref.id, ref.version, unit_ids=[zhkh, arhit],
+                         topic_id=w.topic_id, location_id=w.location_id)
+    assert units_of(ref.id) == sorted([zhkh, arhit])
+    with connected_as(w, "arhit") as cur:
+        cur.execute("SELECT unit_id FROM assignment WHERE incident_id = %s ORDER BY unit_id", (ref.id,))
+        assert [r[0] for r in cur.fetchall()] == sorted([zhkh, arhit])
+    with connected_as(w, "kurator") as cur:
+        # re-routed row by row under the curator's role: the housing department's assignment goes to improvement
+        assert affected(cur, "UPDATE assignment SET unit_id = %s WHERE incident_id = %s AND unit_id = %s",
+                        blago, ref.id, zhkh) == 1
+    assert units_of(ref.id) == sorted([arhit, blago])
+    assert seen_by("zhkh") == ([], []) and seen_by("blago") == ([ref.id], [ref.id])
+    with connected_as(w, "zhkh") as cur:  # and nothing of it is left to change
+        assert affected(cur, "UPDATE incident SET priority = priority WHERE id = %s", ref.id) == 0
+        assert affected(cur, "UPDATE assignment SET state = state WHERE incident_id = %s", ref.id) == 0
+    with connected_as(w, "blago") as cur:  # nor does a person who may change the incident write its units
+        assert "follow its assignments" in refused(cur, "UPDATE incident SET inc_units = inc_units || %s "
+                                                        "WHERE id = %s", zhkh, ref.id)
+        assert "follow its assignments" in refused(cur, "UPDATE incident SET inc_units = %s WHERE id = %s",
+                                                   [blago], ref.id)
+    with connected_as(w, "kurator") as cur:
+        assert "follow its assignments" in refused(cur, "UPDATE incident SET inc_units = '{}' WHERE id = %s", ref.id)
+    with connected_as(w, "kurator") as cur:  # a deleted assignment takes its unit's sight with it
+        assert affected(cur, "DELETE FROM assignment WHERE incident_id = %s AND unit_id = %s", ref.id, arhit) == 1
+    assert units_of(ref.id) == [blago]
+    assert seen_by("arhit") == ([], []) and seen_by("blago") == ([ref.id], [ref.id])
+    # the column is the server's own bookkeeping: its changes are no change of the incident in the record
+    assert {c.table_name for c in audit.outside_changes()} == {"assignment"}
+    # rows copied with the triggers off (``db migrate-to``) leave the arrays behind; the owner's refresh
+    # puts them right, and a second one has nothing to do
+    proxy.execute_sql("UPDATE incident SET inc_units = '{}'")
+    assert seen_by("blago")[0] == []  # (its own unit's assignment row is still its own)
+    assert policy.refresh_incident_units(proxy.obj) == 1
+    assert units_of(ref.id) == [blago] and seen_by("blago") == ([ref.id], [ref.id])
+    assert policy.refresh_incident_units(proxy.obj) == 0

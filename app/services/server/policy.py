@@ -29,7 +29,7 @@ from app.services.server import names
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSION = 9
+POLICY_VERSION = 10
 #: the key of the transaction-level advisory lock that serialises appends to the chain
 AUDIT_LOCK_KEY = 74_120_515
 
@@ -60,9 +60,11 @@ WRITES: dict[str, dict[str, str]] = {
         "unit", '"user"', "absence", "topic_group", "topic", "location", "answer_template", "setting",
         "calendar_year", "calendar_day", "work_period", "page_publisher")}, "official_page": "INSERT, UPDATE"},
 }
+#: the index of the incidents' ``inc_units`` (the executor's row rule)
+UNITS_INDEX = "incident_inc_units"
 #: columns whose change is the program's own bookkeeping, not a change of the record
-IGNORED_COLUMNS = {"incident": ("next_due_at", "next_due_code"), "user": ("failed_logins", "locked_until"),
-                   "assignment": (), "answer": ()}
+IGNORED_COLUMNS = {"incident": ("next_due_at", "next_due_code", "inc_units"),
+                   "user": ("failed_logins", "locked_until"), "assignment": (), "answer": ()}
 
 
 def installed_version(database: PostgresqlDatabase) -> int:
@@ -88,7 +90,50 @@ def apply(database: PostgresqlDatabase) -> None:
     name = database.database
     for statement in _statements(name):
         database.execute_sql(statement.replace("%", "%%"))  # psycopg2 formats every statement
+    refresh_incident_units(database)
+    # after the first fill (built once, not row by row): the incident's id with its units, so a count of
+    # a unit's incidents checks the rule without reading the rows (an index-only scan)
+    database.execute_sql(f"CREATE INDEX IF NOT EXISTS {UNITS_INDEX} ON incident (id) INCLUDE (inc_units)")
     log.info("Правила сервера PostgreSQL применены к базе %s (версия %s)", name, POLICY_VERSION)
+
+
+def refresh_incident_units(database: PostgresqlDatabase) -> int:
+    """Recompute every incident's ``inc_units`` (the units it is routed to) from the assignments; returns
+    how many incidents changed. The owner's session runs it: ``apply`` does, and so must whatever copies
+    rows with the user triggers off (``db migrate-to``, a bulk load), which leaves the arrays behind —
+    once the copy is done (inside its transaction or after it).
+
+    Set-based: one pass over the assignments grouped by incident, and only the rows whose array differs
+    are written (a second run changes nothing; on 1,000,000 incidents the first fill takes minutes, as an
+    upgrade step may, a check seconds). The server's record of changes is off meanwhile: the column is
+    the server's own bookkeeping (``IGNORED_COLUMNS``), and a million rows through that trigger would only
+    make empty differences."""
+    changed = 0
+    with database.atomic():  # whatever happens, the triggers are back as they were
+        # like an upgrade step, as long as it needs, then the session's limit again
+        limit = database.execute_sql("SELECT current_setting('statement_timeout')").fetchone()[0]
+        database.execute_sql("SELECT set_config('statement_timeout', '0', true)")
+        # the record of changes and the guard of the column (it lets the owner pass anyway): off meanwhile,
+        # those that are on as the rules make them
+        on = [r[0] for r in database.execute_sql(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'incident'::regclass AND tgenabled = 'O' "
+            "AND tgname IN ('inc_row_change', 'inc_units_guard') ORDER BY tgname").fetchall()]
+        for trigger in on:
+            database.execute_sql(f"ALTER TABLE incident DISABLE TRIGGER {trigger}")
+        for statement in _REFRESH_UNITS:
+            changed += max(database.execute_sql(statement).rowcount, 0)
+        for trigger in on:
+            database.execute_sql(f"ALTER TABLE incident ENABLE TRIGGER {trigger}")
+        database.execute_sql("SELECT set_config('statement_timeout', %s, true)", (limit,))
+    return changed
+
+
+_REFRESH_UNITS = (
+    "UPDATE incident i SET inc_units = a.units FROM (SELECT incident_id, array_agg(DISTINCT unit_id) AS units "
+    "FROM assignment GROUP BY incident_id) a WHERE a.incident_id = i.id AND i.inc_units IS DISTINCT FROM a.units",
+    "UPDATE incident i SET inc_units = '{}' WHERE i.inc_units <> '{}' "
+    "AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.incident_id = i.id)",
+)
 
 
 def _q(identifier: str) -> str:
@@ -133,6 +178,7 @@ def _statements(database_name: str) -> list[str]:
     sql += _policy("user_password", "inc_admin", "ALL", [admin], "true")
     sql += _functions(database_name, groups, prefix)
     sql += _sign_in_gate(database_name, member)
+    sql += _incident_units(member)
     sql += _row_security(groups)
     sql += _trail(prefix)
     sql += _live(member)
@@ -248,6 +294,60 @@ def _sign_in_gate(database_name: str, member: str) -> list[str]:
     ]
 
 
+def _incident_units(member: str) -> list[str]:
+    """``incident.inc_units``: the units the incident is routed to (every assignment, whatever its state),
+    a column of the server only (the program's models do not have it; SQLite never does). The executor's
+    row rule on the incident reads it from the row itself instead of probing the assignments of each row.
+
+    A trigger on ``assignment`` keeps it: a row added, removed or moved to another unit or incident has
+    its incidents' arrays recomputed, as the owner (the person who routes may not write the column, and
+    the owner's view of the assignments is all of them). The incident's row is locked before the
+    recount, which then runs as a statement of its own: of two transactions routing one incident at
+    once, the second to take the lock counts the first's committed assignment too."""
+    return [
+        "ALTER TABLE incident ADD COLUMN IF NOT EXISTS inc_units integer[] NOT NULL DEFAULT '{}'",
+        "CREATE OR REPLACE FUNCTION inc_incident_units() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+        "SET search_path = public, pg_temp AS $$ DECLARE ids integer[]; one integer; BEGIN "
+        " IF TG_OP = 'INSERT' THEN ids := ARRAY[NEW.incident_id];"
+        " ELSIF TG_OP = 'DELETE' THEN ids := ARRAY[OLD.incident_id];"
+        " ELSIF OLD.incident_id = NEW.incident_id THEN"
+        "  IF OLD.unit_id = NEW.unit_id THEN RETURN NULL; END IF; ids := ARRAY[NEW.incident_id];"
+        " ELSE ids := ARRAY[OLD.incident_id, NEW.incident_id]; END IF;"
+        " FOREACH one IN ARRAY ids LOOP"
+        "  PERFORM 1 FROM incident WHERE id = one FOR UPDATE;"
+        "  UPDATE incident SET inc_units = u.units FROM (SELECT coalesce(array_agg(DISTINCT unit_id), '{}') AS units"
+        "   FROM assignment WHERE incident_id = one) u WHERE id = one AND inc_units IS DISTINCT FROM u.units;"
+        " END LOOP; RETURN NULL; END $$",
+        "REVOKE ALL ON FUNCTION inc_incident_units() FROM PUBLIC",
+        "DROP TRIGGER IF EXISTS inc_incident_units ON assignment",
+        "CREATE TRIGGER inc_incident_units AFTER INSERT OR DELETE OR UPDATE OF unit_id, incident_id ON assignment "
+        "FOR EACH ROW EXECUTE FUNCTION inc_incident_units()",
+        # the column says who sees the incident: only the owner writes it (the trigger above, the refresh).
+        # Whoever else may change the incident's row may not change it (the executor would show their
+        # incident to another unit, or hide a shared one from it)
+        "CREATE OR REPLACE FUNCTION inc_units_guard() RETURNS trigger LANGUAGE plpgsql "
+        "SET search_path = public, pg_temp AS $$ BEGIN "
+        " IF NOT pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN"
+        "  RAISE EXCEPTION 'inc: the units of an incident follow its assignments, they are not written'"
+        "   USING ERRCODE = '42501'; END IF;"
+        " RETURN NEW; END $$",
+        "DROP TRIGGER IF EXISTS inc_units_guard ON incident",
+        "CREATE TRIGGER inc_units_guard BEFORE UPDATE OF inc_units ON incident FOR EACH ROW "
+        "WHEN (NEW.inc_units IS DISTINCT FROM OLD.inc_units) EXECUTE FUNCTION inc_units_guard()",
+        "DROP TRIGGER IF EXISTS inc_units_guard_new ON incident",
+        "CREATE TRIGGER inc_units_guard_new BEFORE INSERT ON incident FOR EACH ROW "
+        "WHEN (NEW.inc_units <> '{}') EXECUTE FUNCTION inc_units_guard()",
+        # whether an incident is routed to one of the units, whoever asks (the assignment rule: another unit's
+        # assignment on a shared incident); a function of its own, not a sub-query of the rule, so the
+        # planner does not price a hashed read of every incident into each read of the assignments
+        "CREATE OR REPLACE FUNCTION inc_routed_to(p_incident integer, p_units integer[]) RETURNS boolean "
+        "LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
+        "SELECT EXISTS (SELECT 1 FROM incident WHERE id = p_incident AND inc_units && p_units) $$",
+        "REVOKE ALL ON FUNCTION inc_routed_to(integer, integer[]) FROM PUBLIC",
+        f"GRANT EXECUTE ON FUNCTION inc_routed_to(integer, integer[]) TO {_q(member)}",
+    ]
+
+
 def _policy(table: str, name: str, command: str, groups: list[str], using: str) -> list[str]:
     to = ", ".join(_q(g) for g in groups)
     text = f"CREATE POLICY {name} ON {table} FOR {command} TO {to} USING ({using})"
@@ -260,19 +360,23 @@ def _row_security(groups: dict[str, str]) -> list[str]:
     curator, executor = groups[Role.CURATOR.value], groups[Role.EXECUTOR.value]
     responsible = groups[Role.RESPONSIBLE.value]
     readers = [groups[r.value] for r in (Role.CURATOR, Role.RESPONSIBLE, Role.HEAD, Role.ADMIN)]
-    # the person's units once per statement (an init-plan); a row passes when one of those units has an
-    # assignment on its incident — one probe of the (incident, unit) index per row, whatever the size
-    # of the base (a list of every routed incident would not fit in memory to hash on a region's base);
-    # an assignment row of their own unit passes without a look-up, another unit's assignment on a shared
-    # incident (a consolidated answer) through the owner's view
+    # the person's units once per statement (an init-plan). An incident passes by its own row: the units
+    # it is routed to (``inc_units``, kept by the server: ``_incident_units``) meet the person's — no
+    # look-up per row. ``coalesce(…, false)`` changes no answer (neither side is ever NULL) but the
+    # planner's guess: an overlap with a value known only when the statement runs is taken for 0.5 % of
+    # the rows, and the planner then read and sorted all the unit's incidents instead of walking the
+    # deadline index to the first page; a test it does not know is taken for half of them.
+    # A row hanging on an incident passes by one probe of the (incident, unit) index of the assignments;
+    # an assignment row of their own unit without a look-up, another unit's assignment on a shared
+    # incident (a consolidated answer) by its incident's row, read as the owner (``inc_routed_to``)
     units = "(SELECT inc_my_units())::integer[]"
 
     def routed(column: str) -> str:
         return f"EXISTS (SELECT 1 FROM assignment r WHERE r.incident_id = {column} AND r.unit_id = ANY({units}))"
 
     rules = {
-        "incident": routed("incident.id"),
-        "assignment": f"unit_id = ANY({units}) OR incident_id IN (SELECT inc_incidents_of({units}))",
+        "incident": f"coalesce(incident.inc_units && {units}, false)",
+        "assignment": f"unit_id = ANY({units}) OR inc_routed_to(incident_id, {units})",
     }
     sql: list[str] = []
     for table in INCIDENT_TABLES + ANSWER_TABLES:
