@@ -90,9 +90,7 @@ class _Task(QRunnable):
 
     def run(self) -> None:
         try:
-            # each worker thread gets (and closes) its own connection
-            with db.connection_context():
-                result = self.fn()
+            result = self.fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread as is
             self.signals.finished.emit(self.number, False, exc)
         else:
@@ -132,7 +130,10 @@ class TaskRunner(QObject):
     def _wrap(self, fn: Callable[[], object]) -> Callable[[], object]:
         def call() -> object:
             try:
-                return fn()
+                # each worker thread gets (and closes) its own connection; one that cannot be opened (the
+                # server away) still ends the call here, or ``wait`` would wait for it to its timeout
+                with db.connection_context():
+                    return fn()
             finally:
                 with self._lock:
                     self._running -= 1
