@@ -361,6 +361,8 @@ class IncidentCardView(QWidget):
         generation = self._generation
         actor = self.actor
         if self._card is None or self._card.id != incident_id:
+            # the people named were on the other incident; this one's are told once its card is shown
+            self.presence_label.setVisible(False)
             self.placeholder.setText("Загрузка…")
             if self._card is None:
                 self.stack.setCurrentWidget(self.placeholder)
@@ -401,6 +403,7 @@ class IncidentCardView(QWidget):
         self._incident_id = None
         self._card = None
         self._set_loading(False)
+        self.presence_label.setVisible(False)
         self.placeholder.setText("Выберите инцидент в очереди")
         self.stack.setCurrentWidget(self.placeholder)
         self.cleared.emit()
@@ -480,7 +483,7 @@ class IncidentCardView(QWidget):
             def restore() -> None:
                 for page, value in zip(pages, scrolled):
                     page.area.verticalScrollBar().setValue(value)
-            QTimer.singleShot(0, restore)
+            QTimer.singleShot(0, self, restore)  # dropped if the card is gone by then (window closed)
 
     def _show_clause21(self, card: IncidentCard) -> None:
         assessment = card.clause21

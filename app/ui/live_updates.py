@@ -42,6 +42,8 @@ class LiveUpdates(QObject):
     remote_event = Signal(object)  # events.Event
     others_changed = Signal(int, object)  # incident id, presence.Others
     connection_changed = Signal(bool)
+    #: still out of reach: the next try in this many milliseconds (the banner counts down to it)
+    retrying = Signal(int)
     #: the server is there but refuses this person (account switched off, password changed)
     refused = Signal()
     _woke = Signal()
@@ -99,6 +101,7 @@ class LiveUpdates(QObject):
         global _current
         if _current is self:
             _current = None
+        self.feed = None  # what is still under way when the window closes is dropped when it arrives
         self.poll_timer.stop()
         self.heartbeat_timer.stop()
         self.retry_timer.stop()
@@ -145,6 +148,8 @@ class LiveUpdates(QObject):
 
     def _looked(self, incident_id: int | None, result: tuple[live.Changes, presence.Others | None]) -> None:
         self._looking = False
+        if self.feed is None:  # stopped meanwhile
+            return
         changes, others = result
         if changes.everything:
             self.incidents_changed.emit(frozenset())
@@ -180,6 +185,8 @@ class LiveUpdates(QObject):
         self._heartbeat()
 
     def _heartbeat(self) -> None:
+        if self.feed is None:  # not started yet (``start`` says it), or stopped
+            return
         user_id, incident_id, editing = self.user_id, self.incident_id, self.editing
 
         def work() -> presence.Others | None:
@@ -187,6 +194,8 @@ class LiveUpdates(QObject):
             return presence.others(incident_id, user_id) if incident_id is not None else None
 
         def done(others: presence.Others | None) -> None:
+            if self.feed is None:  # stopped meanwhile
+                return
             if incident_id is not None and others is not None and incident_id == self.incident_id:
                 self.others_changed.emit(incident_id, others)
 
@@ -203,13 +212,15 @@ class LiveUpdates(QObject):
 
     def connection_lost(self) -> None:
         """An action or a look found the server gone: say so and look for it again and again."""
+        if self.feed is None:  # stopped: nobody to tell
+            return
         if self.connected:
             self._connection_seen(False)
         if not self.retry_timer.isActive():
-            self.retry_timer.start(self._retry_ms)
+            self._schedule_retry()
 
     def _connection_seen(self, up: bool) -> None:
-        if up == self.connected:
+        if up == self.connected or self.feed is None:  # nothing new, or stopped
             return
         self.connected = up
         if up:
@@ -218,8 +229,14 @@ class LiveUpdates(QObject):
             drop_connection()  # this thread's connection died with the server: the next call opens one
             self.look()
         elif not self.retry_timer.isActive():
-            self.retry_timer.start(self._retry_ms)
+            self._schedule_retry()
         self.connection_changed.emit(up)
+
+    def _schedule_retry(self) -> None:
+        if self.feed is None:
+            return
+        self.retry_timer.start(self._retry_ms)
+        self.retrying.emit(self._retry_ms)
 
     def retry_in_ms(self) -> int:
         return self._retry_ms
@@ -236,7 +253,7 @@ class LiveUpdates(QObject):
             self._retry_ms = min(self._retry_ms * 2, LONGEST_RETRY_MS)
             log.info("Сервер всё ещё недоступен (%s): повтор через %d с", exc, self._retry_ms // 1000)
             if not self.connected:
-                self.retry_timer.start(self._retry_ms)
+                self._schedule_retry()
 
         self.runner.run(ping, lambda _r: self._connection_seen(True), failed)
 

@@ -434,6 +434,7 @@ class MainWindow(QMainWindow):
         self.live.remote_event.connect(self.notifier.hear)
         self.live.others_changed.connect(self.card_view.show_others)
         self.live.connection_changed.connect(self._connection_changed)
+        self.live.retrying.connect(self._retrying)
         self.live.refused.connect(self.connection_banner.show_refused)
         self.connection_banner.retry_requested.connect(self.live.try_now)
         self.card_view.card_loaded.connect(self.live.show_incident)
@@ -1086,6 +1087,11 @@ class MainWindow(QMainWindow):
         else:
             self.connection_banner.show_lost(self.live.retry_in_ms())
 
+    def _retrying(self, retry_in_ms: int) -> None:
+        """Still out of reach (a try failed): the banner counts down to the next one."""
+        if not self.live.connected:
+            self.connection_banner.show_lost(retry_in_ms)
+
     def _sync_card(self) -> None:
         """The card shows what its queue row says: a newer version in the row reloads the card."""
         card = self.card_view.card
@@ -1469,7 +1475,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:  # the saved splitter once the window has its real size
             self._shown_once = True
-            QTimer.singleShot(0, lambda: self._apply_placement(force=True))
+            QTimer.singleShot(0, self, lambda: self._apply_placement(force=True))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
