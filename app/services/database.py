@@ -21,7 +21,6 @@ from app.services.errors import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
@@ -136,13 +135,7 @@ def check_sqlite_file(path: Path, create: bool) -> None:
     if path.exists():
         if path.is_dir():
             raise DatabaseUnavailable(f"«{path}» — это папка, а не файл базы данных")
-        try:
-            with path.open("rb") as fh:
-                head = fh.read(len(SQLITE_MAGIC))
-        except OSError as exc:
-            raise DatabaseUnavailable(f"Не удаётся прочитать файл базы данных «{path}»: {exc.strerror}") from None
-        if head and head != SQLITE_MAGIC:
-            raise DatabaseUnavailable(f"Файл «{path}» не является базой данных SQLite")
+        check_sqlite_magic(path)
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             raise DatabaseUnavailable(
                 f"Нет прав на запись в базу данных «{path}» (файл или папка только для чтения)"
@@ -419,14 +412,31 @@ def _open_read_only_copy(target: DatabaseTarget) -> OpenedDatabase:
 
 
 def check_sqlite_magic(path: Path) -> None:
-    """The file is an SQLite database (the first bytes say so)."""
+    """The file is an SQLite database (the first bytes say so).
+
+    The bytes are read through SQLite itself, never with a plain ``open``: closing a plain descriptor of
+    the file would drop the POSIX locks this process's open connections hold on it (a rule of POSIX
+    locks), and another program closing its last connection would then remove the WAL under ours.
+    SQLite's own file layer shares one descriptor per file within a process and keeps the locks."""
+    import sqlite3
+    from urllib.parse import quote
+
+    if not os.access(path, os.R_OK):
+        raise DatabaseUnavailable(f"Не удаётся прочитать файл базы данных «{path}»: нет прав на чтение")
+    if path.stat().st_size == 0:
+        return
     try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise DatabaseUnavailable(f"Не удаётся прочитать файл базы данных «{path}»: {exc.strerror}") from None
-    if head and head != SQLITE_MAGIC:
-        raise DatabaseUnavailable(f"Файл «{path}» не является базой данных SQLite")
+        look = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(f"Не удаётся прочитать файл базы данных «{path}»: {exc}") from None
+    try:
+        look.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "encrypted" in str(exc):
+            raise DatabaseUnavailable(f"Файл «{path}» не является базой данных SQLite") from None
+        # busy or locked: the file is SQLite; the opening that follows says what else is wrong
+    finally:
+        look.close()
 
 
 def _after_upgrade(found: int, applied: list[int]) -> None:
