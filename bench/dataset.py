@@ -61,13 +61,18 @@ def ensure(url: str, total: int, month_size: int, rebuild: bool = False) -> None
 
 
 def _after_build(url: str) -> None:
-    """The next-due columns of open incidents (the overdue tab and the queue's order read them)."""
+    """The next-due columns of open incidents (the overdue tab and the queue's order read them) and, on
+    the server, each incident's units (the executors' row rule reads them)."""
     from app.models import db
     from app.services import due_index
     from app.services.database import close_database, open_database
 
-    open_database(url)
+    opened = open_database(url)
     due_index.refresh_open()
+    if opened.target.backend == "postgresql":
+        from app.services.server import policy
+
+        policy.refresh_incident_units(opened.database)  # COPY ran without the triggers that keep them
     db.execute_sql("ANALYZE")
     close_database()
 

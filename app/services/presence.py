@@ -34,12 +34,19 @@ class Others:
 
 
 def show(user_id: int, incident_id: int | None, *, editing: bool = False) -> None:
-    """This program shows ``incident_id`` (None: no card), its answer edited or not; also the heartbeat."""
-    Presence.insert(session=live.SESSION, user=user_id, incident_id=incident_id, editing=editing,
-                    seen_at=utcnow()).on_conflict(
-        conflict_target=[Presence.session],
-        update={Presence.incident_id: incident_id, Presence.editing: editing, Presence.seen_at: utcnow(),
-                Presence.user: user_id}).execute()
+    """This program shows ``incident_id`` (None: no card), its answer edited or not; also the heartbeat.
+
+    An update of this program's row first (the heartbeat: the server wakes nobody for it unless the card
+    or the editing changed), the row made when there is none yet."""
+    moment = utcnow()
+    updated = (Presence.update(incident_id=incident_id, editing=editing, seen_at=moment, user=user_id)
+               .where(Presence.session == live.SESSION).execute())
+    if not updated:
+        Presence.insert(session=live.SESSION, user=user_id, incident_id=incident_id, editing=editing,
+                        seen_at=moment).on_conflict(
+            conflict_target=[Presence.session],
+            update={Presence.incident_id: incident_id, Presence.editing: editing, Presence.seen_at: moment,
+                    Presence.user: user_id}).execute()
 
 
 def leave(user_id: int) -> None:

@@ -189,3 +189,31 @@ def test_a_full_disk_stops_the_action_with_one_russian_line_and_loses_nothing(wo
     assert Comment.select().count() == before
     workflow.add_comment(w.actor("kurator"), ref.id, text="Место освободилось")  # and work goes on
     assert Comment.select().count() == before + 1
+
+
+@pytest.mark.skipif(databases.backend() != "postgresql", reason="оповещения NOTIFY есть только у общей базы PostgreSQL")
+def test_a_heartbeat_wakes_nobody_but_opening_another_card_does(world: World) -> None:
+    from app.services.listener import Listener
+
+    w = world
+    first, second = routed(w, "zhkh", n=1), routed(w, "zhkh", n=2)
+    me = w.ids["zhkh"]
+    presence.show(me, first.id)
+    woke = threading.Event()
+    up = threading.Event()
+    database = proxy.obj
+    listener = Listener(database.connect_params, database.database, woke.set, lambda ok: ok and up.set())
+    listener.start()
+    try:
+        assert up.wait(5)
+        time.sleep(0.5)
+        woke.clear()
+        presence.show(me, first.id)  # the same card again: a heartbeat
+        assert not woke.wait(1.0), "a heartbeat wakes nobody"
+        presence.show(me, second.id)
+        assert woke.wait(2.0), "another card wakes the others"
+        woke.clear()
+        presence.show(me, second.id, editing=True)
+        assert woke.wait(2.0), "opening the answer editor wakes the others"
+    finally:
+        listener.stop()

@@ -29,7 +29,7 @@ from app.services.server import names
 
 log = logging.getLogger(__name__)
 
-POLICY_VERSION = 10
+POLICY_VERSION = 11
 #: the key of the transaction-level advisory lock that serialises appends to the chain
 AUDIT_LOCK_KEY = 74_120_515
 
@@ -206,10 +206,8 @@ def _functions(database_name: str, groups: dict[str, str], prefix: str) -> list[
         " UNION SELECT away.unit_id FROM absence ab JOIN \"user\" me ON me.id = ab.deputy_id"
         " JOIN \"user\" away ON away.id = ab.user_id WHERE me.db_role = current_user AND me.is_active"
         " AND away.unit_id IS NOT NULL AND ab.starts_on <= inc_today() AND ab.ends_on >= inc_today()) units $$",
-        # the incidents routed to those units (the owner's view of the assignments: no recursion of rules)
-        "CREATE OR REPLACE FUNCTION inc_incidents_of(units integer[]) RETURNS SETOF integer LANGUAGE sql STABLE "
-        "SECURITY DEFINER SET search_path = public, pg_temp AS $$ "
-        "SELECT DISTINCT incident_id FROM assignment WHERE unit_id = ANY(units) $$",
+        # rules of version 9 and older listed every incident routed to any unit for anyone who asked
+        "DROP FUNCTION IF EXISTS inc_incidents_of(integer[])",
         # the chain's newest hash, whoever asks: an executor reads only the events of their own incidents,
         # but appends after the newest event of all
         "CREATE OR REPLACE FUNCTION inc_chain_head() RETURNS text LANGUAGE sql STABLE SECURITY DEFINER "
@@ -250,7 +248,7 @@ def _functions(database_name: str, groups: dict[str, str], prefix: str) -> list[
         "REVOKE ALL ON FUNCTION inc_person_sync(text, text, text[], boolean) FROM PUBLIC",
         f"GRANT EXECUTE ON FUNCTION inc_person_sync(text, text, text[], boolean) TO {_q(admin)}",
         "REVOKE ALL ON FUNCTION inc_chain_head() FROM PUBLIC",
-        f"GRANT EXECUTE ON FUNCTION inc_today(), inc_my_units(), inc_incidents_of(integer[]), inc_my_pages(), "
+        f"GRANT EXECUTE ON FUNCTION inc_today(), inc_my_units(), inc_my_pages(), "
         "inc_chain_head() "
         f"TO {_q(groups['member'])}",
     ]
@@ -479,8 +477,17 @@ def _live(member: str) -> list[str]:
             f"CREATE POLICY inc_send ON live_event FOR INSERT TO {_q(member)} WITH CHECK (true)",
             "CREATE OR REPLACE FUNCTION inc_live_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             f" PERFORM pg_notify('{LIVE_CHANNEL}', TG_TABLE_NAME); RETURN NULL; END $$"]
-    for table in ("audit_event", "live_event", "presence"):
+    for table in ("audit_event", "live_event"):
         sql += [f"DROP TRIGGER IF EXISTS inc_live_notify ON {table}",
                 f"CREATE TRIGGER inc_live_notify AFTER INSERT OR UPDATE OR DELETE ON {table} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION inc_live_notify()"]
+    # presence: a program arriving, leaving or moving to another card wakes the others — its heartbeat,
+    # every few seconds from every PC, does not (the others look at the presence on their own heartbeat)
+    sql += ["DROP TRIGGER IF EXISTS inc_live_notify ON presence",
+            "DROP TRIGGER IF EXISTS inc_live_notify_moved ON presence",
+            "CREATE TRIGGER inc_live_notify AFTER INSERT OR DELETE ON presence "
+            "FOR EACH ROW EXECUTE FUNCTION inc_live_notify()",
+            "CREATE TRIGGER inc_live_notify_moved AFTER UPDATE ON presence FOR EACH ROW "
+            "WHEN (OLD.incident_id IS DISTINCT FROM NEW.incident_id OR OLD.editing IS DISTINCT FROM NEW.editing) "
+            "EXECUTE FUNCTION inc_live_notify()"]
     return sql
