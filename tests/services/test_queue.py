@@ -67,6 +67,24 @@ def test_executor_sees_only_their_units_incidents(world: World) -> None:
     assert ids(queue.fetch_page(world.actor("arhit"), QueueFilter(preset="unit_all"))) == []
 
 
+def test_the_count_of_all_of_my_unit_is_the_number_of_its_rows(world: World) -> None:
+    """The unfiltered «Все моего отдела» is counted on the assignments alone: the same number as its
+    rows, with an incident sent to two units counted once and a unit with nothing counted as 0."""
+    w = world
+    refs = fill(w)
+    k = w.actor("kurator")
+    both = workflow.route(k, refs[2].id, refs[2].version, unit_ids=[w.units["zhkh"], w.units["blago"]],
+                          topic_id=w.topic_id, no_location=True)
+    for login in ("zhkh", "blago", "arhit"):
+        actor = w.actor(login)
+        rows = ids(queue.fetch_page(actor, QueueFilter(preset="unit_all")))
+        assert queue.count(actor, QueueFilter(preset="unit_all")) == len(rows) == len(set(rows)), login
+    assert queue.count(w.actor("zhkh"), QueueFilter(preset="unit_all")) == 2
+    assert both.id in ids(queue.fetch_page(w.actor("blago"), QueueFilter(preset="unit_all")))
+    # a filter takes the usual way
+    assert queue.count(w.actor("zhkh"), QueueFilter(preset="unit_all", priority=Priority.HIGH)) == 0
+
+
 def test_search_understands_russian_word_forms(world: World) -> None:
     refs = fill(world)
     k = world.actor("kurator")
