@@ -124,9 +124,9 @@ def _make_exception_hook(*, show: bool, seen: list[BaseException]) -> ExceptHook
             watching = live_updates.current()
             if watching is not None:
                 watching.connection_lost()  # the banner, and tries to connect again
-        elif failures.message(error):
+        elif (failed := failures.message(error)) is not None:
             log.error("Сбой базы данных: %s", error)
-            text = str(failures.message(error))
+            text = failed
         else:
             log.error("Непредвиденная ошибка:\n%s", "".join(traceback.format_exception(kind, error, tb)))
             text = ("Произошла непредвиденная ошибка. Действие не выполнено.\n\n"

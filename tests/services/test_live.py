@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -19,6 +21,24 @@ from tests.services.test_workflow import ANSWER, routed
 @pytest.fixture
 def world(db, monkeypatch: pytest.MonkeyPatch) -> World:  # noqa: ANN001
     return build_world(monkeypatch)
+
+
+@contextmanager
+def listening() -> Iterator[threading.Event]:
+    """A listener on the test's database, connected and quiet; the event is set when the server wakes it."""
+    from app.services.listener import Listener
+
+    woke, up = threading.Event(), threading.Event()
+    database = proxy.obj
+    listener = Listener(database.connect_params, database.database, woke.set, lambda ok: ok and up.set())
+    listener.start()
+    try:
+        assert up.wait(5), "the listener connects"
+        time.sleep(0.5)
+        woke.clear()
+        yield woke
+    finally:
+        listener.stop()
 
 
 class ServerError(Exception):
@@ -144,19 +164,9 @@ def test_presence_names_the_others_on_the_incident_and_expires_by_itself(world: 
 
 @pytest.mark.skipif(databases.backend() != "postgresql", reason="оповещения NOTIFY есть только у общей базы PostgreSQL")
 def test_the_server_wakes_a_listener_when_an_action_commits_and_not_for_a_rolled_back_one(world: World) -> None:
-    from app.services.listener import Listener
-
     w = world
     ref = routed(w, "zhkh")
-    woke = threading.Event()
-    up = threading.Event()
-    database = proxy.obj
-    listener = Listener(database.connect_params, database.database, woke.set, lambda ok: ok and up.set())
-    listener.start()
-    try:
-        assert up.wait(5), "the listener connects"
-        time.sleep(0.5)
-        woke.clear()
+    with listening() as woke:
         with pytest.raises(ValidationError):
             workflow.return_for_revision(w.actor("kurator"), ref.id, ref.version, reasons=[])
         assert not woke.wait(1.0), "a refused action wakes nobody"
@@ -164,8 +174,6 @@ def test_the_server_wakes_a_listener_when_an_action_commits_and_not_for_a_rolled
         workflow.add_comment(w.actor("kurator"), ref.id, text="Проверьте адрес")
         assert woke.wait(2.0), "the committed action wakes the listener within two seconds"
         assert time.monotonic() - started < 2.0
-    finally:
-        listener.stop()
 
 
 @pytest.mark.skipif(databases.backend() != "sqlite", reason="файл базы на диске есть только у SQLite")
@@ -193,21 +201,11 @@ def test_a_full_disk_stops_the_action_with_one_russian_line_and_loses_nothing(wo
 
 @pytest.mark.skipif(databases.backend() != "postgresql", reason="оповещения NOTIFY есть только у общей базы PostgreSQL")
 def test_a_heartbeat_wakes_nobody_but_opening_another_card_does(world: World) -> None:
-    from app.services.listener import Listener
-
     w = world
     first, second = routed(w, "zhkh", n=1), routed(w, "zhkh", n=2)
     me = w.ids["zhkh"]
     presence.show(me, first.id)
-    woke = threading.Event()
-    up = threading.Event()
-    database = proxy.obj
-    listener = Listener(database.connect_params, database.database, woke.set, lambda ok: ok and up.set())
-    listener.start()
-    try:
-        assert up.wait(5)
-        time.sleep(0.5)
-        woke.clear()
+    with listening() as woke:
         presence.show(me, first.id)  # the same card again: a heartbeat
         assert not woke.wait(1.0), "a heartbeat wakes nobody"
         presence.show(me, second.id)
@@ -215,5 +213,3 @@ def test_a_heartbeat_wakes_nobody_but_opening_another_card_does(world: World) ->
         woke.clear()
         presence.show(me, second.id, editing=True)
         assert woke.wait(2.0), "opening the answer editor wakes the others"
-    finally:
-        listener.stop()
