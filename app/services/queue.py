@@ -435,13 +435,10 @@ def _search_by_index(f: QueueFilter, sort: QueueSort | None) -> bool:
     return wanted and match is not None and _common_search(match)
 
 
-def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offset: int = 0,
-               limit: int = 200, *, with_clocks: bool = True) -> QueuePage:
-    """One page of the queue (``limit`` rows from ``offset``) with each row's current clock.
-
-    ``with_clocks=False`` leaves ``clock`` empty: the rows come back in a few milliseconds and the
-    caller asks ``current_clocks`` for the page's clocks afterwards (they cost most of the time).
-    """
+def _page_raw(actor: Actor, f: QueueFilter, sort: QueueSort, offset: int, limit: int,
+              columns: list) -> tuple[list[dict], bool]:
+    """The selected ``columns`` of rows ``offset`` … ``offset + limit`` of the queue in its order, and
+    whether more follow (one segment after another: see :func:`_segments`)."""
     base = _filtered(actor, f, _search_by_index(f, sort))
     raw: list[dict] = []
     skip, need = offset, limit + 1
@@ -450,25 +447,30 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
         if need <= 0:
             break
         part = base.where(*conditions) if conditions else base
-        rows = list(part
-                    .select(Incident.id, Incident.version, Incident.detected_at, Incident.network, Incident.author,
-                            Incident.text, Incident.status, Incident.priority, Incident.due_at,
-                            Incident.request_state, Incident.page,
-                            Topic.name.alias("topic_name"), TopicGroup.name.alias("group_name"))
-                    .join(Topic, JOIN.LEFT_OUTER, on=(Incident.topic == Topic.id))
-                    .switch(Incident)
-                    .join(TopicGroup, JOIN.LEFT_OUTER, on=(Incident.topic_group == TopicGroup.id))
-                    .order_by(*order)
-                    .offset(skip).limit(need)
-                    .dicts())
+        rows = list(_with_topics(part.select(*columns)).order_by(*order).offset(skip).limit(need).dicts())
         if not rows and skip:
             skip = max(0, skip - part.count())  # the whole part lies before the page: only now count it
             continue
         skip = 0
         raw += rows
         need -= len(rows)
-    has_more = len(raw) > limit
-    raw = raw[:limit]
+    return raw[:limit], len(raw) > limit
+
+
+def _with_topics(query):  # noqa: ANN001, ANN202
+    """The query joined with the incident's topic and topic group (the row's «Тема», the topic order)."""
+    return (query.join(Topic, JOIN.LEFT_OUTER, on=(Incident.topic == Topic.id)).switch(Incident)
+            .join(TopicGroup, JOIN.LEFT_OUTER, on=(Incident.topic_group == TopicGroup.id)))
+
+
+def _row_columns() -> list:
+    return [Incident.id, Incident.version, Incident.detected_at, Incident.network, Incident.author,
+            Incident.text, Incident.status, Incident.priority, Incident.due_at, Incident.request_state,
+            Incident.page, Topic.name.alias("topic_name"), TopicGroup.name.alias("group_name")]
+
+
+def _rows_from(raw: list[dict], with_clocks: bool) -> list[QueueRow]:
+    """Queue rows of the incidents read by :func:`_page_raw` (their units, waits, pages, marks)."""
     ids = [r["id"] for r in raw]
     units: dict[int, list[str]] = {}
     if ids:
@@ -495,7 +497,35 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
             r["request_state"] or "", author_wait_total(waits[r["id"]]) if r["id"] in waits else None,
             head_pages.get(r["page"], ""), blacklisted.get(r["id"], ""),
         ))
-    return QueuePage(rows, offset, has_more)
+    return rows
+
+
+def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offset: int = 0,
+               limit: int = 200, *, with_clocks: bool = True) -> QueuePage:
+    """One page of the queue (``limit`` rows from ``offset``) with each row's current clock.
+
+    ``with_clocks=False`` leaves ``clock`` empty: the rows come back in a few milliseconds and the
+    caller asks ``current_clocks`` for the page's clocks afterwards (they cost most of the time).
+    """
+    raw, has_more = _page_raw(actor, f, sort, offset, limit, _row_columns())
+    return QueuePage(_rows_from(raw, with_clocks), offset, has_more)
+
+
+def page_ids(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offset: int = 0,
+             limit: int = 200) -> tuple[list[int], dict[int, int], bool]:
+    """The incidents of a page in the queue's order, each with its version, and whether more follow —
+    without building rows: what a quiet refresh compares with the rows it has."""
+    raw, has_more = _page_raw(actor, f, sort, offset, limit, [Incident.id, Incident.version])
+    return [r["id"] for r in raw], {r["id"]: r["version"] for r in raw}, has_more
+
+
+def rows_of(incident_ids: list[int]) -> dict[int, QueueRow]:
+    """The queue rows of these incidents (without clocks), whatever the filter: the rows a quiet
+    refresh builds anew because they changed or came into the page."""
+    if not incident_ids:
+        return {}
+    raw = list(_with_topics(Incident.select(*_row_columns())).where(Incident.id.in_(list(incident_ids))).dicts())
+    return {row.incident_id: row for row in _rows_from(raw, with_clocks=False)}
 
 
 def current_clocks(incident_ids: list[int], now: datetime | None = None, *,

@@ -754,7 +754,7 @@ class MainWindow(QMainWindow):
         model.total_changed.connect(self._total_changed)
         model.load_failed.connect(self._load_failed)
         model.thresholds_crossed.connect(self.refresh_quietly)
-        self.card_view.changed.connect(lambda _id: self.refresh_quietly())
+        self.card_view.changed.connect(lambda incident_id: self.queue_model.refresh_changed({incident_id}))
         self.card_timer = QTimer(self)
         self.card_timer.setSingleShot(True)
         self.card_timer.setInterval(CARD_DEBOUNCE_MS)
@@ -1065,19 +1065,21 @@ class MainWindow(QMainWindow):
         self.queue_model.reload(keep_rows=True)
 
     def _incident_changed(self, incident_id: int) -> None:
-        """A workflow event (this window's or another's): the rows, and the card if it is this one."""
-        self.refresh_quietly()
+        """A workflow event (this window's or another's): its row, and the card if it is this one."""
+        self.queue_model.refresh_changed({incident_id})
         if incident_id == self.card_view.incident_id:
             self.card_view.reload()
 
     def _changed_elsewhere(self, incident_ids: frozenset[int]) -> None:
         """Another PC changed these incidents (an empty set: more than one look names): the rows are read
-        again, and the card if it shows one of them — after its open dialog closes, never under it."""
-        self.refresh_quietly()
+        again (only they: the order of the loaded rows is checked, every other row kept), and the card if it
+        shows one of them — after its open dialog closes, never under it."""
+        self.queue_model.refresh_changed(incident_ids)
         shown = self.card_view.incident_id
         if shown is not None and (not incident_ids or shown in incident_ids):
             self.card_view.reload()
         self.notifier.resync_soon()  # a clock another PC started may be this user's
+
     def _connection_changed(self, up: bool) -> None:
         if up:
             self.connection_banner.show_back()

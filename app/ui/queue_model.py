@@ -548,6 +548,65 @@ class QueueTableModel(QAbstractTableModel):
         self.runner.run(lambda: queue.count(actor, f), lambda n: self._counted(generation, n),
                         lambda exc: log.warning("Не удалось подсчитать инциденты: %s", exc))
 
+    def refresh_changed(self, incident_ids: frozenset[int] | set[int]) -> None:
+        """These incidents changed (another PC, a workflow event): only they are read again.
+
+        The order of the loaded rows is checked by one query of numbers and versions alone; the rows
+        of the changed incidents (and of any that came into the loaded range) are built anew and
+        their clocks computed; every other row keeps what it had. An empty set (the changes are not
+        named) reloads the loaded rows as a quiet refresh does.
+        """
+        if not incident_ids or not self._rows:
+            self.reload(keep_rows=True)
+            return
+        self._generation += 1
+        generation = self._generation
+        limit = -(-len(self._rows) // self.page_size) * self.page_size
+        actor, f, s = self.actor, self._filter, self._sort
+        loaded = {r.incident_id: r.version for r in self._rows}
+        changed = frozenset(incident_ids)
+
+        def read() -> tuple[list[int], bool, dict[int, QueueRow]]:
+            ids, versions, has_more = queue.page_ids(actor, f, s, 0, limit)
+            stale = [i for i in ids if i in changed or loaded.get(i) != versions[i]]
+            return ids, has_more, queue.rows_of(stale)
+
+        self._fetching = False
+        self._set_loading(True)
+        self.runner.run(read, lambda got: self._changed_rows(generation, *got),
+                        lambda exc: self._failed(generation, exc))
+
+    def _changed_rows(self, generation: int, ids: list[int], has_more: bool, fresh: dict[int, QueueRow]) -> None:
+        if generation != self._generation:
+            return
+        now, cal = clock_source.now(), current_calendar()
+        old = {r.incident_id: (r, left) for r, left in zip(self._rows, self._remaining)}
+        rows, remaining = [], []
+        for incident_id in ids:
+            if incident_id in fresh:
+                rows.append(fresh[incident_id])
+                remaining.append(PENDING)
+            elif incident_id in old:
+                rows.append(old[incident_id][0])
+                remaining.append(old[incident_id][1])
+        self._pending = (self._pending & {r.incident_id for r in rows}) | set(fresh)
+        if [r.incident_id for r in rows] == [r.incident_id for r in self._rows]:
+            self._rows, self._remaining = rows, remaining
+            for n, r in enumerate(rows):
+                if r.incident_id in fresh:
+                    self.dataChanged.emit(self.index(n, 0), self.index(n, len(Column) - 1))
+        else:
+            self.beginResetModel()
+            self._rows, self._remaining = rows, remaining
+            self.endResetModel()
+        self._has_more = has_more
+        self._set_loading(False)
+        self.page_loaded.emit(len(self._rows))
+        self._load_clocks(generation, [i for i in ids if i in fresh])
+        actor, f = self.actor, self._filter
+        self.runner.run(lambda: queue.count(actor, f), lambda n: self._counted(generation, n),
+                        lambda exc: log.warning("Не удалось подсчитать инциденты: %s", exc))
+
     def _remaining_of(self, row: QueueRow, now: datetime, cal: WorkCalendar) -> Remaining:
         if row.clock is None and row.incident_id in self._pending:
             return PENDING

@@ -219,6 +219,50 @@ def test_quiet_refresh_keeps_the_rows_when_nothing_moved(qtbot: QtBot, world: Wo
     assert model.rowCount() == 2
 
 
+def test_a_change_elsewhere_reads_again_only_the_changed_incident(qtbot: QtBot, world: World, make_model,  # noqa: ANN001
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    w = world
+    refs = [register(w, n) for n in range(5)]
+    model = make_model(w.actor("kurator"), filter_=QueueFilter(preset="all"))
+    qtbot.waitUntil(lambda: not model._pending, timeout=15_000)
+    before = {model.row_at(r).incident_id: model.row_at(r) for r in range(model.rowCount())}
+    changed = refs[2]
+    route(w, changed)  # as another PC would: the service, not this window
+    built, clocked = [], []
+    rows_of, current_clocks = queue.rows_of, queue.current_clocks
+    monkeypatch.setattr(queue, "rows_of", lambda ids: built.append(sorted(ids)) or rows_of(ids))
+    monkeypatch.setattr(queue, "current_clocks", lambda ids, *a, **k: clocked.append(sorted(ids)) or current_clocks(ids, *a, **k))
+    with qtbot.waitSignal(model.clocks_loaded, timeout=15_000):
+        model.refresh_changed({changed.id})
+    wait(qtbot, model)
+    assert built == [[changed.id]] and clocked == [[changed.id]]
+    row = model.row_of(changed.id)
+    assert cell(model, row, Column.STATUS) == "В работе"
+    assert "ЖКХ" in cell(model, row, Column.EXECUTORS)
+    # the others are the very rows the window had: nothing about them was read or computed again
+    assert all(model.row_at(r) is before[model.row_at(r).incident_id]
+               for r in range(model.rowCount()) if model.row_at(r).incident_id != changed.id)
+    assert [model.row_at(r).incident_id for r in range(model.rowCount())] == \
+        [r.incident_id for r in queue.fetch_page(w.actor("kurator"), QueueFilter(preset="all")).rows]
+
+
+def test_a_changed_incident_leaves_the_tab_and_a_new_one_comes_into_it(qtbot: QtBot, world: World,  # noqa: ANN001
+                                                                        make_model) -> None:
+    w = world
+    refs = [register(w, n) for n in range(3)]
+    model = make_model(w.actor("kurator"), filter_=QueueFilter(preset="new"))
+    assert model.rowCount() == 3
+    route(w, refs[0])  # no longer new
+    fresh = register(w, 9, network="telegram")
+    with qtbot.waitSignal(model.total_changed, timeout=15_000) as counted:
+        model.refresh_changed({refs[0].id, fresh.id})
+    wait(qtbot, model)
+    shown = [model.row_at(r).incident_id for r in range(model.rowCount())]
+    assert refs[0].id not in shown and fresh.id in shown and counted.args == [3]
+    assert shown == [r.incident_id for r in queue.fetch_page(w.actor("kurator"), QueueFilter(preset="new")).rows]
+    assert cell(model, model.row_of(fresh.id), Column.NETWORK) == "ТГ"
+
+
 def test_a_refused_query_is_reported_in_russian(qtbot: QtBot, world: World, make_model,  # noqa: ANN001
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     model = make_model(world.actor("kurator"))
