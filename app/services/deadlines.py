@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
@@ -45,6 +45,44 @@ STATE_LABELS = {
 }
 
 
+class DeferredLines(Sequence[str]):
+    """The lines of a due moment's account, written when first read.
+
+    A queue page of 200 incidents builds over a thousand due moments, and writing the day-by-day
+    account of each (:meth:`WorkCalendar.explain`) was most of the page's time; the window shows
+    one of them, in the tooltip of the cell the pointer rests on. Reads like the tuple it stands for.
+    """
+
+    __slots__ = ("_lines", "_write")
+
+    def __init__(self, write: Callable[[], Iterable[str]]) -> None:
+        self._write: Callable[[], Iterable[str]] | None = write
+        self._lines: tuple[str, ...] | None = None
+
+    def _read(self) -> tuple[str, ...]:
+        if self._lines is None:
+            write, self._write = self._write, None
+            self._lines = tuple(write()) if write is not None else ()
+        return self._lines
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204 - as a tuple's
+        return self._read()[index]
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and self._read() == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._read())
+
+
 @dataclass(slots=True)
 class Clock:
     """One clock of one incident: a value, never changed once built (not frozen only because a
@@ -61,7 +99,7 @@ class Clock:
     state: ClockState
     left: timedelta  # working time from now (or from the end) to the due moment; negative = late
     used_share: float  # how much of the limit is used (1.0 = due now)
-    explanation: tuple[str, ...] = field(default=(), compare=False)
+    explanation: Sequence[str] = field(default=(), compare=False)
     optional: bool = False
     #: working time from the start to the end (or to now while it runs); zero if that is not later
     worked: timedelta = field(default=timedelta(0), compare=False)
@@ -305,7 +343,7 @@ class _Builder:
             due = cal.add_working_time(start, delta)  # a start outside working time counts from the next one
             limit_text = limit_text or _duration_text(minutes)
             if explanation is None and self.explanations:
-                explanation = cal.explain(start, delta)
+                explanation = DeferredLines(lambda: cal.explain(start, delta))
             # the due moment is where exactly ``delta`` of working time has passed since the start
             # (test_working_time_to_a_due_moment_is_its_limit pins this), no need to measure it again
             total = delta if minutes > 0 else cal.working_time_between(start, due)
@@ -329,7 +367,8 @@ class _Builder:
         else:
             state = ClockState.RUNNING if self.now <= due else ClockState.OVERDUE
         self.clocks.append(Clock(code, clause, title, subject, start, due, ended, limit_text, state, left,
-                                 float(share), tuple(explanation or ()), optional, elapsed))
+                                 float(share), explanation if isinstance(explanation, DeferredLines)
+                                 else tuple(explanation or ()), optional, elapsed))
 
     def stop(self, a: _AssignmentRow, closed: datetime | None) -> datetime | None:
         """When the steps still waiting on this unit end without being done: the incident closed,
