@@ -62,20 +62,43 @@ def record(
 ) -> AuditEvent:
     """Append one event. Call inside the transaction of the action it records.
 
-    ``actor`` and ``acting_for`` may be users or their ids (the event keeps the id). Inside the
-    caller's transaction the event needs no savepoint of its own: if appending fails the caller's
-    transaction fails with it; outside any transaction the append gets one.
+    ``actor`` and ``acting_for`` may be users or their ids (the event keeps the id). Inside a user action
+    (``transactions.run``) the event is put in the chain when the action's work is done, just before its
+    commit: the chain's lock is held for those few statements only, not for the whole action. Elsewhere
+    it is appended at once — inside the caller's transaction without a savepoint of its own (if appending
+    fails the caller's transaction fails with it), outside any transaction in one of its own.
     """
-    if db.in_transaction():
-        return _append(action, actor, acting_for, incident, entity, entity_id, from_state, to_state,
-                       comment, payload, working_minutes, limit_minutes, within_limit, at)
-    with db.atomic():
-        return _append(action, actor, acting_for, incident, entity, entity_id, from_state, to_state,
-                       comment, payload, working_minutes, limit_minutes, within_limit, at)
+    event = AuditEvent(
+        at=(at or clock.now()).astimezone(timezone.utc).replace(microsecond=0),
+        actor=actor,
+        acting_for=acting_for,
+        incident=incident,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        payload=json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str),
+        working_minutes=working_minutes,
+        limit_minutes=limit_minutes,
+        within_limit=within_limit,
+    )
+    later = transactions.pending_events()
+    if later is not None:
+        later.append(event)
+    elif db.in_transaction():
+        append_to_chain([event])
+    else:
+        with db.atomic():
+            append_to_chain([event])
+    return event
 
 
-def _append(action, actor, acting_for, incident, entity, entity_id, from_state, to_state,  # noqa: ANN001, ANN202, PLR0913
-            comment, payload, working_minutes, limit_minutes, within_limit, at):
+def append_to_chain(events: list[AuditEvent]) -> None:
+    """Put ``events`` at the end of the chain, in this order, inside the running transaction."""
+    if not events:
+        return
     database = db.obj
     role = ""
     if isinstance(database, PostgresqlDatabase) and _server_chain_head(database):
@@ -93,28 +116,11 @@ def _append(action, actor, acting_for, incident, entity, entity_id, from_state, 
                                         (AUDIT_LOCK_KEY,)).fetchone()[0]
         last = AuditEvent.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).first()
         prev_hash = last.hash if last else ""
-    event = AuditEvent(
-        at=(at or clock.now()).astimezone(timezone.utc).replace(microsecond=0),
-        actor=actor,
-        acting_for=acting_for,
-        incident=incident,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        from_state=from_state,
-        to_state=to_state,
-        comment=comment,
-        payload=json.dumps(payload or {}, ensure_ascii=False, sort_keys=True, default=str),
-        working_minutes=working_minutes,
-        limit_minutes=limit_minutes,
-        within_limit=within_limit,
-        prev_hash=prev_hash,
-        db_role=role,
-    )
-    event.hash = _digest(event)
-    event.save(force_insert=True)
-    transactions.appended(event.hash)
-    return event
+    for event in events:  # the lock is held: each follows the one before
+        event.prev_hash, event.db_role = prev_hash, role
+        event.hash = prev_hash = _digest(event)
+        event.save(force_insert=True)
+        transactions.appended(event.hash)
 
 
 def _server_chain_head(database: PostgresqlDatabase) -> bool:

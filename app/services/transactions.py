@@ -50,20 +50,17 @@ def run(work: Callable[[], R]) -> R:
     if db.in_transaction():
         return _inside_callers_transaction(work)
     for attempt in range(1, ATTEMPTS + 1):
-        _state.depth, _state.appended = 1, []
+        _state.depth, _state.appended, _state.pending = 1, [], []
         committing = False
         try:
             with events.holding() as held:
                 with db.atomic():
                     result = work()
-                    if held:
-                        from app.services import live
-
-                        live.send(held)
+                    _finish(held)
                     committing = True
         except Exception as exc:  # noqa: BLE001 - sorted below, re-raised unless it is worth another try
             appended = list(_state.appended)
-            _state.depth, _state.appended = 0, []
+            _state.depth, _state.appended, _state.pending = 0, [], None
             if committing and connection_lost(exc):
                 if not _committed_after_all(appended):
                     if attempt < ATTEMPTS:
@@ -84,26 +81,42 @@ def run(work: Callable[[], R]) -> R:
                      failures.sqlstate(exc) or "связь", attempt + 1, ATTEMPTS, pause)
             time.sleep(pause)
             continue
-        _state.depth, _state.appended = 0, []
+        _state.depth, _state.appended, _state.pending = 0, [], None
         events.deliver(held)
         return result
     raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _finish(held: list) -> None:
+    """The end of an action's work, inside its transaction: its events written for the other programs,
+    then its trail events put in the chain — the chain's lock taken last, held only until the commit."""
+    if held:
+        from app.services import live
+
+        live.send(held)
+    waiting, _state.pending = _state.pending, None
+    if waiting:
+        from app.services import audit
+
+        audit.append_to_chain(waiting)
+
+
+def pending_events() -> list[AuditEvent] | None:
+    """Where the running action keeps its trail events until its work is done (None outside an action)."""
+    return getattr(_state, "pending", None) if getattr(_state, "depth", 0) else None
 
 
 def _inside_callers_transaction(work: Callable[[], R]) -> R:
     """The caller holds a transaction of its own (a batch of actions): the action is part of it and is not
     tried again here; its events go to the other programs with that transaction, and to this program at
     once, as before this module."""
-    _state.depth, _state.appended = 1, []
+    _state.depth, _state.appended, _state.pending = 1, [], []
     try:
         with events.holding() as held, db.atomic():
             result = work()
-            if held:
-                from app.services import live
-
-                live.send(held)
+            _finish(held)
     finally:
-        _state.depth, _state.appended = 0, []
+        _state.depth, _state.appended, _state.pending = 0, [], None
     events.deliver(held)
     return result
 

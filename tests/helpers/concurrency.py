@@ -133,8 +133,8 @@ def act(url: str, login: str, incident_ids: list[int], planned: int, seed: int, 
 
 def stall(url: str, login: str, incident_id: int, stall_s: float, out: Any) -> None:
     """A program that stalls in the middle of an action: it saves a draft, and right after the action's
-    trail event is appended — the incident's row and the chain's lock held, the transaction open — it
-    stops for ``stall_s`` seconds (a frozen PC, a debugger, a sleeping laptop), then carries on as the
+    trail event is put in the chain — the incident's row and the chain's lock held, the transaction open,
+    the commit not yet sent: the worst moment to stop — it stops for ``stall_s`` seconds (a frozen PC, a debugger, a sleeping laptop), then carries on as the
     program would. Reports the stalled event's hash and session, what the server said when the program
     woke up, and how the action ended."""
     from app.models import Incident, db
@@ -151,16 +151,15 @@ def stall(url: str, login: str, incident_id: int, stall_s: float, out: Any) -> N
     handler = _Recoveries(counts)
     logging.getLogger("app.services.transactions").addHandler(handler)
     logging.getLogger("app.services.transactions").setLevel(logging.INFO)
-    real_record, real_execute, real_commit = audit.record, database.execute_sql, database.commit
+    real_append, real_execute, real_commit = audit.append_to_chain, database.execute_sql, database.commit
 
-    def stalling_record(*args: Any, **kwargs: Any) -> Any:
-        event = real_record(*args, **kwargs)
+    def stalling_append(events: list) -> None:
+        real_append(events)
         if "stalled_hash" not in report:
             pid = database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]
-            report["stalled_hash"] = event.hash
-            out.put({"stalled": pid, "hash": event.hash})
+            report["stalled_hash"] = events[-1].hash
+            out.put({"stalled": pid, "hash": events[-1].hash})
             time.sleep(stall_s)
-        return event
 
     def heard(call: Any) -> Any:
         """What the server says to the program when it wakes up (recorded, passed on unchanged)."""
@@ -173,7 +172,7 @@ def stall(url: str, login: str, incident_id: int, stall_s: float, out: Any) -> N
                 raise
         return watched
 
-    audit.record = stalling_record  # type: ignore[assignment]
+    audit.append_to_chain = stalling_append  # type: ignore[assignment]
     database.execute_sql = heard(real_execute)  # type: ignore[method-assign]
     database.commit = heard(real_commit)  # type: ignore[method-assign]
     version = Incident.select(Incident.version).where(Incident.id == incident_id).scalar()
@@ -186,7 +185,7 @@ def stall(url: str, login: str, incident_id: int, stall_s: float, out: Any) -> N
         report["outcome"] = f"refused: {error}"
     except Exception as error:  # noqa: BLE001 - reported, the test fails on it
         report["outcome"] = f"error: {type(error).__name__}: {error}"
-    audit.record = real_record  # type: ignore[assignment]
+    audit.append_to_chain = real_append  # type: ignore[assignment]
     database.execute_sql, database.commit = real_execute, real_commit  # type: ignore[method-assign]
     report["same_database"] = db.obj is database
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import threading
 import time
 from collections import Counter
 from urllib.parse import urlsplit, urlunsplit
@@ -68,6 +69,7 @@ def test_a_program_stalled_inside_an_action_holds_the_others_up_for_seconds_only
     staller = context.Process(target=concurrency.stall, args=(personal, "zhkh2", stalled_on, STALL_S, stalls))
     staller.start()
     stalled = stalls.get(timeout=60)
+    assert stalled["hash"], "the stalled program's event is in the chain (uncommitted), the chain's lock held"
     began = time.monotonic()
     go.set()
 
@@ -164,4 +166,51 @@ def test_a_writer_holding_the_sqlite_file_is_named_in_russian_and_nothing_is_hal
     assert (Comment.select().count(), AuditEvent.select().count()) == before
     workflow.add_comment(world.actor("kurator"), ref.id, text="Уточните номер дома")  # the file is free again
     assert Comment.select().count() == before[0] + 1
+    assert audit.verify_chain().ok
+
+
+@pytest.mark.skipif(databases.backend() != "postgresql",
+                    reason="действия разных программ идут одновременно только на общей базе PostgreSQL")
+def test_an_action_holds_the_chain_only_at_its_end(world: World) -> None:
+    """The trail events of an action go into the chain when its work is done, just before its commit: a
+    program slow in the middle of an action (a big attachment, a slow PC) holds up nobody else's action."""
+    w = world
+    slow_ref, other_ref = journeys.routed(w, "zhkh", n=1), journeys.routed(w, "zhkh", n=2)
+    inside, release = threading.Event(), threading.Event()
+    real = workflow.audit.record
+    outcome: dict[str, object] = {}
+
+    def slow_record(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        event = real(*args, **kwargs)
+        if kwargs.get("comment") == "медленно":
+            inside.set()
+            release.wait(20)  # the rest of the action's work is slow
+        return event
+
+    def slow_program() -> None:
+        try:
+            outcome["id"] = workflow.add_comment(w.actor("kurator"), slow_ref.id, text="медленно")
+        except Exception as error:  # noqa: BLE001 - reported below
+            outcome["error"] = error
+        finally:
+            proxy.close()
+
+    workflow.audit.record = slow_record  # type: ignore[assignment]
+    try:
+        thread = threading.Thread(target=slow_program)
+        thread.start()
+        assert inside.wait(20)
+        started = time.monotonic()
+        workflow.add_comment(w.actor("otvetstv"), other_ref.id, text="быстро")
+        took = time.monotonic() - started
+        release.set()
+        thread.join(30)
+    finally:
+        release.set()
+        workflow.audit.record = real  # type: ignore[assignment]
+    assert "error" not in outcome, outcome
+    assert took < 1.0, f"the other action waited {took:.1f} s for the slow one"
+    comments = [e.comment for e in AuditEvent.select().where(AuditEvent.action == "incident.comment")
+                .order_by(AuditEvent.id)]
+    assert comments == ["быстро", "медленно"], "the quick action is in the chain first: it committed first"
     assert audit.verify_chain().ok
