@@ -189,6 +189,16 @@ def remember(incident_ids: Iterable[int], now: datetime | None = None) -> int:
     return _save_if_unchanged(stored, digest)
 
 
+def remember_computed(incident_id: int, version: int, clocks: Sequence[Clock]) -> int:
+    """Store the clocks an action has just computed (inside its transaction, without explanations) for
+    the incident at ``version`` if they are finished — :func:`remember` without computing them again."""
+    rows = [row_of(c) for c in clocks]
+    if not finished(rows):
+        return 0
+    _save([_stored_row(incident_id, version, basis(), rows)])
+    return 1
+
+
 def _valid(ids: Sequence[int], digest: str) -> dict[int, list[ClockRow]]:
     result: dict[int, list[ClockRow]] = {}
     for start in range(0, len(ids), _BATCH):

@@ -375,12 +375,12 @@ def register_incident(
     now = clock.now()
     detected_at = validation.moment(detected_at, "Время выявления", zone=current_calendar().tz, now=now)
     key = link_key(link)
-    with db.atomic():
+    with transactions.atomic():
         existing = registered_message(link, key)
         if existing:
             raise DuplicateIncident(existing.id, existing.link, link)
         try:
-            with db.atomic():
+            with db.atomic():  # a savepoint: after a refused insert the transaction goes on (to name the other)
                 incident = Incident.create(
                     network=network, link=link, link_key=key, page=page_linking.matcher(db.obj).page_of(link),
                     author=author, author_link=author_link, text=text,
@@ -434,7 +434,7 @@ def route(
         raise ValidationError("Укажите место или «без привязки к месту», но не то и другое")
     comment = _comment(comment, "Комментарий")
     events_out: list[events.Event] = []
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, OPEN_STATUSES, "Направление инцидента")
         request_pending = incident.request_state in (RequestState.SUBMITTED, RequestState.APPROVED)
@@ -520,7 +520,7 @@ def close_without_answer(actor: Actor, incident_id: int, expected_version: int, 
     reason = _code(NoAnswerReason, reason, "Причина закрытия без ответа")
     comment = _comment(comment, "Комментарий")
     not_ours = reason == NoAnswerReason.NOT_ABOUT_ADMINISTRATION
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, OPEN_STATUSES, "Закрытие без ответа")
         now = clock.now()
@@ -531,11 +531,11 @@ def close_without_answer(actor: Actor, incident_id: int, expected_version: int, 
         Assignment.update(state=AssignmentState.CANCELLED, closed_at=now).where(
             (Assignment.incident == incident.id) & Assignment.state.in_(ACTIVE_ASSIGNMENT)).execute()
         _save(incident)
-        _settle(incident, now)
+        clocks = _settle(incident, now)
         audit.record("incident.not_ours" if not_ours else "incident.no_answer", actor=actor.user_id,
                      incident=incident, from_state=old, to_state=IncidentStatus.NO_ANSWER,
                      comment=comment or NO_ANSWER_REASON_LABELS[reason], payload={"reason": reason})
-        clock_store.remember([incident.id], now)  # its clocks are final now: the report reads them
+        clock_store.remember_computed(incident.id, incident.version, clocks)  # final now: the report reads them
     events.publish([_ev("closed", incident, f"Инцидент № {incident.id} закрыт без ответа", units=units)])
     return Ref(incident.id, incident.version)
 
@@ -547,7 +547,7 @@ def change_priority(actor: Actor, incident_id: int, expected_version: int, *, pr
     require_curator(actor, "Изменение важности")
     priority = _code(Priority, priority, "Важность")
     comment = _comment(comment, "Комментарий")
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, OPEN_STATUSES, "Изменение важности")
         if incident.priority == priority:
@@ -572,7 +572,7 @@ def declare_not_competent(actor: Actor, incident_id: int, expected_version: int,
     reason = _comment(reason, "Причина")
     if not reason:
         raise ValidationError("Причина: текст пустой")
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, (IncidentStatus.ROUTED, IncidentStatus.CLARIFICATION, IncidentStatus.INTERIM),
                         "Сообщение о некомпетентности")
@@ -650,7 +650,7 @@ def save_draft(actor: Actor, incident_id: int, expected_version: int, *, text: s
     request = kind == AnswerKind.REQUEST
     what = "Запрос (уточнение)" if request else "Ответ"
     text = _text(text, what)
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, REQUEST_STATUSES if request else ANSWER_STATUSES, f"Сохранение: {what.lower()}")
         assignment, acting_for = _my_assignment(actor, incident, f"Сохранение: {what.lower()}")
@@ -690,7 +690,7 @@ def submit_answer(actor: Actor, incident_id: int, expected_version: int, *, requ
     curator); with ``request`` — clause 13: the open clarification request."""
     events_out: list[events.Event] = []
     what = "Направление запроса на согласование" if request else "Направление на согласование"
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, REQUEST_STATUSES if request else ANSWER_STATUSES, what)
         if request and not request_possible(incident):
@@ -777,7 +777,7 @@ def submit_request(actor: Actor, incident_id: int, expected_version: int) -> Ref
 def appoint_consolidator(actor: Actor, incident_id: int, expected_version: int, *, unit_id: int) -> Ref:
     """Clause 19: the curator names the unit that writes the consolidated answer."""
     require_curator(actor, "Назначение исполнителя сводного ответа")
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, (IncidentStatus.ROUTED, IncidentStatus.RETURNED, IncidentStatus.CLARIFICATION),
                         "Назначение исполнителя сводного ответа")
@@ -847,7 +847,7 @@ def _decide(actor: Actor, incident_id: int, expected_version: int, *, approved: 
     """Clause 14: record the decision on the submitted version (an answer or a request)."""
     what = "Согласование" if approved else "Возврат на доработку"
     comment = _comment(comment, "Комментарий")
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, (IncidentStatus.ON_APPROVAL,), what)
         answer = _submitted_answer(incident)
@@ -924,7 +924,7 @@ def publish(actor: Actor, incident_id: int, expected_version: int, *, url: str,
     is accepted only with ``other_post=True`` (the user confirmed it), and the history says so.
     An approved clarification request, once posted, makes the incident wait for its author.
     """
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, (IncidentStatus.APPROVED,), "Размещение")
         answer = (Answer.select().where((Answer.incident == incident.id) & (Answer.state == AnswerState.APPROVED))
@@ -977,7 +977,7 @@ def publish(actor: Actor, incident_id: int, expected_version: int, *, url: str,
                      comment="Размещено в другой записи той же соцсети (подтверждено)" if elsewhere else "",
                      payload=payload, **_timing(clocks, ("publication",), when))
         if incident.status == IncidentStatus.ANSWERED:
-            clock_store.remember([incident.id], now)  # its clocks are final now: the report reads them
+            clock_store.remember_computed(incident.id, incident.version, clocks)  # final now: the report reads them
     message = (f"Запрос (уточнение) по инциденту № {incident.id} размещён — ждём ответа автора" if request
                else f"Ответ по инциденту № {incident.id} размещён")
     events.publish([_ev("published", incident, message, curators=True)])
@@ -995,7 +995,7 @@ def record_author_reply(actor: Actor, incident_id: int, expected_version: int, *
     """
     text = _text(text, "Ответ автора")
     events_out: list[events.Event] = []
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         what = "Ответ автора на запрос"
         if incident.request_state != RequestState.WAITING:
@@ -1074,7 +1074,7 @@ def set_stage_limits(actor: Actor, incident_id: int, expected_version: int, *, l
     if any(isinstance(v, bool) or not isinstance(v, int) or v <= 0 for v in limits.values()):
         raise ValidationError("Срок этапа — целое положительное число минут")
     comment = _comment(comment, "Комментарий")
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         _require_status(incident, OPEN_STATUSES, "Сроки этапа окончательного ответа")
         if not _has_interim(incident):
@@ -1111,7 +1111,7 @@ def add_attachment(actor: Actor, incident_id: int, expected_version: int, *, fil
         raise ValidationError(f"Файл «{filename}» пустой")
     if len(data) > MAX_ATTACHMENT:
         raise ValidationError(f"Файл «{filename}» больше 50 МБ")
-    with db.atomic():
+    with transactions.atomic():
         incident = _lock(incident_id, expected_version, actor)
         assignment, acting_for = _my_assignment(actor, incident, "Вложение")
         answer = _editing(assignment, request)
