@@ -18,9 +18,9 @@ from peewee import Case, Expression, JOIN, NodeList, PostgresqlDatabase, SQL, fn
 
 from app.models import Assignment, Incident, OfficialPage, Topic, TopicGroup, Unit, db
 from app.models.enums import OPEN_STATUSES, STATUS_LABELS, IncidentStatus, PageOwner, Priority, Role
-from app.services import clock
+from app.services import clock, settings
 from app.services.calendar_store import current_calendar
-from app.services.deadlines import Clock, author_wait_total, author_waits_for_many, clocks_for_many, current_clock
+from app.services.deadlines import Clock, author_wait_total, author_waits_for_many, current_clocks_of
 from app.services.pages import moderation
 from app.services.permissions import Actor
 from app.services.workflow import ACTIVE_ASSIGNMENT, awaiting_responsible_official
@@ -479,7 +479,7 @@ def _rows_from(raw: list[dict], with_clocks: bool) -> list[QueueRow]:
                                       list(ACTIVE_ASSIGNMENT) + ["done"]))
                                   .order_by(Assignment.id).tuples()):
             units.setdefault(incident_id, []).append(name)
-    clocks = clocks_for_many(ids) if ids and with_clocks else {}
+    clocks = current_clocks_of(ids) if ids and with_clocks else {}
     waits = author_waits_for_many(ids) if ids else {}
     page_ids = {r["page"] for r in raw if r["page"]}
     head_pages = dict(OfficialPage.select(OfficialPage.id, OfficialPage.name).where(
@@ -493,7 +493,7 @@ def _rows_from(raw: list[dict], with_clocks: bool) -> list[QueueRow]:
         rows.append(QueueRow(
             r["id"], r["version"], _aware(r["detected_at"]), r["network"], r["author"], first_line, topic,
             ", ".join(units.get(r["id"], [])), r["status"], STATUS_LABELS[IncidentStatus(r["status"])],
-            r["priority"], _aware(r["due_at"]) if r["due_at"] else None, current_clock(clocks.get(r["id"], [])),
+            r["priority"], _aware(r["due_at"]) if r["due_at"] else None, clocks.get(r["id"]),
             r["request_state"] or "", author_wait_total(waits[r["id"]]) if r["id"] in waits else None,
             head_pages.get(r["page"], ""), blacklisted.get(r["id"], ""),
         ))
@@ -507,8 +507,9 @@ def fetch_page(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offs
     ``with_clocks=False`` leaves ``clock`` empty: the rows come back in a few milliseconds and the
     caller asks ``current_clocks`` for the page's clocks afterwards (they cost most of the time).
     """
-    raw, has_more = _page_raw(actor, f, sort, offset, limit, _row_columns())
-    return QueuePage(_rows_from(raw, with_clocks), offset, has_more)
+    with settings.snapshot():  # the zone, the calendar's revision and the limits read once for the page
+        raw, has_more = _page_raw(actor, f, sort, offset, limit, _row_columns())
+        return QueuePage(_rows_from(raw, with_clocks), offset, has_more)
 
 
 def page_ids(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offset: int = 0,
@@ -532,8 +533,9 @@ def current_clocks(incident_ids: list[int], now: datetime | None = None, *,
                    explanations: bool = True) -> dict[int, Clock | None]:
     """The clock that matters now (or at ``now``) for each incident (what ``fetch_page`` puts in
     ``QueueRow.clock``); ``explanations=False``: without the Russian account of each due moment."""
-    clocks = clocks_for_many(incident_ids, now, explanations=explanations) if incident_ids else {}
-    return {incident_id: current_clock(clocks.get(incident_id, [])) for incident_id in incident_ids}
+    with settings.snapshot():
+        clocks = current_clocks_of(incident_ids, now, explanations=explanations) if incident_ids else {}
+    return {incident_id: clocks.get(incident_id) for incident_id in incident_ids}
 
 
 def _aware(value):  # noqa: ANN001, ANN202 - .dicts() skips the field's python_value on some backends

@@ -372,3 +372,29 @@ def test_a_step_due_before_a_weekend_and_started_on_it_is_overdue_not_zero_minut
     w.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=MSK))
     (alert,) = [a for a in notifications.pending_alerts(w.actor("zhkh")) if "Проект ответа" in a.message]
     assert alert.level == "overdue" and "осталось" not in alert.message
+
+
+def test_the_queue_shows_the_same_clock_as_the_full_computation_for_every_kind_of_history(
+        db, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """The queue builds only the clocks its «Осталось» cell can show (the running ones and the answer's
+    outcome); on the demo's incidents in every state, consolidated and interim answers among them, and
+    at several moments, that cell's clock — state, due moment, time left, the account of its due moment —
+    is the one the card's full list of clocks gives."""
+    from app.services import demo
+    from app.services.deadlines import clocks_for_many, current_clock, current_clocks_of
+
+    now = datetime(2026, 11, 26, 15, 0, tzinfo=MSK)
+    monkeypatch.setattr("app.services.clock.now", lambda: now)
+    demo.fill_demo(incidents=160, now=now)
+    ids = [i for (i,) in Incident.select(Incident.id).tuples()]
+    kinds = set()
+    for moment in (now, now + timedelta(hours=3), now + timedelta(days=9)):
+        full = clocks_for_many(ids, moment)
+        quick = current_clocks_of(ids, moment)
+        for incident_id in ids:
+            expected, got = current_clock(full[incident_id]), quick[incident_id]
+            assert got == expected, incident_id
+            if expected is not None:
+                assert tuple(got.explanation) == tuple(expected.explanation), incident_id
+                kinds.add((expected.code, expected.state))
+    assert len(kinds) >= 6, kinds  # running, overdue, met and missed clocks of several steps were compared
