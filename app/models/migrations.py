@@ -18,7 +18,7 @@ from app.models.schema8 import pages_module
 from app.models.schema9 import server_rules
 from app.models.incidents import LINK_KEY_LENGTH
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 #: how long an upgrade step waits for the tables it alters (PostgreSQL), in milliseconds
 UPGRADE_LOCK_WAIT_MS = 60_000
 #: how many incidents step 7 reads and updates at a time
@@ -248,6 +248,50 @@ def _live_tables(database: Database) -> None:
     database.create_tables([Presence, LiveEvent])
 
 
+def _search_without_yo(database: Database) -> None:
+    """Step 11 (SQLite): the search index holds «ё» as «е», as the search asks for it.
+
+    SQLite's ``unicode61`` tokenizer keeps «ё» apart from «е» (PostgreSQL's Russian dictionary folds
+    them), and the search writes every «ё» as «е»: a message or an author written with «ё»
+    («Ковалёва») was found by no spelling at all. The index now reads the incidents through a view
+    that writes «е» for «ё» (its triggers likewise) and is rebuilt from it.
+    """
+    if not isinstance(database, SqliteDatabase):
+        return
+
+    def folded(column: str) -> str:
+        return f"replace(replace(coalesce({column}, ''), 'ё', 'е'), 'Ё', 'Е')"
+
+    for trigger in ("incident_fts_ai", "incident_fts_ad", "incident_fts_au"):
+        database.execute_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+    database.execute_sql("DROP TABLE IF EXISTS incident_fts")
+    database.execute_sql("DROP VIEW IF EXISTS incident_search")
+    database.execute_sql(f"CREATE VIEW incident_search AS SELECT id, {folded('text')} AS text, "
+                         f"{folded('author')} AS author FROM incident")
+    database.execute_sql(
+        "CREATE VIRTUAL TABLE incident_fts USING fts5("
+        "text, author, content='incident_search', content_rowid='id', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    new, old = ("new.text", "new.author"), ("old.text", "old.author")
+    database.execute_sql(
+        "CREATE TRIGGER incident_fts_ai AFTER INSERT ON incident BEGIN "
+        f"INSERT INTO incident_fts(rowid, text, author) VALUES (new.id, {folded(new[0])}, {folded(new[1])}); END"
+    )
+    database.execute_sql(
+        "CREATE TRIGGER incident_fts_ad AFTER DELETE ON incident BEGIN "
+        "INSERT INTO incident_fts(incident_fts, rowid, text, author) "
+        f"VALUES ('delete', old.id, {folded(old[0])}, {folded(old[1])}); END"
+    )
+    database.execute_sql(
+        "CREATE TRIGGER incident_fts_au AFTER UPDATE OF text, author ON incident BEGIN "
+        "INSERT INTO incident_fts(incident_fts, rowid, text, author) "
+        f"VALUES ('delete', old.id, {folded(old[0])}, {folded(old[1])}); "
+        f"INSERT INTO incident_fts(rowid, text, author) VALUES (new.id, {folded(new[0])}, {folded(new[1])}); END"
+    )
+    database.execute_sql("INSERT INTO incident_fts(incident_fts) VALUES ('rebuild')")
+
+
 #: step number → the function that brings the schema from number-1 to number
 STEPS: dict[int, Callable[[Database], None]] = {
     1: _create_tables,
@@ -260,6 +304,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     8: pages_module,
     9: server_rules,
     10: _live_tables,
+    11: _search_without_yo,
 }
 assert max(STEPS) == SCHEMA_VERSION
 

@@ -54,6 +54,36 @@ def test_database_at_first_version_keeps_its_data_when_upgraded(fresh_database_u
         assert list(path.parent.glob(path.name + ".v1-*.bak")), "the file was not copied aside before the upgrade"
 
 
+def test_a_schema_10_file_finds_its_old_messages_written_with_yo(fresh_database_url: str) -> None:
+    """Step 11: the messages and authors stored before it with «ё» are found with «е» and «ё» alike, and
+    the index follows the rows written, changed and deleted after it."""
+    database = _bind(fresh_database_url)
+    assert migrations.upgrade(database, target=10)[-1] == 10
+    old = Incident.create(network="vk", link="https://vk.com/wall-1_1", author="Ирина Ковалёва",
+                          text="Во дворе упала ёлка", detected_at=datetime(2026, 11, 2, 7, 0, tzinfo=timezone.utc))
+    database.close()
+
+    opened = open_database(fresh_database_url)
+    assert opened.upgraded == [11]
+
+    def found(word: str) -> list[int]:
+        if isinstance(opened.database, SqliteDatabase):
+            return [r[0] for r in db.execute_sql("SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?",
+                                                 (f'"{word}"*',))]
+        return [r[0] for r in db.execute_sql(
+            "SELECT id FROM incident WHERE to_tsvector('russian', coalesce(text, '') || ' ' || coalesce(author, '')) "
+            "@@ to_tsquery('russian', %s || ':*')", (word,))]
+
+    assert found("ковалев") == found("елк") == [old.id]
+    new = Incident.create(network="vk", link="https://vk.com/wall-1_2", author="Пётр Семёнов",
+                          text="Ещё одна ёлка", detected_at=datetime(2026, 11, 3, 7, 0, tzinfo=timezone.utc))
+    assert found("семенов") == [new.id]
+    Incident.update(text="Скамья сломана").where(Incident.id == old.id).execute()
+    assert found("елк") == [new.id] and found("скам") == [old.id]
+    Incident.delete().where(Incident.id == new.id).execute()
+    assert found("семенов") == [] and found("ковалев") == [old.id]
+
+
 def test_database_from_a_newer_program_is_refused(fresh_database_url: str) -> None:
     open_database(fresh_database_url)
     migrations.SchemaInfo.update(version=migrations.SCHEMA_VERSION + 1).execute()

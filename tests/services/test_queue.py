@@ -94,6 +94,20 @@ def test_search_understands_russian_word_forms(world: World) -> None:
     assert ids(queue.fetch_page(k, QueueFilter(search="Автор 3"))) == [refs[2].id]
 
 
+def test_yo_and_ye_find_each_other_in_the_text_and_the_author(world: World) -> None:
+    """«Ковалёва» written with «ё» is found as «Ковалева» and as «Ковалёва», and the other way round."""
+    w, k = world, world.actor("kurator")
+    with_yo = workflow.register_incident(k, link="https://t.me/korenovsk_chat/91", author="Ковалёва Ольга",
+                                         text="Во дворе упала ёлка", detected_at=w.clock.moment)
+    without = workflow.register_incident(k, link="https://t.me/korenovsk_chat/92", author="Ковалева Ирина",
+                                         text="Елки на площади не украшены", detected_at=w.clock.moment)
+    for search in ("Ковалёва", "ковалева", "КОВАЛЁВОЙ"):
+        assert sorted(ids(queue.fetch_page(k, QueueFilter(search=search)))) == sorted([with_yo.id, without.id]), search
+        assert queue.count(k, QueueFilter(search=search)) == 2, search
+    for search in ("ёлка", "елки", "Ёлкой"):
+        assert sorted(ids(queue.fetch_page(k, QueueFilter(search=search)))) == sorted([with_yo.id, without.id]), search
+
+
 def test_filters_combine(world: World) -> None:
     refs = fill(world)
     k = world.actor("kurator")
