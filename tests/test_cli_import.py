@@ -156,6 +156,10 @@ def test_export_queue_to_xlsx_and_csv(base: tuple[str, Path], tmp_path: Path) ->
     lines = list(csv.reader(text.splitlines(), delimiter=";"))
     assert lines[0] == ["Очередь инцидентов — «Все»"] and lines[1][0].startswith("По состоянию на ")
     assert "'=HYPERLINK" in text and lines[2][:4] == ["№", "Выявлен", "Соцсеть", "Ссылка"]
+    head = run("--db", url, *AS_KURATOR, "export-queue", "--head-pages", "--out", str(xlsx), stdin=PASSWORD, home=home)
+    assert head.returncode == 0 and head.stdout.strip().endswith("строк — 0"), head.stderr  # no head's page is registered
+    ws = load_workbook(xlsx).active
+    assert "на страницах главы (п. 16 Приложения 1)" in ws.cell(1, 1).value
     wrong = run("--db", url, *AS_KURATOR, "export-queue", "--preset", "mine", "--out", str(csv_out), stdin=PASSWORD, home=home)
     assert wrong.returncode == 2 and "Вкладка очереди «mine» недоступна" in wrong.stderr
     pdf = run("--db", url, *AS_KURATOR, "export-queue", "--out", str(tmp_path / "q.pdf"), stdin=PASSWORD, home=home)

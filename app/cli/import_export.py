@@ -64,8 +64,8 @@ def cmd_export_queue(args: argparse.Namespace) -> int:
         offered = ", ".join(f"{code} ({label})" for code, label in presets)
         raise DomainError(f"Вкладка очереди «{args.preset}» недоступна пользователю {actor.full_name}; "
                           f"доступны: {offered}")
-    count = export.export_queue(actor, queue.QueueFilter(preset=args.preset, search=args.search or ""),
-                                queue.QueueSort(), target)
+    chosen = queue.QueueFilter(preset=args.preset, search=args.search or "", head_pages=args.head_pages)
+    count = export.export_queue(actor, chosen, queue.QueueSort(), target)
     out(f"Очередь «{dict(presets)[args.preset]}» выгружена в {target}: строк — {count}")
     return 0
 
@@ -103,6 +103,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                      "истёк срок любого шага); исполнитель: mine, returned, to_publish, unit_all; только чтение: "
                      "open. По умолчанию all")
     exp.add_argument("--search", metavar="ТЕКСТ", help="поиск по тексту и автору, как в окне программы")
+    exp.add_argument("--head-pages", action="store_true",
+                     help="только сообщения, написанные на официальных страницах главы поселения "
+                     "(п. 16 Приложения 1), как флажок «На страницах главы» в окне")
     exp.add_argument("--out", required=True, metavar="ФАЙЛ", help="файл .xlsx или .csv")
     exp.add_argument("--as", dest="as_login", metavar="ЛОГИН",
                      help="то же, что --user: пользователь, чья очередь выгружается (вход по его паролю)")
