@@ -233,27 +233,29 @@ def _load(incident_ids: list[int]) -> dict[int, _History]:
     if not histories:
         return histories
     ids = list(histories)
-    rows = list(raw_rows(Assignment.select(Assignment.id, Assignment.incident, Assignment.unit, Assignment.state,
-                                           Assignment.assigned_at, Assignment.closed_at, Assignment.is_consolidating,
-                                           Assignment.consolidating_since)
-                         .where(ids_in(Assignment.incident, ids)).order_by(Assignment.id), moments=(4, 5, 7),
-                         flags=(6,)))
-    units = list({row[2] for row in rows})
-    names = dict(Unit.select(Unit.id, Unit.short_name).where(Unit.id.in_(units)).tuples()) if units else {}
-    for row in rows:
-        histories[row[1]].assignments.append(_AssignmentRow(*row, names.get(row[2], "")))
-    answer_incident = {}
+    # each assignment with its unit's name, each answer with the curator's decisions on it: one query each
+    for row in raw_rows(Assignment.select(Assignment.id, Assignment.incident, Assignment.unit, Assignment.state,
+                                          Assignment.assigned_at, Assignment.closed_at, Assignment.is_consolidating,
+                                          Assignment.consolidating_since, Unit.short_name)
+                        .join(Unit, JOIN.LEFT_OUTER, on=(Assignment.unit == Unit.id))
+                        .where(ids_in(Assignment.incident, ids)).order_by(Assignment.id), moments=(4, 5, 7),
+                        flags=(6,)):
+        histories[row[1]].assignments.append(_AssignmentRow(*row[:8], row[8] or ""))
+    decided: dict[int, list[tuple[int, _DecisionRow]]] = {}
+    seen: set[int] = set()
     for row in raw_rows(Answer.select(Answer.id, Answer.incident, Answer.assignment, Answer.kind, Answer.number,
-                                      Answer.state, Answer.submitted_at)
-                        .where(ids_in(Answer.incident, ids)).order_by(Answer.number), moments=(6,)):
-        histories[row[1]].answers.append(_AnswerRow(*row))
-        answer_incident[row[0]] = row[1]
-    if answer_incident:
-        for row in raw_rows(ApprovalDecision.select(ApprovalDecision.answer, ApprovalDecision.decided_at,
-                                                    ApprovalDecision.approved)
-                            .where(ids_in(ApprovalDecision.answer, answer_incident)).order_by(ApprovalDecision.id),
-                            moments=(1,), flags=(2,)):
-            histories[answer_incident[row[0]]].decisions.append(_DecisionRow(*row))
+                                      Answer.state, Answer.submitted_at, ApprovalDecision.id,
+                                      ApprovalDecision.decided_at, ApprovalDecision.approved)
+                        .join(ApprovalDecision, JOIN.LEFT_OUTER, on=(ApprovalDecision.answer == Answer.id))
+                        .where(ids_in(Answer.incident, ids)).order_by(Answer.number, ApprovalDecision.id),
+                        moments=(6, 8), flags=(9,)):
+        if row[0] not in seen:
+            seen.add(row[0])
+            histories[row[1]].answers.append(_AnswerRow(*row[:7]))
+        if row[7] is not None:
+            decided.setdefault(row[1], []).append((row[7], _DecisionRow(row[0], row[8], row[9])))
+    for incident_id, decisions in decided.items():  # in the order they were taken, across the answers
+        histories[incident_id].decisions.extend(d for _, d in sorted(decisions, key=lambda pair: pair[0]))
     for row in raw_rows(Publication.select(Publication.answer, Publication.incident, Publication.published_at)
                         .where(ids_in(Publication.incident, ids)).order_by(Publication.published_at), moments=(2,)):
         histories[row[1]].publications.append(_PublicationRow(*row))
