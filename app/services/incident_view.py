@@ -290,6 +290,20 @@ def check_visible(actor: Actor, incident_id: int) -> None:
         raise PermissionDenied("Инцидент направлен не в ваш отдел")
 
 
+def _named(incident: Incident) -> tuple[str, str, str, str, str]:
+    """The names of the incident's topic, topic group, place and official page, and the page's owner
+    ("" for each it has not), in one query."""
+    if not (incident.topic_id or incident.topic_group_id or incident.location_id or incident.page_id):
+        return "", "", "", "", ""
+    row = (Incident.select(Topic.name, TopicGroup.name, Location.name, OfficialPage.name, OfficialPage.owner)
+           .join(Topic, JOIN.LEFT_OUTER, on=(Incident.topic == Topic.id)).switch(Incident)
+           .join(TopicGroup, JOIN.LEFT_OUTER, on=(Incident.topic_group == TopicGroup.id)).switch(Incident)
+           .join(Location, JOIN.LEFT_OUTER, on=(Incident.location == Location.id)).switch(Incident)
+           .join(OfficialPage, JOIN.LEFT_OUTER, on=(Incident.page == OfficialPage.id))
+           .where(Incident.id == incident.id).tuples().first())
+    return tuple(value or "" for value in row) if row else ("", "", "", "", "")  # type: ignore[return-value]
+
+
 def load_card(actor: Actor, incident_id: int) -> IncidentCard:
     incident = Incident.get_or_none(Incident.id == incident_id)
     if incident is None:
@@ -340,20 +354,16 @@ def load_card(actor: Actor, incident_id: int) -> IncidentCard:
                     names.get(c.acting_for_id, "") if c.acting_for_id else "", c.created_at, c.text)
         for c in Comment.select().where(Comment.incident == incident_id).order_by(Comment.id)
     )
-    topic = Topic.get_or_none(Topic.id == incident.topic_id) if incident.topic_id else None
-    group = TopicGroup.get_or_none(TopicGroup.id == incident.topic_group_id) if incident.topic_group_id else None
-    location = Location.get_or_none(Location.id == incident.location_id) if incident.location_id else None
+    topic, group, location, page_name, page_owner = _named(incident)
     actions, kinds = _actions(actor, incident, assignments, answers)
     approver_note = _approver_note(incident, answers, names)
-    page = OfficialPage.get_or_none(OfficialPage.id == incident.page_id) if incident.page_id else None
     return IncidentCard(
         id=incident.id, version=incident.version, link=incident.link, network=incident.network,
         network_label=NETWORK_LABELS[Network(incident.network)], author=incident.author,
         author_link=incident.author_link, text=incident.text, detected_at=incident.detected_at,
         kind_label=INCIDENT_KIND_LABELS.get(incident.kind, incident.kind), priority=incident.priority,
         priority_label=PRIORITY_LABELS[Priority(incident.priority)], status=incident.status,
-        status_label=STATUS_LABELS[IncidentStatus(incident.status)], topic=topic.name if topic else "",
-        topic_group=group.name if group else "", location=location.name if location else "",
+        status_label=STATUS_LABELS[IncidentStatus(incident.status)], topic=topic, topic_group=group, location=location,
         no_answer_reason=NO_ANSWER_REASON_LABELS[NoAnswerReason(incident.no_answer_reason)]
         if incident.no_answer_reason else "",
         assignments=tuple(AssignmentView(a.id, a.unit_id, units.get(a.unit_id, ""), a.state,
@@ -368,7 +378,7 @@ def load_card(actor: Actor, incident_id: int) -> IncidentCard:
         request_state_label=REQUEST_STATE_LABELS[RequestState(incident.request_state)] if incident.request_state else "",
         approver_note=approver_note,
         stage_limits=_stage_limits(incident),
-        page_name=page.name if page else "", on_head_page=bool(page and page.owner == PageOwner.HEAD),
+        page_name=page_name, on_head_page=page_owner == PageOwner.HEAD,
         blacklisted=moderation.blacklisted_incidents([incident.id]).get(incident.id, ""),
     )
 
