@@ -691,39 +691,32 @@ def clocks_for_many(incident_ids: Iterable[int], now: datetime | None = None, *,
     return {i: clocks for i, (_, clocks) in versioned_clocks(incident_ids, now, explanations=explanations).items()}
 
 
-def versioned_clocks(incident_ids: Iterable[int], now: datetime | None = None, *,
-                     explanations: bool = True) -> dict[int, tuple[int, list[Clock]]]:
-    """As :func:`clocks_for_many`, each with the version of the incident its history was read at."""
+def _built(incident_ids: Iterable[int], now: datetime | None, explanations: bool,
+           current_only: bool = False) -> Iterator[tuple[_History, list[Clock]]]:
+    """Each incident's history (read 500 at a time) with the clocks built from it."""
     ids = list(dict.fromkeys(incident_ids))
     if not ids:
-        return {}
+        return
     now = now or clock_source.now()
     cal = current_calendar()
     limits = settings.limits()
-    result: dict[int, tuple[int, list[Clock]]] = {}
     for start in range(0, len(ids), 500):
-        for incident_id, history in _load(ids[start:start + 500]).items():
-            result[incident_id] = (history.incident.version,
-                                   _Builder(history, cal, limits, now, explanations).build())
-    return result
+        for history in _load(ids[start:start + 500]).values():
+            yield history, _Builder(history, cal, limits, now, explanations, current_only).build()
+
+
+def versioned_clocks(incident_ids: Iterable[int], now: datetime | None = None, *,
+                     explanations: bool = True) -> dict[int, tuple[int, list[Clock]]]:
+    """As :func:`clocks_for_many`, each with the version of the incident its history was read at."""
+    return {h.incident.id: (h.incident.version, clocks) for h, clocks in _built(incident_ids, now, explanations)}
 
 
 def current_clocks_of(incident_ids: Iterable[int], now: datetime | None = None, *,
                       explanations: bool = True) -> dict[int, Clock | None]:
     """:func:`current_clock` of each incident, building only the clocks it can choose from (the running
     ones and the answer's outcome, not every step already done): a queue page's clocks at a third less."""
-    ids = list(dict.fromkeys(incident_ids))
-    if not ids:
-        return {}
-    now = now or clock_source.now()
-    cal = current_calendar()
-    limits = settings.limits()
-    result: dict[int, Clock | None] = {}
-    for start in range(0, len(ids), 500):
-        for incident_id, history in _load(ids[start:start + 500]).items():
-            result[incident_id] = current_clock(_Builder(history, cal, limits, now, explanations,
-                                                         current_only=True).build())
-    return result
+    return {h.incident.id: current_clock(clocks)
+            for h, clocks in _built(incident_ids, now, explanations, current_only=True)}
 
 
 def clocks_for(incident_id: int, now: datetime | None = None, *, explanations: bool = True) -> list[Clock]:
