@@ -436,7 +436,7 @@ def _search_by_index(f: QueueFilter, sort: QueueSort | None) -> bool:
 
 
 def _page_raw(actor: Actor, f: QueueFilter, sort: QueueSort, offset: int, limit: int,
-              columns: list) -> tuple[list[dict], bool]:
+              columns: list, with_topics: bool = True) -> tuple[list[dict], bool]:
     """The selected ``columns`` of rows ``offset`` … ``offset + limit`` of the queue in its order, and
     whether more follow (one segment after another: see :func:`_segments`)."""
     base = _filtered(actor, f, _search_by_index(f, sort))
@@ -447,7 +447,10 @@ def _page_raw(actor: Actor, f: QueueFilter, sort: QueueSort, offset: int, limit:
         if need <= 0:
             break
         part = base.where(*conditions) if conditions else base
-        rows = list(_with_topics(part.select(*columns)).order_by(*order).offset(skip).limit(need).dicts())
+        query = part.select(*columns)
+        if with_topics or sort.column == "topic":  # the row's «Тема», or the topic order
+            query = _with_topics(query)
+        rows = list(query.order_by(*order).offset(skip).limit(need).dicts())
         if not rows and skip:
             skip = max(0, skip - part.count())  # the whole part lies before the page: only now count it
             continue
@@ -516,7 +519,7 @@ def page_ids(actor: Actor, f: QueueFilter, sort: QueueSort = QueueSort(), offset
              limit: int = 200) -> tuple[list[int], dict[int, int], bool]:
     """The incidents of a page in the queue's order, each with its version, and whether more follow —
     without building rows: what a quiet refresh compares with the rows it has."""
-    raw, has_more = _page_raw(actor, f, sort, offset, limit, [Incident.id, Incident.version])
+    raw, has_more = _page_raw(actor, f, sort, offset, limit, [Incident.id, Incident.version], with_topics=False)
     return [r["id"] for r in raw], {r["id"]: r["version"] for r in raw}, has_more
 
 
