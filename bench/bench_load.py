@@ -44,6 +44,7 @@ import multiprocessing
 import os
 import queue as queue_module
 import random
+import re
 import shutil
 import sys
 import tempfile
@@ -148,6 +149,8 @@ class ClientPlan:
     speed: float                  # simulated seconds per wall second
     arrivals_per_s: float         # this curator's incidents per simulated working second
     seconds: float                # wall seconds of the run
+    profile: str = ""             # a folder for this client's processor-time profile (``--profile``), or ""
+    sql_top: bool = False         # time every statement by its text (``--sql-top``)
 
 
 @dataclass
@@ -165,13 +168,18 @@ class ClientReport:
     failed: str = ""
     cpu_client_s: float = 0.0     # processor time of the client process during the run
     cpu_server_s: float = 0.0     # processor time of its server session (PostgreSQL on this machine)
+    cpu_ms: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # kind → client CPU ms
+    server_ms: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # kind → session CPU ms
+    #: with --sql-top: (call kind, statement text with the numbers written «N») → [times, wall seconds]
+    statements: dict[tuple[str, str], list[float]] = field(default_factory=dict)
 
     def plain(self) -> dict[str, Any]:
         """Picklable without lambdas."""
         return {"login": self.login, "kind": self.kind, "ms": dict(self.ms),
                 "errors": {k: dict(v) for k, v in self.errors.items()}, "samples": self.samples,
                 "slow": self.slow, "program_log": dict(self.program_log), "log_samples": self.log_samples,
-                "failed": self.failed, "cpu_client_s": self.cpu_client_s, "cpu_server_s": self.cpu_server_s}
+                "failed": self.failed, "cpu_client_s": self.cpu_client_s, "cpu_server_s": self.cpu_server_s,
+                "cpu_ms": dict(self.cpu_ms), "server_ms": dict(self.server_ms), "statements": self.statements}
 
 
 # --- inside a client process ----------------------------------------------------------------------
@@ -224,6 +232,30 @@ class Person:
         self.end = wall_start + plan.seconds
         self.report = report
         self.actor = actor_for(user_id, plan.day_start.date())  # once a day, as the window does
+        self.kind = ""  # the kind of the call under way (for --sql-top)
+        if plan.sql_top:
+            self._time_statements()
+
+    def _time_statements(self) -> None:
+        """Time every statement the program sends, by the call it belongs to and its text."""
+        from app.models import db
+
+        database = db.obj
+        original = database.execute_sql
+        numbers = re.compile(r"\b\d+\b")
+        lists = re.compile(r"\((?:N|%s)(?:, ?(?:N|%s))+\)")
+
+        def timed(sql: str, params: object = None, *args: object, **kwargs: object) -> object:
+            started = time.perf_counter()
+            try:
+                return original(sql, params, *args, **kwargs)
+            finally:
+                key = (self.kind, lists.sub("(…)", numbers.sub("N", " ".join(sql.split()))))
+                entry = self.report.statements.setdefault(key, [0, 0.0])
+                entry[0] += 1
+                entry[1] += time.perf_counter() - started
+
+        database.execute_sql = timed  # type: ignore[method-assign]
 
     # timing and errors
 
@@ -232,7 +264,8 @@ class Person:
         from app.services import failures
         from app.services.errors import ActionFailed, ConflictError
 
-        started = time.perf_counter()
+        self.kind = kind
+        started, cpu, session = time.perf_counter(), time.process_time(), _session_cpu(self.plan.backend, cached=True)
         outcome = ""
         result: T | None = None
         message = ""
@@ -247,6 +280,8 @@ class Person:
             message = f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}"
         ms = (time.perf_counter() - started) * 1000
         self.report.ms[kind].append(ms)
+        self.report.cpu_ms[kind] += (time.process_time() - cpu) * 1000
+        self.report.server_ms[kind] += max(0.0, _session_cpu(self.plan.backend, cached=True) - session) * 1000
         if ms >= SLOW_MS:
             self.report.slow.append((ms, kind, time.time() - self.clock.wall_start, self.plan.login))
         if outcome:
@@ -451,16 +486,22 @@ class Reader(Person):
 PEOPLE = {"curator": Curator, "executor": Executor, "reader": Reader}
 
 
-def _session_cpu(backend: str) -> float:
+_backend_pid: list[int] = []
+
+
+def _session_cpu(backend: str, cached: bool = False) -> float:
     """Processor seconds so far of this client's server session (its backend process on this machine;
-    0 for SQLite, a remote server or a /proc that cannot be read)."""
+    0 for SQLite, a remote server or a /proc that cannot be read). ``cached``: the session's process
+    as last asked (around every call: asking the server would be a statement of its own); a new
+    session after a reconnection is then counted from its own start."""
     if backend != "postgresql":
         return 0.0
     from app.models import db
 
     try:
-        pid = int(db.execute_sql("SELECT pg_backend_pid()").fetchone()[0])
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+        if not cached or not _backend_pid:
+            _backend_pid[:] = [int(db.execute_sql("SELECT pg_backend_pid()").fetchone()[0])]
+        with open(f"/proc/{_backend_pid[0]}/stat", encoding="ascii") as fh:
             fields = fh.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
@@ -492,7 +533,14 @@ def client_main(plan: ClientPlan, go: Any, wall_start: Any, out: Any) -> None:
         clock.now = person.clock.now  # every service of this process reads the simulated time
         cpu = time.process_time()
         server_cpu = _session_cpu(plan.backend)
-        person.run()
+        if plan.profile:
+            import cProfile
+
+            profiler = cProfile.Profile(time.process_time)  # processor time: what the client itself spends
+            profiler.runcall(person.run)
+            profiler.dump_stats(str(Path(plan.profile) / f"{plan.login}.pstats"))
+        else:
+            person.run()
         report.cpu_client_s = time.process_time() - cpu
         report.cpu_server_s = max(0.0, _session_cpu(plan.backend) - server_cpu)
         close_database()
@@ -604,7 +652,8 @@ def build_world(clients: int) -> World:
     return World(unit_ids, topic_ids, location_ids, tuple(people), intervals[0][0], seconds)
 
 
-def plans(world: World, url: str, backend: str, speed: float, per_day: int, seconds: float) -> list[ClientPlan]:
+def plans(world: World, url: str, backend: str, speed: float, per_day: int, seconds: float,
+          profile: str = "", sql_top: bool = False) -> list[ClientPlan]:
     curators = [p for p in world.people if p[2] == "curator"]
     colleagues = Counter(p[3] for p in world.people if p[2] == "executor")
     rate = per_day / world.day_seconds / max(1, len(curators))
@@ -616,7 +665,7 @@ def plans(world: World, url: str, backend: str, speed: float, per_day: int, seco
         out.append(ClientPlan(url, backend, login, password, kind, index,
                               colleagues[unit] if kind == "executor" else len(curators), 1600 + n, unit,
                               world.unit_ids, world.topic_ids, world.location_ids, world.day_start, speed,
-                              rate if kind == "curator" else 0.0, seconds))
+                              rate if kind == "curator" else 0.0, seconds, profile, sql_top))
     return out
 
 
@@ -676,16 +725,22 @@ def _n(value: float) -> str:
 
 
 def table(reports: list[dict[str, Any]], seconds: float) -> tuple[list[str], dict[str, Any]]:
-    """The lines of the table and the overall figures (p95 of every call, errors by class)."""
+    """The lines of the table and the overall figures (p95 of every call, errors by class); the two last
+    columns are the processor time a call takes on average: of the client process and of its server
+    session (the server's is counted in the kernel's ticks of 10 ms, exact only summed over many calls)."""
     ms: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, Counter] = defaultdict(Counter)
+    cpu: Counter = Counter()
+    server: Counter = Counter()
     for r in reports:
+        cpu.update(r.get("cpu_ms", {}))
+        server.update(r.get("server_ms", {}))
         for kind, values in r["ms"].items():
             ms[kind] += values
         for kind, counts in r["errors"].items():
             errors[kind].update(counts)
     head = (f"{'действие':<38}{'вызовов':>9}{'в сек':>8}{'p50, мс':>9}{'p95, мс':>9}{'p99, мс':>9}{'макс, мс':>10}"
-            f"{'конфл.':>8}{'врем.':>7}{'прочие':>8}")
+            f"{'конфл.':>8}{'врем.':>7}{'прочие':>8}{'ЦП кл., мс':>12}{'ЦП серв., мс':>14}")
     lines = [head, "-" * len(head)]
 
     def line(title: str, kinds: tuple[str, ...]) -> tuple[str, float]:
@@ -694,9 +749,13 @@ def table(reports: list[dict[str, Any]], seconds: float) -> tuple[list[str], dic
         for k in kinds:
             errs.update(errors.get(k, {}))
         p95 = percentile(values, 0.95)
+        calls = max(1, len(values))
+        client_ms = sum(cpu.get(k, 0.0) for k in kinds) / calls
+        server_ms = sum(server.get(k, 0.0) for k in kinds) / calls
         return (f"{title:<38}{_n(len(values)):>9}{_f(len(values) / seconds):>8}{_f(percentile(values, 0.5)):>9}"
                 f"{_f(p95):>9}{_f(percentile(values, 0.99)):>9}{_f(values[-1] if values else 0):>10}"
-                f"{errs['conflict']:>8}{errs['transient']:>7}{errs['other']:>8}"), p95
+                f"{errs['conflict']:>8}{errs['transient']:>7}{errs['other']:>8}{_f(client_ms):>12}"
+                f"{_f(server_ms):>14}"), p95
 
     for kind in (*WRITE_KINDS, *READ_KINDS):
         if ms.get(kind):
@@ -711,6 +770,28 @@ def table(reports: list[dict[str, Any]], seconds: float) -> tuple[list[str], dic
         totals.update(counts)
     return lines, {"p95": p95, "p95_writes": p95_writes, "p95_reads": p95_reads, "errors": totals,
                    "calls": sum(len(v) for v in ms.values())}
+
+
+def print_sql_top(reports: list[dict[str, Any]], top: int) -> None:
+    """The statements with the most wall time (``--sql-top``): per call kind, and the kinds' statement counts."""
+    merged: dict[tuple[str, str], list[float]] = {}
+    for r in reports:
+        for key, (n, seconds) in r["statements"].items():
+            entry = merged.setdefault(key, [0, 0.0])
+            entry[0] += n
+            entry[1] += seconds
+    calls = Counter()
+    for r in reports:
+        calls.update({k: len(v) for k, v in r["ms"].items()})
+    per_kind: Counter = Counter()
+    for (kind, _sql), (n, _seconds) in merged.items():
+        per_kind[kind] += n
+    print()
+    print("SQL-операторов на вызов: " + ", ".join(f"{k} {per_kind[k] / calls[k]:.1f}" for k in calls if calls[k]))
+    print(f"SQL-операторы с наибольшим временем (настоящее время вокруг execute):")
+    print(f"{'с':>7}{'раз':>8}{'мс':>7}  {'вызов':<18} оператор")
+    for (kind, sql), (n, seconds) in sorted(merged.items(), key=lambda kv: kv[1][1], reverse=True)[:top]:
+        print(f"{seconds:>7.2f}{n:>8}{seconds / n * 1000:>7.2f}  {kind:<18} {sql[:160]}")
 
 
 def outcome(owner_url: str) -> dict[str, Any]:
@@ -748,9 +829,15 @@ def main() -> int:  # noqa: PLR0915 - one straight story: set up, run, report
     parser.add_argument("--per-day", type=int, default=1000, help="инцидентов в рабочий день (по умолчанию 1000)")
     parser.add_argument("--backend", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--keep", action="store_true", help="не удалять базу после прогона")
+    parser.add_argument("--sql-top", type=int, default=0, metavar="N",
+                        help="напечатать N SQL-операторов с наибольшим временем (по видам вызовов)")
+    parser.add_argument("--profile", metavar="ПАПКА", default="",
+                        help="профиль процессорного времени каждого клиента (cProfile) в ПАПКА/<логин>.pstats")
     args = parser.parse_args()
     if args.minutes <= 0 or args.clients < 1 or args.per_day < 0:
         parser.error("--minutes, --clients и --per-day должны быть положительными")
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.WARNING, format="%(processName)s %(name)s: %(message)s")
 
     from app.services.database import close_database, open_database
@@ -784,7 +871,9 @@ def main() -> int:  # noqa: PLR0915 - one straight story: set up, run, report
         go = context.Event()
         wall_start = context.Value("d", 0.0)
         processes = [context.Process(target=client_main, args=(plan, go, wall_start, out), name=plan.login)
-                     for plan in plans(world, client_url, args.backend, speed, args.per_day, seconds)]
+                     for plan in plans(world, client_url, args.backend, speed, args.per_day, seconds,
+                                       str(Path(args.profile).resolve()) if args.profile else "",
+                                       args.sql_top > 0)]
         for process in processes:
             process.start()
         ready, early = 0, []
@@ -879,6 +968,8 @@ def main() -> int:  # noqa: PLR0915 - one straight story: set up, run, report
               f"{'цела' if chain.ok else 'НАРУШЕНА у события ' + str(chain.broken_at) + ': ' + chain.reason} "
               f"(проверка {result['chain_s']:.1f} с)"
               + (f"; изменений без события журнала: {result['outside']}" if args.backend == "postgresql" else ""))
+        if args.sql_top:
+            print_sql_top(reports, args.sql_top)
         met = overall["p95"] < GOAL_P95_MS
         print(f"цель p95 < {GOAL_P95_MS:.0f} мс: {'выполнена' if met else 'не выполнена'} "
               f"(p95 всех вызовов {_f(overall['p95'])} мс; действий {_f(overall['p95_writes'])} мс, "
