@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
@@ -221,15 +221,21 @@ def ids_in(column: Any, ids: Iterable[int]) -> Any:
     return column.in_(SQL("(" + ",".join(str(int(i)) for i in ids) + ")"))
 
 
-def _load(incident_ids: list[int]) -> dict[int, _History]:
+def _load(incident_ids: list[int], known: Mapping[int, _IncidentRow] | None = None) -> dict[int, _History]:
     """The histories of a batch: only the columns the clocks read, as plain tuples (building a
-    model object per row costs more than the clocks themselves on a report of a month)."""
+    model object per row costs more than the clocks themselves on a report of a month).
+    ``known``: incidents as the caller holds them (an action that has changed the row and not yet
+    written it), not read again."""
     if not incident_ids:
         return {}
-    histories = {row[0]: _History(_IncidentRow(*row)) for row in raw_rows(
-        Incident.select(Incident.id, Incident.status, Incident.priority, Incident.detected_at, Incident.closed_at,
-                        Incident.step_limits, Incident.version)
-        .where(ids_in(Incident.id, incident_ids)), moments=(3, 4))}
+    known = known or {}
+    histories = {i: _History(known[i]) for i in incident_ids if i in known}
+    unknown = [i for i in incident_ids if i not in known]
+    if unknown:
+        histories.update({row[0]: _History(_IncidentRow(*row)) for row in raw_rows(
+            Incident.select(Incident.id, Incident.status, Incident.priority, Incident.detected_at,
+                            Incident.closed_at, Incident.step_limits, Incident.version)
+            .where(ids_in(Incident.id, unknown)), moments=(3, 4))})
     if not histories:
         return histories
     ids = list(histories)
@@ -692,7 +698,8 @@ def clocks_for_many(incident_ids: Iterable[int], now: datetime | None = None, *,
 
 
 def _built(incident_ids: Iterable[int], now: datetime | None, explanations: bool,
-           current_only: bool = False) -> Iterator[tuple[_History, list[Clock]]]:
+           current_only: bool = False, known: Mapping[int, _IncidentRow] | None = None,
+           ) -> Iterator[tuple[_History, list[Clock]]]:
     """Each incident's history (read 500 at a time) with the clocks built from it."""
     ids = list(dict.fromkeys(incident_ids))
     if not ids:
@@ -701,7 +708,7 @@ def _built(incident_ids: Iterable[int], now: datetime | None, explanations: bool
     cal = current_calendar()
     limits = settings.limits()
     for start in range(0, len(ids), 500):
-        for history in _load(ids[start:start + 500]).values():
+        for history in _load(ids[start:start + 500], known).values():
             yield history, _Builder(history, cal, limits, now, explanations, current_only).build()
 
 
@@ -721,6 +728,16 @@ def current_clocks_of(incident_ids: Iterable[int], now: datetime | None = None, 
 
 def clocks_for(incident_id: int, now: datetime | None = None, *, explanations: bool = True) -> list[Clock]:
     return clocks_for_many([incident_id], now, explanations=explanations).get(incident_id, [])
+
+
+def clocks_of_held(incident: Any, now: datetime | None = None, *, explanations: bool = True) -> list[Clock]:
+    """The clocks of an incident the caller holds (a model row an action has changed, maybe not yet
+    written): its own columns as held, the rest of its history as the database has it."""
+    held = _IncidentRow(incident.id, str(incident.status), str(incident.priority), utc_moment(incident.detected_at),
+                        utc_moment(incident.closed_at), incident.step_limits, incident.version)
+    for _history, clocks in _built([incident.id], now, explanations, known={incident.id: held}):
+        return clocks
+    return []
 
 
 #: the clocks that tell an incident's outcome once nothing runs any more (see :func:`current_clock`)

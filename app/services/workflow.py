@@ -9,11 +9,13 @@ notifications are published after the commit.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import StrEnum
@@ -35,7 +37,7 @@ from app.services import answer_checks, audit, clock, clock_store, due_index, ev
 from app.services.calendar_store import current_calendar
 from app.services.links import NETWORK_HOSTS, link_key
 from app.services.pages import linking as page_linking
-from app.services.deadlines import STAGE_STEPS, Clock, ClockState, clocks_for
+from app.services.deadlines import STAGE_STEPS, Clock, ClockState, clocks_of_held
 from app.services.errors import (
     ConflictError, InvalidTransition, NotFound, PermissionDenied, ValidationError,
 )
@@ -152,18 +154,32 @@ def _returning() -> bool:
 def _lock(incident_id: int, expected_version: int, actor: Actor) -> Incident:
     """Claim the next version of the incident and load it, or explain who changed it meanwhile.
 
-    One statement when the version still matches: the UPDATE returns the row as it now is (the
-    row is also locked for the rest of the transaction on PostgreSQL).
+    On PostgreSQL the row is read and locked for the rest of the transaction (``SELECT … FOR UPDATE``:
+    the rows an UPDATE would pass, and no other session's change in between) and its new version is
+    written with the action's other changes of the row, in one UPDATE at the action's end
+    (:func:`_save`): every UPDATE of the row costs the server its triggers, the record of the change
+    and an entry in each index. On SQLite one UPDATE claims the version and returns the row (the
+    write lock is taken at once, as it must be there); the rest of the action's changes of the row
+    are written at its end as well.
     """
     now = clock.now()
-    claim = (Incident.update(version=Incident.version + 1, updated_at=now, updated_by=actor.user_id)
-             .where((Incident.id == incident_id) & (Incident.version == expected_version)))
-    if _returning():
-        claimed = list(claim.returning(Incident).execute())
-        if claimed:
-            return claimed[0]
-    elif claim.execute() == 1:
-        return Incident.get(Incident.id == incident_id)
+    if isinstance(db.obj, PostgresqlDatabase):
+        held = Incident.select().where(Incident.id == incident_id).for_update().first()
+        if held is not None and held.version == expected_version:
+            held.version, held.updated_at, held.updated_by = expected_version + 1, now, actor.user_id
+            _held_rows().append(held)
+            return held
+    else:
+        claim = (Incident.update(version=Incident.version + 1, updated_at=now, updated_by=actor.user_id)
+                 .where((Incident.id == incident_id) & (Incident.version == expected_version)))
+        claimed: Incident | None = None
+        if _returning():
+            claimed = next(iter(claim.returning(Incident).execute()), None)
+        elif claim.execute() == 1:
+            claimed = Incident.get(Incident.id == incident_id)
+        if claimed is not None:
+            _held_rows().append(claimed)  # the action's other changes of the row: one UPDATE at its end
+            return claimed
     incident = Incident.get_or_none(Incident.id == incident_id)
     if incident is None:
         raise NotFound(f"Инцидент № {incident_id} не найден")
@@ -174,15 +190,47 @@ def _lock(incident_id: int, expected_version: int, actor: Actor) -> Incident:
     )
 
 
+_held = threading.local()
+
+
+def _held_rows() -> list[Incident]:
+    """The incident rows the running action has locked and writes at its end (see :func:`_lock`)."""
+    stack = getattr(_held, "stack", None)
+    if not stack:  # outside an action (never in this module's own use): nothing to put off
+        return []
+    return stack[-1]
+
+
+@contextlib.contextmanager
+def _writing_held_rows_at_the_end() -> Iterator[None]:
+    """The action's own list of held rows; when its work is done, each is written once (what it changed
+    of the row, with the new version). On an error nothing is written: the transaction is undone."""
+    stack = _held.__dict__.setdefault("stack", [])
+    stack.append([])
+    try:
+        yield
+        for row in stack[-1]:
+            _write(row)
+    finally:
+        stack.pop()
+
+
+def _write(row: Model) -> None:
+    changed = row.dirty_fields
+    if changed:
+        row.save(only=changed)
+
+
 def _save(row: Model) -> None:
-    """Write only the columns the action changed.
+    """Write only the columns the action changed — an incident the action holds (:func:`_lock`) at the
+    action's end.
 
     A full-row save would rewrite every column (the text and author too, which refreshes the
     search index for nothing) and put back values loaded before ``_lock`` changed the row.
     """
-    changed = row.dirty_fields
-    if changed:
-        row.save(only=changed)
+    if isinstance(row, Incident) and any(row is held for held in _held_rows()):
+        return
+    _write(row)
 
 
 def _action(fn: Callable[P, R]) -> Callable[P, R]:
@@ -195,7 +243,7 @@ def _action(fn: Callable[P, R]) -> Callable[P, R]:
             call_args = args
             if call_args and isinstance(call_args[0], Actor):
                 call_args = (permissions.current(call_args[0]), *call_args[1:])  # type: ignore[assignment]
-            with settings.snapshot():
+            with settings.snapshot(), _writing_held_rows_at_the_end():
                 return fn(*call_args, **kwargs)
         return transactions.run(attempt)
     return wrapper
@@ -232,7 +280,7 @@ def _has_interim(incident: Incident) -> bool:
 def _settle(incident: Incident, now: datetime) -> list[Clock]:
     """The incident's clocks right after the action (read inside its transaction); keeps the
     incident's next-due columns (``due_index``) in step with them."""
-    clocks = clocks_for(incident.id, now, explanations=False)
+    clocks = clocks_of_held(incident, now, explanations=False)
     values = due_index.columns(clocks)
     if (incident.next_due_at, incident.next_due_code) != (values["next_due_at"], values["next_due_code"]):
         incident.next_due_at, incident.next_due_code = values["next_due_at"], values["next_due_code"]
