@@ -740,6 +740,29 @@ def clocks_of_held(incident: Any, now: datetime | None = None, *, explanations: 
     return []
 
 
+def clocks_from_rows(incident: Any, assignments: Iterable[Any], answers: Iterable[Any], decisions: Iterable[Any],
+                     publications: Iterable[Any], unit_names: Mapping[int, str], now: datetime | None = None, *,
+                     explanations: bool = True) -> list[Clock]:
+    """The clocks of an incident whose whole history the caller has already read (the card): its row,
+    its assignments, answers, the curator's decisions and the publications as model rows, and the short
+    names of the units — the same clocks as :func:`clocks_for`, without reading them again."""
+    history = _History(_IncidentRow(incident.id, str(incident.status), str(incident.priority),
+                                    utc_moment(incident.detected_at), utc_moment(incident.closed_at),
+                                    incident.step_limits, incident.version))
+    history.assignments = [
+        _AssignmentRow(a.id, a.incident_id, a.unit_id, str(a.state), utc_moment(a.assigned_at),
+                       utc_moment(a.closed_at), bool(a.is_consolidating), utc_moment(a.consolidating_since),
+                       unit_names.get(a.unit_id, "") or "")
+        for a in sorted(assignments, key=lambda a: a.id)]
+    history.answers = [_AnswerRow(a.id, a.incident_id, a.assignment_id, str(a.kind), a.number, str(a.state),
+                                  utc_moment(a.submitted_at)) for a in sorted(answers, key=lambda a: a.number)]
+    history.decisions = [_DecisionRow(d.answer_id, utc_moment(d.decided_at), bool(d.approved))
+                         for d in sorted(decisions, key=lambda d: d.id)]
+    history.publications = [_PublicationRow(p.answer_id, p.incident_id, utc_moment(p.published_at))
+                            for p in sorted(publications, key=lambda p: utc_moment(p.published_at))]
+    return _Builder(history, current_calendar(), settings.limits(), now or clock_source.now(), explanations).build()
+
+
 #: the clocks that tell an incident's outcome once nothing runs any more (see :func:`current_clock`)
 _OUTCOME_CODES = ("final_answer", "answer")
 

@@ -20,8 +20,8 @@ from app.models.enums import (
     AssignmentState, CommentKind, IncidentStatus, Network, NoAnswerReason, PageOwner, Priority, RequestState, ReturnReason,
     Role,
 )
-from app.services import answer_checks, clause21
-from app.services.deadlines import AuthorWait, Clock, author_waits_for_many, clocks_for
+from app.services import answer_checks, clause21, settings
+from app.services.deadlines import AuthorWait, Clock, author_waits_for_many, clocks_from_rows
 from app.services.errors import NotFound, PermissionDenied
 from app.services.pages import moderation
 from app.services.permissions import Actor
@@ -305,12 +305,21 @@ def _named(incident: Incident) -> tuple[str, str, str, str, str]:
 
 
 def load_card(actor: Actor, incident_id: int) -> IncidentCard:
+    """Everything the card shows of the incident; the shared settings (zone, limits, the calendar's
+    revision) read once for it, the clocks computed from the history the card has read anyway."""
+    with settings.snapshot():
+        return _card(actor, incident_id)
+
+
+def _card(actor: Actor, incident_id: int) -> IncidentCard:
     incident = Incident.get_or_none(Incident.id == incident_id)
     if incident is None:
         raise NotFound(f"Инцидент № {incident_id} не найден")
     check_visible(actor, incident_id)
     names = {u.id: u.full_name for u in User.select(User.id, User.full_name)}
-    units = {u.id: u.name for u in Unit.select(Unit.id, Unit.name)}
+    units, short_names = {}, {}
+    for unit_id, name, short_name in Unit.select(Unit.id, Unit.name, Unit.short_name).tuples():
+        units[unit_id], short_names[unit_id] = name, short_name
     assignments = list(Assignment.select().where(Assignment.incident == incident_id).order_by(Assignment.id))
     unit_of = {a.id: a.unit_id for a in assignments}
     answers = list(Answer.select().where(Answer.incident == incident_id).order_by(Answer.number))
@@ -370,7 +379,9 @@ def load_card(actor: Actor, incident_id: int) -> IncidentCard:
                                          ASSIGNMENT_STATE_LABELS[AssignmentState(a.state)], a.is_consolidating,
                                          a.assigned_at, a.competence_reason or "") for a in assignments),
         answers=answer_views, requests=requests, comments=comments, events=events,
-        clocks=tuple(clocks_for(incident_id)), actions=actions, answer_kinds=kinds,
+        clocks=tuple(clocks_from_rows(incident, assignments, answers, [d for ds in decisions.values() for d in ds],
+                                      publications.values(), short_names)),
+        actions=actions, answer_kinds=kinds,
         clause21=clause21.assess_incoming(incident.text),
         updated_by=names.get(incident.updated_by_id, "") if incident.updated_by_id else "",
         updated_at=incident.updated_at, no_location=bool(incident.no_location),

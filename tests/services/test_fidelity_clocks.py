@@ -398,3 +398,31 @@ def test_the_queue_shows_the_same_clock_as_the_full_computation_for_every_kind_o
                 assert tuple(got.explanation) == tuple(expected.explanation), incident_id
                 kinds.add((expected.code, expected.state))
     assert len(kinds) >= 6, kinds  # running, overdue, met and missed clocks of several steps were compared
+
+
+def test_the_card_shows_the_same_clocks_as_the_full_computation_for_every_kind_of_history(
+        db, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """The card computes the clocks from the history it has read for its own lists (assignments, answers,
+    decisions, publications) instead of reading them again: on the demo's incidents in every state and at
+    several moments its clocks — every step, state, due moment, time left and account — are those of
+    the full computation."""
+    from app.models import User
+    from app.services import demo
+    from app.services.deadlines import clocks_for_many
+    from app.services.permissions import actor_for
+
+    now = datetime(2026, 11, 26, 15, 0, tzinfo=MSK)
+    monkeypatch.setattr("app.services.clock.now", lambda: now)
+    demo.fill_demo(incidents=120, now=now)
+    curator = actor_for(User.get(User.login == "kurator").id)
+    ids = [i for (i,) in Incident.select(Incident.id).tuples()]
+    states = set()
+    for moment in (now, now + timedelta(hours=3), now + timedelta(days=9)):
+        monkeypatch.setattr("app.services.clock.now", lambda moment=moment: moment)
+        full = clocks_for_many(ids, moment)
+        for incident_id in ids:
+            card = incident_view.load_card(curator, incident_id)
+            assert list(card.clocks) == full[incident_id], incident_id
+            assert [tuple(c.explanation) for c in card.clocks] == [tuple(c.explanation) for c in full[incident_id]]
+            states.update((c.code, c.state) for c in card.clocks)
+    assert len(states) >= 10, states  # running, overdue, met and missed clocks of many steps were compared
