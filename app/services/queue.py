@@ -323,6 +323,10 @@ def _few(condition: Expression) -> Expression:
     return fn.likelihood(condition, SQL("0.001"))  # a literal: SQLite refuses a bound parameter here
 
 
+#: the condition of the parts of incidents without a deadline (one node: ``_page_raw`` knows them by it)
+_UNDATED = Incident.due_at.is_null(True)
+
+
 def _segments(sort: QueueSort, preset: str, undated: bool = True, few: bool = False,
               searching: bool = False) -> list[tuple[list[Expression], list]]:
     """``_ordering`` as consecutive parts, each with an ORDER BY an index can deliver.
@@ -366,7 +370,7 @@ def _segments(sort: QueueSort, preset: str, undated: bool = True, few: bool = Fa
         deadline = Incident.due_at if by_index else fn.COALESCE(Incident.next_due_at, Incident.due_at)
         parts.append((conditions + [Incident.due_at.is_null(False)], [deadline.asc(), tie]))
         if undated:
-            parts.append((conditions + [Incident.due_at.is_null(True)], [tie]))
+            parts.append((conditions + [_UNDATED], [tie]))
     return parts
 
 
@@ -442,10 +446,15 @@ def _page_raw(actor: Actor, f: QueueFilter, sort: QueueSort, offset: int, limit:
     base = _filtered(actor, f, _search_by_index(f, sort))
     raw: list[dict] = []
     skip, need = offset, limit + 1
-    undated = Incident.select(Incident.id).where(Incident.due_at.is_null(True)).exists()
-    for conditions, order in _segments(sort, f.preset, undated, few=_few_rows(f), searching=bool(f.search.strip())):
+    undated: bool | None = None  # whether any incident lacks a deadline: asked only when a page reaches such a part
+    for conditions, order in _segments(sort, f.preset, True, few=_few_rows(f), searching=bool(f.search.strip())):
         if need <= 0:
             break
+        if any(c is _UNDATED for c in conditions):
+            if undated is None:
+                undated = Incident.select(Incident.id).where(_UNDATED).exists()
+            if not undated:
+                continue
         part = base.where(*conditions) if conditions else base
         query = part.select(*columns)
         if with_topics or sort.column == "topic":  # the row's «Тема», or the topic order
