@@ -477,3 +477,44 @@ def test_a_user_switched_off_or_demoted_meanwhile_loses_the_right_at_the_next_ac
     with pytest.raises(PermissionDenied, match="куратор"):
         workflow.change_priority(curator, ref.id, ref.version, priority=Priority.HIGH, comment="срочно")
     assert Incident.get_by_id(ref.id).priority == Priority.NORMAL
+
+
+def test_each_action_moves_the_incident_one_version_on_and_writes_its_row_once(world: World) -> None:
+    """An action claims the next version of the incident and writes everything it changed of the row —
+    status, deadline columns, the new version — together at its end: the version goes up by exactly one,
+    and on the shared server the record of changes (``row_change``, what ``audit verify`` reads) has one
+    entry of the incident's row per action, not one per step of it."""
+    from peewee import PostgresqlDatabase
+
+    from app.models import db
+
+    w = world
+    on_server = isinstance(db.obj, PostgresqlDatabase)
+
+    def changes_of_row(incident_id: int) -> int:
+        return db.execute_sql("SELECT count(*) FROM row_change WHERE table_name = 'incident' AND row_id = %s",
+                              (incident_id,)).fetchone()[0]
+
+    ref = register(w)
+    seen = changes_of_row(ref.id) if on_server else 0
+    steps = [
+        lambda r: workflow.route(w.actor("kurator"), r.id, r.version, unit_ids=[w.units["zhkh"]],
+                                 topic_id=w.topic_id, location_id=w.location_id),
+        lambda r: workflow.save_draft(w.actor("zhkh"), r.id, r.version, text=ANSWER),
+        lambda r: workflow.submit_answer(w.actor("zhkh"), r.id, r.version),
+        lambda r: workflow.approve(w.actor("kurator"), r.id, r.version),
+        lambda r: workflow.publish(w.actor("zhkh"), r.id, r.version, url="https://vk.com/wall-123456_1?reply=77"),
+    ]
+    for step in steps:
+        w.clock.work(10)
+        before = ref.version
+        ref = step(ref)
+        incident = Incident.get_by_id(ref.id)
+        assert ref.version == incident.version == before + 1
+        if on_server:
+            now = changes_of_row(ref.id)
+            assert now - seen == 1, step
+            seen = now
+    incident = Incident.get_by_id(ref.id)
+    assert incident.status == IncidentStatus.ANSWERED and incident.next_due_at is None
+    assert audit.verify_chain().ok
