@@ -32,6 +32,11 @@ not 0 when there was a transient or other error or the chain is broken.
     .venv/bin/python bench/bench_load.py                          # 3 min, 20 clients, PostgreSQL
     .venv/bin/python bench/bench_load.py --minutes 5 --clients 30
     .venv/bin/python bench/bench_load.py --backend sqlite         # one SQLite file, many processes
+    .venv/bin/python bench/bench_load.py --sql-top 40             # + the statements with the most time
+    .venv/bin/python bench/bench_load.py --profile /tmp/prof      # + each client's processor profile
+
+The table also gives the processor time a call takes on average: of the client process and of its
+server session (read from /proc, PostgreSQL on this machine only).
 
 It is not part of ``python -m bench`` (it takes minutes); see docs/performance.md, «Нагрузка: 20
 клиентов».

@@ -389,8 +389,12 @@ def _phrase_hits(
 # --------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=512)
 def assess_incoming(text: str) -> Clause21Assessment:
-    """Check an incoming message for the clause-21 grounds not to answer it."""
+    """Check an incoming message for the clause-21 grounds not to answer it.
+
+    The outcome depends on the text alone (the word lists are fixed): a card opened again, or opened
+    on another incident with the same message, is not checked again."""
     lex = _lexicon()
     found: dict[str, list[tuple[int, str]]] = {reason: [] for reason in REASONS}
 

@@ -191,12 +191,15 @@ def blacklist(actor: Actor, *, page_id: int | None = None, with_removed: bool = 
 
 
 def _active_keys() -> dict[str, list[str]]:
-    """author key → the names of the pages whose black list holds them."""
+    """author key → the names of the pages whose black list holds them (the pages' names are read only
+    when some list holds somebody: every queue page and card asks)."""
+    listed = list(BlacklistEntry.select(BlacklistEntry.page, BlacklistEntry.author, BlacklistEntry.author_link)
+                  .where(BlacklistEntry.removed_at.is_null()).tuples())
+    if not listed:
+        return {}
     names = dict(OfficialPage.select(OfficialPage.id, OfficialPage.name).tuples())
     keys: dict[str, list[str]] = {}
-    for page_id, author, link in (BlacklistEntry.select(BlacklistEntry.page, BlacklistEntry.author,
-                                                        BlacklistEntry.author_link)
-                                  .where(BlacklistEntry.removed_at.is_null()).tuples()):
+    for page_id, author, link in listed:
         keys.setdefault(author_key(author, link), []).append(names.get(page_id, ""))
     return keys
 
