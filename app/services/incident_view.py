@@ -20,7 +20,7 @@ from app.models.enums import (
     AssignmentState, CommentKind, IncidentStatus, Network, NoAnswerReason, PageOwner, Priority, RequestState, ReturnReason,
     Role,
 )
-from app.services import answer_checks, clause21, settings
+from app.services import answer_checks, clause21, prepared, settings
 from app.services.deadlines import AuthorWait, Clock, author_waits_for_many, clocks_from_rows
 from app.services.errors import NotFound, PermissionDenied
 from app.services.pages import moderation
@@ -295,12 +295,13 @@ def _named(incident: Incident) -> tuple[str, str, str, str, str]:
     ("" for each it has not), in one query."""
     if not (incident.topic_id or incident.topic_group_id or incident.location_id or incident.page_id):
         return "", "", "", "", ""
-    row = (Incident.select(Topic.name, TopicGroup.name, Location.name, OfficialPage.name, OfficialPage.owner)
-           .join(Topic, JOIN.LEFT_OUTER, on=(Incident.topic == Topic.id)).switch(Incident)
-           .join(TopicGroup, JOIN.LEFT_OUTER, on=(Incident.topic_group == TopicGroup.id)).switch(Incident)
-           .join(Location, JOIN.LEFT_OUTER, on=(Incident.location == Location.id)).switch(Incident)
-           .join(OfficialPage, JOIN.LEFT_OUTER, on=(Incident.page == OfficialPage.id))
-           .where(Incident.id == incident.id).tuples().first())
+    row = prepared.first("card.names", lambda incident_id: (
+        Incident.select(Topic.name, TopicGroup.name, Location.name, OfficialPage.name, OfficialPage.owner)
+        .join(Topic, JOIN.LEFT_OUTER, on=(Incident.topic == Topic.id)).switch(Incident)
+        .join(TopicGroup, JOIN.LEFT_OUTER, on=(Incident.topic_group == TopicGroup.id)).switch(Incident)
+        .join(Location, JOIN.LEFT_OUTER, on=(Incident.location == Location.id)).switch(Incident)
+        .join(OfficialPage, JOIN.LEFT_OUTER, on=(Incident.page == OfficialPage.id))
+        .where(Incident.id == incident_id).tuples().limit(1)), incident.id)
     return tuple(value or "" for value in row) if row else ("", "", "", "", "")  # type: ignore[return-value]
 
 
@@ -312,25 +313,33 @@ def load_card(actor: Actor, incident_id: int) -> IncidentCard:
 
 
 def _card(actor: Actor, incident_id: int) -> IncidentCard:
-    incident = Incident.get_or_none(Incident.id == incident_id)
+    # the card's queries have a fixed shape: their SQL is written once (``prepared``), only the id changes
+    incident = prepared.first("card.incident", lambda i: Incident.select().where(Incident.id == i).limit(1),
+                              incident_id)
     if incident is None:
         raise NotFound(f"Инцидент № {incident_id} не найден")
     check_visible(actor, incident_id)
-    names = {u.id: u.full_name for u in User.select(User.id, User.full_name)}
+    names = dict(prepared.rows("card.users", lambda: User.select(User.id, User.full_name).tuples()))
     units, short_names = {}, {}
-    for unit_id, name, short_name in Unit.select(Unit.id, Unit.name, Unit.short_name).tuples():
+    for unit_id, name, short_name in prepared.rows(
+            "card.units", lambda: Unit.select(Unit.id, Unit.name, Unit.short_name).tuples()):
         units[unit_id], short_names[unit_id] = name, short_name
-    assignments = list(Assignment.select().where(Assignment.incident == incident_id).order_by(Assignment.id))
+    assignments = list(prepared.rows("card.assignments", lambda i: Assignment.select().where(
+        Assignment.incident == i).order_by(Assignment.id), incident_id))
     unit_of = {a.id: a.unit_id for a in assignments}
-    answers = list(Answer.select().where(Answer.incident == incident_id).order_by(Answer.number))
+    answers = list(prepared.rows("card.answers", lambda i: Answer.select().where(
+        Answer.incident == i).order_by(Answer.number), incident_id))
     decisions: dict[int, list[ApprovalDecision]] = {}
-    for d in ApprovalDecision.select().join(Answer).where(Answer.incident == incident_id).order_by(ApprovalDecision.id):
+    for d in prepared.rows("card.decisions", lambda i: ApprovalDecision.select().join(Answer).where(
+            Answer.incident == i).order_by(ApprovalDecision.id), incident_id):
         decisions.setdefault(d.answer_id, []).append(d)
     attachments: dict[int, list[tuple[int, str, int]]] = {}
-    for att in (Attachment.select(Attachment.id, Attachment.answer, Attachment.filename, Attachment.size)
-                .join(Answer).where(Answer.incident == incident_id)):
-        attachments.setdefault(att.answer_id, []).append((att.id, att.filename, att.size))
-    publications = {p.answer_id: p for p in Publication.select().where(Publication.incident == incident_id)}
+    for att_id, answer_id, filename, size in prepared.rows("card.attachments", lambda i: (
+            Attachment.select(Attachment.id, Attachment.answer, Attachment.filename, Attachment.size)
+            .join(Answer).where(Answer.incident == i).tuples()), incident_id):
+        attachments.setdefault(answer_id, []).append((att_id, filename, size))
+    publications = {p.answer_id: p for p in prepared.rows("card.publications", lambda i: Publication.select().where(
+        Publication.incident == i), incident_id)}
 
     def reasons(codes: str) -> tuple[str, ...]:
         return tuple(RETURN_REASON_LABELS[ReturnReason(c)] for c in codes.split(",") if c)
@@ -354,14 +363,16 @@ def _card(actor: Actor, incident_id: int) -> IncidentCard:
                   names.get(e.acting_for_id, "") if e.acting_for_id else "", e.action,
                   ACTION_LABELS.get(e.action, e.action), _status_label(e.from_state), _status_label(e.to_state),
                   e.comment, e.working_minutes, e.limit_minutes, e.within_limit)
-        for e in AuditEvent.select().where(AuditEvent.incident == incident_id).order_by(AuditEvent.id)
+        for e in prepared.rows("card.events", lambda i: AuditEvent.select().where(AuditEvent.incident == i)
+                               .order_by(AuditEvent.id), incident_id)
     )
     requests = _requests(incident_id, answers, publications, names, units, unit_of)
     comments = tuple(
         CommentView(c.id, c.kind, COMMENT_KIND_LABELS.get(CommentKind(c.kind), c.kind) if c.kind in set(CommentKind)
                     else c.kind, names.get(c.author_id, "") if c.author_id else "программа",
                     names.get(c.acting_for_id, "") if c.acting_for_id else "", c.created_at, c.text)
-        for c in Comment.select().where(Comment.incident == incident_id).order_by(Comment.id)
+        for c in prepared.rows("card.comments", lambda i: Comment.select().where(Comment.incident == i)
+                               .order_by(Comment.id), incident_id)
     )
     topic, group, location, page_name, page_owner = _named(incident)
     actions, kinds = _actions(actor, incident, assignments, answers)
