@@ -21,7 +21,7 @@ from peewee import JOIN, SQL
 from app.models import Answer, ApprovalDecision, Assignment, AuthorReply, Incident, Publication, Unit, db
 from app.models.enums import ANSWERING_KINDS, AnswerKind, AssignmentState, IncidentStatus, Priority
 from app.services import clock as clock_source
-from app.services import formatting, settings
+from app.services import formatting, prepared, settings
 from app.services.calendar_store import current_calendar
 from app.services.worktime import WorkCalendar
 
@@ -193,7 +193,7 @@ def utc_moment(value: datetime | str | None) -> datetime | None:
 
 
 def raw_rows(query: Any, moments: Iterable[int] = (), flags: Iterable[int] = ()) -> Iterator[tuple[Any, ...]]:
-    """The rows of a peewee SELECT straight from the driver's cursor, as tuples.
+    """The rows of a peewee SELECT (or of its SQL and values) straight from the driver's cursor, as tuples.
 
     Peewee converts every value of every row through its field (a good part of the cost of
     reading a hundred thousand rows); here only the columns at the ``moments`` positions (UTC
@@ -201,7 +201,7 @@ def raw_rows(query: Any, moments: Iterable[int] = (), flags: Iterable[int] = ())
     Python values (ids, codes, texts).
     """
     moments, flags = tuple(moments), tuple(flags)
-    cursor = db.execute_sql(*query.sql())
+    cursor = db.execute_sql(*(query if isinstance(query, tuple) else query.sql()))
     if not moments and not flags:
         yield from map(tuple, cursor)
         return
@@ -221,6 +221,14 @@ def ids_in(column: Any, ids: Iterable[int]) -> Any:
     return column.in_(SQL("(" + ",".join(str(int(i)) for i in ids) + ")"))
 
 
+def _of(name: str, column: Any, build: Callable[[Any], Any], ids: list[int]) -> Any:
+    """``build(column IN ids)``; for one incident (an action's own clocks) as SQL written once (``prepared``)."""
+    if len(ids) == 1:
+        _, sql, values = prepared.statement(name, lambda i: build(column == i), ids[0])
+        return sql, values
+    return build(ids_in(column, ids))
+
+
 def _load(incident_ids: list[int], known: Mapping[int, _IncidentRow] | None = None) -> dict[int, _History]:
     """The histories of a batch: only the columns the clocks read, as plain tuples (building a
     model object per row costs more than the clocks themselves on a report of a month).
@@ -232,29 +240,27 @@ def _load(incident_ids: list[int], known: Mapping[int, _IncidentRow] | None = No
     histories = {i: _History(known[i]) for i in incident_ids if i in known}
     unknown = [i for i in incident_ids if i not in known]
     if unknown:
-        histories.update({row[0]: _History(_IncidentRow(*row)) for row in raw_rows(
-            Incident.select(Incident.id, Incident.status, Incident.priority, Incident.detected_at,
-                            Incident.closed_at, Incident.step_limits, Incident.version)
-            .where(ids_in(Incident.id, unknown)), moments=(3, 4))})
+        histories.update({row[0]: _History(_IncidentRow(*row)) for row in raw_rows(_of(
+            "clocks.incident", Incident.id, lambda where: Incident.select(
+                Incident.id, Incident.status, Incident.priority, Incident.detected_at, Incident.closed_at,
+                Incident.step_limits, Incident.version).where(where), unknown), moments=(3, 4))})
     if not histories:
         return histories
     ids = list(histories)
     # each assignment with its unit's name, each answer with the curator's decisions on it: one query each
-    for row in raw_rows(Assignment.select(Assignment.id, Assignment.incident, Assignment.unit, Assignment.state,
-                                          Assignment.assigned_at, Assignment.closed_at, Assignment.is_consolidating,
-                                          Assignment.consolidating_since, Unit.short_name)
-                        .join(Unit, JOIN.LEFT_OUTER, on=(Assignment.unit == Unit.id))
-                        .where(ids_in(Assignment.incident, ids)).order_by(Assignment.id), moments=(4, 5, 7),
-                        flags=(6,)):
+    for row in raw_rows(_of("clocks.assignments", Assignment.incident, lambda where: Assignment.select(
+            Assignment.id, Assignment.incident, Assignment.unit, Assignment.state, Assignment.assigned_at,
+            Assignment.closed_at, Assignment.is_consolidating, Assignment.consolidating_since, Unit.short_name)
+            .join(Unit, JOIN.LEFT_OUTER, on=(Assignment.unit == Unit.id)).where(where).order_by(Assignment.id), ids),
+            moments=(4, 5, 7), flags=(6,)):
         histories[row[1]].assignments.append(_AssignmentRow(*row[:8], row[8] or ""))
     decided: dict[int, list[tuple[int, _DecisionRow]]] = {}
     seen: set[int] = set()
-    for row in raw_rows(Answer.select(Answer.id, Answer.incident, Answer.assignment, Answer.kind, Answer.number,
-                                      Answer.state, Answer.submitted_at, ApprovalDecision.id,
-                                      ApprovalDecision.decided_at, ApprovalDecision.approved)
-                        .join(ApprovalDecision, JOIN.LEFT_OUTER, on=(ApprovalDecision.answer == Answer.id))
-                        .where(ids_in(Answer.incident, ids)).order_by(Answer.number, ApprovalDecision.id),
-                        moments=(6, 8), flags=(9,)):
+    for row in raw_rows(_of("clocks.answers", Answer.incident, lambda where: Answer.select(
+            Answer.id, Answer.incident, Answer.assignment, Answer.kind, Answer.number, Answer.state,
+            Answer.submitted_at, ApprovalDecision.id, ApprovalDecision.decided_at, ApprovalDecision.approved)
+            .join(ApprovalDecision, JOIN.LEFT_OUTER, on=(ApprovalDecision.answer == Answer.id))
+            .where(where).order_by(Answer.number, ApprovalDecision.id), ids), moments=(6, 8), flags=(9,)):
         if row[0] not in seen:
             seen.add(row[0])
             histories[row[1]].answers.append(_AnswerRow(*row[:7]))
@@ -262,8 +268,9 @@ def _load(incident_ids: list[int], known: Mapping[int, _IncidentRow] | None = No
             decided.setdefault(row[1], []).append((row[7], _DecisionRow(row[0], row[8], row[9])))
     for incident_id, decisions in decided.items():  # in the order they were taken, across the answers
         histories[incident_id].decisions.extend(d for _, d in sorted(decisions, key=lambda pair: pair[0]))
-    for row in raw_rows(Publication.select(Publication.answer, Publication.incident, Publication.published_at)
-                        .where(ids_in(Publication.incident, ids)).order_by(Publication.published_at), moments=(2,)):
+    for row in raw_rows(_of("clocks.publications", Publication.incident, lambda where: Publication.select(
+            Publication.answer, Publication.incident, Publication.published_at).where(where)
+            .order_by(Publication.published_at), ids), moments=(2,)):
         histories[row[1]].publications.append(_PublicationRow(*row))
     return histories
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from app.models import Absence, User
 from app.models.enums import Role
+from app.services import prepared
 from app.services.errors import NotFound, PermissionDenied
 
 READ_ALL_ROLES = frozenset({Role.CURATOR, Role.HEAD, Role.RESPONSIBLE, Role.ADMIN})
@@ -90,7 +91,8 @@ def current(actor: Actor) -> Actor:
     as checked, so the rights checks inside one action read the account once."""
     if actor.checked:
         return actor
-    row = User.select(User.roles, User.unit, User.is_active).where(User.id == actor.user_id).tuples().first()
+    row = prepared.first("permissions.current", lambda user_id: User.select(User.roles, User.unit, User.is_active)
+                         .where(User.id == user_id).tuples().limit(1), actor.user_id)
     if row is None or not row[2]:
         raise PermissionDenied(DEACTIVATED)
     roles = frozenset(r for r in (row[0] or "").split(",") if r)

@@ -25,10 +25,10 @@ _lock = threading.Lock()
 _built: dict[tuple[str, type], tuple[Any, str, tuple[Any, ...], tuple[tuple[int, int], ...]]] = {}
 
 
-def rows(name: str, build: Callable[..., Any], *values: int) -> Iterable[Any]:
-    """The rows of ``build(*values)``. ``name`` names the call site: one shape of query per name.
-
-    ``build`` is called once per process and kind of database, with markers for ``values``."""
+def statement(name: str, build: Callable[..., Any], *values: int) -> tuple[Any, str, list[Any]]:
+    """The query built once for ``name`` (with markers), its SQL and the values of this run.
+    ``name`` names the call site: one shape of query per name; ``build`` is called once per process
+    and kind of database, with markers for ``values``."""
     key = (name, type(db.obj))
     entry = _built.get(key)
     if entry is None:
@@ -44,6 +44,12 @@ def rows(name: str, build: Callable[..., Any], *values: int) -> Iterable[Any]:
     actual = list(params)
     for position, mark in slots:
         actual[position] = int(values[mark])
+    return query, sql, actual
+
+
+def rows(name: str, build: Callable[..., Any], *values: int) -> Iterable[Any]:
+    """The rows of ``build(*values)`` as the query itself returns them (see :func:`statement`)."""
+    query, sql, actual = statement(name, build, *values)
     return query._get_cursor_wrapper(db.execute_sql(sql, actual))  # noqa: SLF001 - the query's own reading of rows
 
 

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from app.models import Setting, User, db
 from app.models.enums import Role
-from app.services import audit
+from app.services import audit, prepared
 from app.services.errors import PermissionDenied, ValidationError
 from app.services.permissions import Actor
 
@@ -104,7 +104,8 @@ def raw_values(*keys: str) -> dict[str, str]:
     if _snapshot.depth:
         database = db.obj
         if _snapshot.values is None or _snapshot.database is not database:
-            _snapshot.values = dict(Setting.select(Setting.key, Setting.value).tuples())
+            _snapshot.values = dict(prepared.rows("settings.all", lambda: Setting.select(Setting.key, Setting.value)
+                                                  .tuples()))
             _snapshot.database = database
         values = _snapshot.values
         return {k: values[k] for k in keys if k in values}

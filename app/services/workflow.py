@@ -33,7 +33,8 @@ from app.models.enums import (
     RETURN_REASON_LABELS, STATUS_LABELS, AnswerKind, AnswerState, AssignmentState, CommentKind, IncidentKind,
     IncidentStatus, Network, NoAnswerReason, Priority, RequestState, ReturnReason, Role,
 )
-from app.services import answer_checks, audit, clock, clock_store, due_index, events, permissions, settings, transactions, validation
+from app.services import (answer_checks, audit, clock, clock_store, due_index, events, permissions, prepared,
+                          settings, transactions, validation)
 from app.services.calendar_store import current_calendar
 from app.services.links import NETWORK_HOSTS, link_key
 from app.services.pages import linking as page_linking
@@ -164,7 +165,8 @@ def _lock(incident_id: int, expected_version: int, actor: Actor) -> Incident:
     """
     now = clock.now()
     if isinstance(db.obj, PostgresqlDatabase):
-        held = Incident.select().where(Incident.id == incident_id).for_update().first()
+        held = prepared.first("workflow.lock", lambda i: Incident.select().where(Incident.id == i).for_update()
+                              .limit(1), incident_id)
         if held is not None and held.version == expected_version:
             held.version, held.updated_at, held.updated_by = expected_version + 1, now, actor.user_id
             _held_rows().append(held)
@@ -311,8 +313,8 @@ def answer_deadline(detected_at: datetime, priority: str) -> datetime:
 
 
 def _active_assignments(incident_id: int) -> list[Assignment]:
-    return list(Assignment.select().where((Assignment.incident == incident_id)
-                                          & (Assignment.state.in_(ACTIVE_ASSIGNMENT))).order_by(Assignment.id))
+    return list(prepared.rows("workflow.active_assignments", lambda i: Assignment.select().where(
+        (Assignment.incident == i) & (Assignment.state.in_(ACTIVE_ASSIGNMENT))).order_by(Assignment.id), incident_id))
 
 
 def _my_assignment(actor: Actor, incident: Incident, what: str) -> tuple[Assignment, int | None]:
